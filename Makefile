@@ -1,0 +1,45 @@
+# Every target creates .venv and installs what it needs, so each works on a fresh machine.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CONFIG ?= config/syndicator.yaml
+STAMP := $(VENV)/.installed
+
+.PHONY: run demo test lint typecheck check feeds bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev,postgres]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/syndicator run -c $(CONFIG) --out public
+
+demo: $(STAMP)
+	$(BIN)/syndicator demo
+
+check: $(STAMP)
+	$(BIN)/syndicator check -c $(CONFIG)
+
+feeds: $(STAMP)
+	$(BIN)/syndicator feeds -c $(CONFIG) --out public
+
+lint: $(STAMP)
+	$(BIN)/ruff check syndicator tests bench
+	$(BIN)/lint-imports
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict syndicator
+
+# Tests run in a time zone that is neither UTC nor Asia/Shanghai to catch naive times.
+test: $(STAMP)
+	bash scripts/system-deps.sh
+	$(MAKE) lint typecheck
+	TZ=America/New_York $(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/pipeline.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,230 @@
+"""Frozen data types shared by every room.
+
+They are split by where data comes from and where it goes:
+
+- settings handed down by ``app`` from the validated config (``FetchSettings``,
+  ``Selectors``, ``CategorySpec``, ``FeedSettings``), so that no room but ``app``/``cli``
+  reads the config itself;
+- what extraction finds on one page (``ListItem``, ``ListPage``, ``ArticleData``);
+- what the store keeps (``Article``, ``PollRecord``, ``HttpCache``);
+- what the pure decider asks the store to do (``ArticleIntent``).
+
+All datetimes are timezone-aware.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+
+# ---------------------------------------------------------------- settings (from config)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    user_agent: str = "syndicator/0.1 (+https://example.org/contact)"
+    timeout: float = 20.0
+    host_delay: float = 1.0
+    retries: int = 3
+    robots_txt: bool = True
+    max_bytes: int = 5_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Selectors:
+    """Optional CSS overrides; ``None`` means automatic detection for that field."""
+
+    item: str | None = None
+    title: str | None = None
+    date: str | None = None
+    body: str | None = None
+    info: str | None = None
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CategorySpec:
+    """One watched category, with every inherited default already applied."""
+
+    site_id: str
+    site_name: str
+    site_url: str
+    id: str
+    name: str
+    list_url: str
+    timezone: str = "Asia/Shanghai"
+    pages: int = 1
+    selectors: Selectors = field(default_factory=Selectors)
+    notify_on_first_poll: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.site_id}/{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    public_url: str = "http://localhost:8080"
+    formats: tuple[str, ...] = ("atom", "rss", "json")
+    max_items: int = 50
+    full_content: bool = True
+    hubs: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- extraction results
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    url: str
+    title: str
+    published: datetime | None = None
+    date_only: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    url: str
+    items: tuple[ListItem, ...]
+    next_page: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "items": [item.to_json() for item in self.items],
+            "next_page": self.next_page,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleData:
+    """One article as read from its page (all parts joined), before storing."""
+
+    url: str
+    title: str
+    published: datetime | None
+    date_only: bool
+    source: str | None
+    author: str | None
+    editor: str | None
+    category: str | None
+    content_html: str
+    content_text: str
+    images: tuple[str, ...] = ()
+    attachments: tuple[str, ...] = ()
+    next_part: str | None = None
+    external_url: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "url": self.url,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "date_only": self.date_only,
+            "source": self.source,
+            "author": self.author,
+            "editor": self.editor,
+            "category": self.category,
+            "content_html": self.content_html,
+            "content_text": self.content_text,
+            "images": list(self.images),
+            "attachments": list(self.attachments),
+        }
+        if self.next_part is not None:
+            data["next_part"] = self.next_part
+        if self.external_url is not None:
+            data["external_url"] = self.external_url
+        return data
+
+
+# ---------------------------------------------------------------- stored data
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article as the store keeps it. ``key`` is its identity within the site."""
+
+    site: str
+    category: str
+    key: str
+    url: str
+    title: str
+    published: datetime
+    date_only: bool
+    first_seen: datetime
+    updated: datetime
+    source: str | None
+    author: str | None
+    editor: str | None
+    category_name: str
+    content_html: str
+    content_text: str
+    images: tuple[str, ...]
+    attachments: tuple[str, ...]
+    content_hash: str
+    external_url: str | None = None
+    baseline: bool = False
+
+
+class Change(Enum):
+    NEW = "new"
+    CHANGED = "changed"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleIntent:
+    """What the decider wants stored: a new article, or a real content change."""
+
+    article: Article
+    change: Change
+    notify: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HttpCache:
+    """Validators of the last 200 answer for a URL, for conditional GET."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PollRecord:
+    """The outcome of one poll of one category."""
+
+    site: str
+    category: str
+    started: datetime
+    finished: datetime
+    ok: bool
+    items: int = 0
+    new: int = 0
+    changed: int = 0
+    failed_articles: int = 0
+    error: str | None = None
+    not_modified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryState:
+    """What the store knows of a category's health."""
+
+    site: str
+    category: str
+    last_poll: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    consecutive_failures: int = 0
+    empty_polls: int = 0
+    polls: int = 0
