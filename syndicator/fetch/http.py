@@ -1,0 +1,329 @@
+"""GET a page politely and return its bytes; decoding is left to extraction.
+
+Every request, robots.txt included, goes through one per-host gate, carries our honest
+User-Agent and a timeout, and stops reading at ``max_bytes``. Redirects are followed here
+rather than inside ``requests`` so that each hop is checked against robots.txt and waits
+its turn at its own host.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from requests.utils import requote_uri
+
+from syndicator.errors import FetchError, HTTPStatusError, RobotsDenied, TooLarge
+from syndicator.fetch.politeness import (
+    Clock,
+    HostGate,
+    Sleep,
+    answer_time,
+    backoff,
+    parse_retry_after,
+)
+from syndicator.fetch.reasons import describe, is_retryable
+from syndicator.fetch.robots import RobotsAnswer, RobotsCache
+from syndicator.models import FetchSettings
+
+MAX_REDIRECTS = 5
+MAX_RETRY_AFTER = 120.0
+CHUNK = 64 * 1024
+ROBOTS_MAX_BYTES = 512 * 1024
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """The final answer for a URL; on 304 the body is empty and the validators are kept."""
+
+    url: str
+    status: int
+    body: bytes
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    bytes_received: int
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass(frozen=True, slots=True)
+class FetchStats:
+    """Traffic so far, for benchmarks and metrics; robots.txt requests are included."""
+
+    requests: int = 0
+    bytes_received: int = 0
+    not_modified: int = 0
+    retries: int = 0
+    robots_requests: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Redirect:
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Transient:
+    """A 429 or 5xx: worth another try, perhaps after the delay the server asked for."""
+
+    status: int
+    retry_after: float | None
+
+
+_Answer = FetchResult | _Redirect | _Transient
+
+
+class Fetcher:
+    def __init__(
+        self,
+        settings: FetchSettings,
+        *,
+        session: requests.Session | None = None,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+    ) -> None:
+        self._settings = settings
+        self._owns_session = session is None
+        self._session = session if session is not None else requests.Session()
+        if self._owns_session:
+            self._session.max_redirects = MAX_REDIRECTS
+        self._sleep = sleep
+        self._gate = HostGate(settings.host_delay, clock=clock, sleep=sleep)
+        self._robots = RobotsCache(self._download_robots, clock=clock)
+        self._stats = FetchStats()
+        self._stats_lock = threading.Lock()
+
+    @property
+    def stats(self) -> FetchStats:
+        with self._stats_lock:
+            return self._stats
+
+    def close(self) -> None:
+        if self._owns_session:
+            self._session.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def get(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """GET ``url``, conditionally when validators are given.
+
+        Raises ``RobotsDenied``, ``TooLarge``, ``HTTPStatusError`` (non-retryable status,
+        retries spent, or a Retry-After too long to wait here) or ``FetchError``.
+        """
+        _require_http(url)
+        headers = self._headers(etag, last_modified)
+        current = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            self._check_robots(current)
+            answer = self._attempts(current, headers)
+            if isinstance(answer, FetchResult):
+                if answer.not_modified:
+                    self._count(not_modified=1)
+                    return replace(
+                        answer,
+                        etag=answer.etag or etag,
+                        last_modified=answer.last_modified or last_modified,
+                    )
+                return answer
+            current = answer.location
+            _require_http(current)
+        raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
+
+    def _headers(self, etag: str | None, last_modified: str | None) -> dict[str, str]:
+        headers = {
+            "User-Agent": self._settings.user_agent,
+            "Accept": ACCEPT,
+            "Accept-Encoding": "gzip, deflate",
+            "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
+        }
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return headers
+
+    def _check_robots(self, url: str) -> None:
+        if not self._settings.robots_txt:
+            return
+        agent = self._settings.user_agent
+        policy = self._robots.policy(url)
+        delay = policy.crawl_delay(agent)
+        if delay is not None:
+            self._gate.set_delay(_host(url), delay)
+        if not policy.allows(url, agent):
+            raise RobotsDenied(url)
+
+    def _attempts(self, url: str, headers: dict[str, str]) -> FetchResult | _Redirect:
+        tries = max(0, self._settings.retries) + 1
+        attempt = 0
+        while True:
+            last = attempt == tries - 1
+            try:
+                answer = self._exchange(url, headers)
+            except requests.RequestException as exc:
+                if last or not is_retryable(exc):
+                    raise FetchError(url, describe(exc, self._settings.timeout)) from None
+                wait = backoff(attempt)
+            else:
+                if not isinstance(answer, _Transient):
+                    return answer
+                asked = answer.retry_after
+                if last or (asked is not None and asked > MAX_RETRY_AFTER):
+                    raise HTTPStatusError(url, answer.status, asked)
+                wait = backoff(attempt) if asked is None else asked
+            self._count(retries=1)
+            self._sleep(wait)
+            attempt += 1
+
+    def _exchange(self, url: str, headers: dict[str, str]) -> _Answer:
+        with self._gate.turn(_host(url)):
+            self._count(requests=1)
+            response = self._session.get(
+                url,
+                headers=headers,
+                timeout=self._settings.timeout,
+                stream=True,
+                allow_redirects=False,
+            )
+            try:
+                return self._answer(url, response)
+            finally:
+                self._count(bytes_received=_wire_bytes(response))
+                response.close()
+
+    def _answer(self, url: str, response: requests.Response) -> _Answer:
+        status = response.status_code
+        if status in REDIRECTS:
+            target = self._session.get_redirect_target(response)
+            if target:
+                return _Redirect(requote_uri(urljoin(url, target)))
+            raise HTTPStatusError(url, status)
+        if status == 304:
+            return _result(url, response, b"")
+        if 200 <= status < 300:
+            return _result(url, response, _read_body(url, response, self._settings.max_bytes))
+        now = answer_time(response.headers.get("Date"), datetime.now(UTC))
+        retry_after = parse_retry_after(response.headers.get("Retry-After"), now)
+        if status == 429 or status >= 500:
+            return _Transient(status, retry_after)
+        raise HTTPStatusError(url, status, retry_after)
+
+    def _download_robots(self, url: str) -> RobotsAnswer:
+        """One try, no retries: an unreachable robots.txt is settled by the cache rules."""
+        try:
+            with self._gate.turn(_host(url)):
+                self._count(requests=1, robots_requests=1)
+                response = self._session.get(
+                    url,
+                    headers=self._headers(None, None),
+                    timeout=self._settings.timeout,
+                    stream=True,
+                )
+                try:
+                    if not 200 <= response.status_code < 300:
+                        return RobotsAnswer(response.status_code)
+                    return RobotsAnswer(response.status_code, _read_prefix(response))
+                finally:
+                    self._count(bytes_received=_wire_bytes(response))
+                    response.close()
+        except requests.RequestException:
+            return RobotsAnswer(None)
+
+    def _count(
+        self,
+        *,
+        requests: int = 0,
+        bytes_received: int = 0,
+        not_modified: int = 0,
+        retries: int = 0,
+        robots_requests: int = 0,
+    ) -> None:
+        with self._stats_lock:
+            old = self._stats
+            self._stats = FetchStats(
+                requests=old.requests + requests,
+                bytes_received=old.bytes_received + bytes_received,
+                not_modified=old.not_modified + not_modified,
+                retries=old.retries + retries,
+                robots_requests=old.robots_requests + robots_requests,
+            )
+
+
+def _require_http(url: str) -> None:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        host = None
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not host:
+        raise FetchError(url, "only http and https URLs can be fetched")
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or ""
+
+
+def _read_body(url: str, response: requests.Response, limit: int) -> bytes:
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise TooLarge(url, limit)
+    body = bytearray()
+    for chunk in response.iter_content(CHUNK):
+        body += chunk
+        if len(body) > limit:
+            raise TooLarge(url, limit)
+    return bytes(body)
+
+
+def _read_prefix(response: requests.Response) -> bytes:
+    """Up to ROBOTS_MAX_BYTES; RFC 9309 lets a crawler ignore the rest of a huge file."""
+    body = bytearray()
+    for chunk in response.iter_content(CHUNK):
+        body += chunk
+        if len(body) >= ROBOTS_MAX_BYTES:
+            break
+    return bytes(body[:ROBOTS_MAX_BYTES])
+
+
+def _result(url: str, response: requests.Response, body: bytes) -> FetchResult:
+    headers = response.headers
+    return FetchResult(
+        url=url,
+        status=response.status_code,
+        body=body,
+        content_type=headers.get("Content-Type"),
+        etag=headers.get("ETag"),
+        last_modified=headers.get("Last-Modified"),
+        bytes_received=_wire_bytes(response),
+    )
+
+
+def _wire_bytes(response: requests.Response) -> int:
+    """Body bytes as they crossed the wire (compressed) plus an estimate of the head."""
+    head = len(f"HTTP/1.1 {response.status_code} {response.reason}\r\n") + 2
+    head += sum(len(name) + len(value) + 4 for name, value in response.headers.items())
+    tell = getattr(response.raw, "tell", None)
+    body = int(tell()) if callable(tell) else 0
+    return head + body

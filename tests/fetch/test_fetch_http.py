@@ -1,0 +1,191 @@
+"""Plain GETs against a real loopback server: bytes, validators, redirects, limits."""
+
+from __future__ import annotations
+
+import gzip
+import socket
+from collections.abc import Callable
+
+import pytest
+from fetch_testserver import AGENT, FakeClock, LocalServer, Reply, Seen
+
+from syndicator.errors import FetchError, HTTPStatusError, RobotsDenied, TooLarge
+from syndicator.fetch import Fetcher, FetchResult
+
+GB_PAGE = "<html><head><meta charset=gb2312></head><body>科技要闻 镕</body></html>".encode(
+    "gb18030"
+)
+
+
+def test_returns_bytes_untouched_with_content_type(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher]
+) -> None:
+    server.route("/a.asp", Reply(200, GB_PAGE, (("Content-Type", "text/html"),)))
+    result = make_fetcher().get(server.url("/a.asp"))
+    assert result.body == GB_PAGE
+    assert result.status == 200 and not result.not_modified
+    assert result.content_type == "text/html"
+    assert result.url == server.url("/a.asp")
+    assert result.bytes_received > len(GB_PAGE)
+
+
+def test_user_agent_and_encodings_reach_the_server(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher]
+) -> None:
+    server.route("/a", Reply(200, b"ok"))
+    make_fetcher().get(server.url("/a"))
+    for seen in server.seen:  # robots.txt and the page alike
+        assert seen.headers["user-agent"] == AGENT
+    assert [seen.path for seen in server.seen] == ["/robots.txt", "/a"]
+    accepted = server.hits("/a")[0].headers["accept-encoding"]
+    assert "gzip" in accepted and "deflate" in accepted
+
+
+def etag_script(seen: Seen) -> Reply:
+    validators = (("ETag", '"v1"'), ("Last-Modified", "Wed, 01 Mar 2023 06:47:00 GMT"))
+    if seen.headers.get("if-none-match") == '"v1"':
+        return Reply(304, b"", (("ETag", '"v1"'),))
+    return Reply(200, b"page one", validators)
+
+
+def test_conditional_get_gives_304_with_empty_body(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher]
+) -> None:
+    server.script("/list", etag_script)
+    fetcher = make_fetcher()
+    first = fetcher.get(server.url("/list"))
+    assert (first.status, first.etag) == (200, '"v1"')
+    second = fetcher.get(server.url("/list"), etag=first.etag,
+                         last_modified=first.last_modified)
+    assert second.not_modified and second.status == 304 and second.body == b""
+    assert second.etag == '"v1"'
+    assert second.last_modified == first.last_modified  # kept although not re-sent
+    sent = server.hits("/list")[1].headers
+    assert sent["if-none-match"] == '"v1"'
+    assert sent["if-modified-since"] == "Wed, 01 Mar 2023 06:47:00 GMT"
+    assert "if-none-match" not in server.hits("/list")[0].headers
+    assert fetcher.stats.not_modified == 1
+
+
+def test_gzip_is_decompressed_and_counted_compressed(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher]
+) -> None:
+    page = "<p>科技创新</p>".encode("gb18030") * 2000
+    packed = gzip.compress(page)
+    server.route("/z", Reply(200, packed, (("Content-Encoding", "gzip"),)))
+    fetcher = make_fetcher(robots_txt=False)
+    result = fetcher.get(server.url("/z"))
+    assert result.body == page
+    assert len(packed) < result.bytes_received < len(packed) + 1000
+    assert fetcher.stats.bytes_received == result.bytes_received
+
+
+def test_redirect_is_followed_and_final_url_reported(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher]
+) -> None:
+    server.route("/old", Reply(301, b"", (("Location", "/new?x=1"),)))
+    server.route("/new?x=1", Reply(200, b"moved here"))
+    result = make_fetcher().get(server.url("/old"))
+    assert result.url == server.url("/new?x=1")
+    assert result.body == b"moved here"
+
+
+def test_redirect_loop_stops_after_five_hops(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher]
+) -> None:
+    for hop in range(10):
+        server.route(f"/r{hop}", Reply(302, b"", (("Location", f"/r{hop + 1}"),)))
+    with pytest.raises(FetchError, match="more than 5 redirects"):
+        make_fetcher(robots_txt=False).get(server.url("/r0"))
+    assert len(server.seen) == 6
+
+
+def test_redirect_into_a_disallowed_path_is_denied(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher]
+) -> None:
+    server.route("/robots.txt", Reply(200, b"User-agent: *\nDisallow: /private/\n"))
+    server.route("/open", Reply(302, b"", (("Location", "/private/x"),)))
+    with pytest.raises(RobotsDenied):
+        make_fetcher().get(server.url("/open"))
+    assert server.hits("/private/x") == []
+
+
+@pytest.mark.parametrize("declare_length", [True, False])
+def test_huge_body_raises_too_large_without_reading_it_all(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher], declare_length: bool
+) -> None:
+    server.route("/huge", Reply(200, stream_size=50_000_000, declare_length=declare_length))
+    fetcher = make_fetcher(robots_txt=False, max_bytes=200_000)
+    with pytest.raises(TooLarge) as caught:
+        fetcher.get(server.url("/huge"))
+    assert caught.value.limit == 200_000
+    assert fetcher.stats.bytes_received < 200_000 + 2 * 65536 + 1000
+
+
+def test_body_exactly_at_the_limit_is_accepted(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher]
+) -> None:
+    server.route("/edge", Reply(200, stream_size=200_000, declare_length=False))
+    result = make_fetcher(robots_txt=False, max_bytes=200_000).get(server.url("/edge"))
+    assert len(result.body) == 200_000
+
+
+def test_not_found_is_not_retried(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher], clock: FakeClock
+) -> None:
+    fetcher = make_fetcher(robots_txt=False)
+    with pytest.raises(HTTPStatusError) as caught:
+        fetcher.get(server.url("/missing"))
+    assert caught.value.status == 404
+    assert caught.value.retry_after is None
+    assert len(server.hits("/missing")) == 1
+    assert fetcher.stats.retries == 0
+
+
+def test_slow_answer_times_out_with_a_readable_reason(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher]
+) -> None:
+    server.route("/slow", Reply(200, b"late", stall=30))
+    with pytest.raises(FetchError) as caught:
+        make_fetcher(robots_txt=False, timeout=0.2, retries=0).get(server.url("/slow"))
+    assert caught.value.reason == "timed out after 0.2s"
+    assert str(caught.value) == f"{server.url('/slow')}: timed out after 0.2s"
+    assert caught.value.__cause__ is None
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_refused_connection_is_retried_then_reported(
+    make_fetcher: Callable[..., Fetcher], clock: FakeClock
+) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/x"
+    fetcher = make_fetcher(retries=2)
+    with pytest.raises(FetchError) as caught:
+        fetcher.get(url)
+    assert caught.value.reason == "connection refused"
+    assert caught.value.url == url
+    assert clock.sleeps == [1.0, 2.0]
+    assert fetcher.stats.retries == 2
+    assert fetcher.stats.robots_requests == 1  # unreachable robots.txt let us try
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://example.org/a", "file:///etc/passwd", "javascript:alert(1)", "/relative",
+            "", "http://", "http://[::1/x"]
+)
+def test_only_http_urls_are_fetched(make_fetcher: Callable[..., Fetcher], url: str) -> None:
+    fetcher = make_fetcher()
+    with pytest.raises(FetchError, match="only http and https"):
+        fetcher.get(url)
+    assert fetcher.stats.requests == 0
+
+
+def test_result_is_frozen() -> None:
+    result = FetchResult("http://a/", 304, b"", None, None, None, 10)
+    assert result.not_modified
+    with pytest.raises(AttributeError):
+        result.status = 200  # type: ignore[misc]
