@@ -1,0 +1,79 @@
+"""Small readers for feed bytes: lxml trees, sfeed rows, jing verdicts, a loopback server."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from syndicator.publish import content_type
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+NS = {"a": "http://www.w3.org/2005/Atom", "atom": "http://www.w3.org/2005/Atom",
+      "content": "http://purl.org/rss/1.0/modules/content/",
+      "dc": "http://purl.org/dc/elements/1.1/"}
+ATOM_RNC = Path("/work/shared/schemas/atom.rnc")
+SFEED_FIELDS = ("timestamp", "title", "link", "content", "content_type", "id", "author",
+                "enclosure", "category")
+
+
+def tree(data: bytes) -> Any:
+    return etree.fromstring(data)
+
+
+def xpath(data: bytes, path: str) -> list[Any]:
+    result = tree(data).xpath(path, namespaces=NS)
+    assert isinstance(result, list)
+    return result
+
+
+def sfeed_rows(data: bytes) -> list[dict[str, str]]:
+    if shutil.which("sfeed") is None:
+        pytest.skip("sfeed (Debian package) is not installed")
+    out = subprocess.run(["sfeed"], input=data, capture_output=True, check=True).stdout
+    lines = out.decode("utf-8").splitlines()
+    return [dict(zip(SFEED_FIELDS, line.split("\t"), strict=False)) for line in lines]
+
+
+def jing(*files: Path) -> subprocess.CompletedProcess[str]:
+    if shutil.which("jing") is None:
+        pytest.skip("jing (Debian package) is not installed: Atom schema not checked")
+    return subprocess.run(["jing", "-c", str(ATOM_RNC), *map(str, files)],
+                          capture_output=True, text=True, check=False)
+
+
+class _FeedHandler(SimpleHTTPRequestHandler):
+    """Serves feed files with the media types the real service sends."""
+
+    def guess_type(self, path: Any) -> str:
+        suffix = Path(str(path)).suffix.lstrip(".")
+        if suffix in ("atom", "rss", "json"):
+            return content_type(suffix)
+        return str(super().guess_type(path))
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve(root: Path) -> Iterator[str]:
+    """A loopback HTTP server over root; yields its base URL."""
+    handler = partial(_FeedHandler, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
