@@ -1,0 +1,375 @@
+"""The store: every read and write of the database goes through ``Store``.
+
+``apply`` is the one write of a poll: new and changed articles, the poll record, the
+category's health and the list page's HTTP validators land in ONE transaction, so a crash
+can never leave an article stored without its poll, or validators saying "seen" for a
+list whose articles were not stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from syndicator.errors import StoreError
+from syndicator.models import (
+    Article,
+    ArticleIntent,
+    CategoryState,
+    Change,
+    HttpCache,
+    PollRecord,
+)
+from syndicator.store import tables as t
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFeed:
+    path: str
+    format: str
+    body: bytes
+    etag: str
+    last_modified: datetime
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # WAL lets the web process read while the worker writes; busy_timeout turns a
+    # momentary lock into a short wait instead of an error.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create the engine; for SQLite also the database's folder."""
+    try:
+        parsed = make_url(url)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"{url}: not a database URL ({exc})") from exc
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _row_to_article(row: Any) -> Article:
+    return Article(
+        site=row.site,
+        category=row.category,
+        key=row.key,
+        url=row.url,
+        title=row.title,
+        published=row.published,
+        date_only=bool(row.date_only),
+        first_seen=row.first_seen,
+        updated=row.updated,
+        source=row.source,
+        author=row.author,
+        editor=row.editor,
+        category_name=row.category_name,
+        content_html=row.content_html,
+        content_text=row.content_text,
+        images=tuple(json.loads(row.images)),
+        attachments=tuple(json.loads(row.attachments)),
+        content_hash=row.content_hash,
+        external_url=row.external_url,
+        baseline=bool(row.baseline),
+    )
+
+
+def _article_values(article: Article) -> dict[str, Any]:
+    return {
+        "site": article.site,
+        "category": article.category,
+        "key": article.key,
+        "url": article.url,
+        "title": article.title,
+        "published": article.published,
+        "date_only": article.date_only,
+        "first_seen": article.first_seen,
+        "updated": article.updated,
+        "source": article.source,
+        "author": article.author,
+        "editor": article.editor,
+        "category_name": article.category_name,
+        "content_html": article.content_html,
+        "content_text": article.content_text,
+        "images": json.dumps(list(article.images), ensure_ascii=False),
+        "attachments": json.dumps(list(article.attachments), ensure_ascii=False),
+        "content_hash": article.content_hash,
+        "external_url": article.external_url,
+        "baseline": article.baseline,
+    }
+
+
+class Store:
+    """SQLAlchemy Core over SQLite (default) or PostgreSQL."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+
+    # ------------------------------------------------------------ schema
+
+    def upgrade(self) -> None:
+        """Apply every alembic migration not yet applied."""
+        from alembic import command
+        from alembic.config import Config as AlembicConfig
+
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        try:
+            with self.engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{self._safe_url()}: migration failed: {exc}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _safe_url(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    # ------------------------------------------------------------ reads
+
+    def known_keys(self, site: str, keys: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                rows = conn.execute(
+                    select(t.articles.c.key).where(
+                        t.articles.c.site == site, t.articles.c.key.in_(chunk)
+                    )
+                )
+                found.update(row.key for row in rows)
+        return found
+
+    def get_article(self, site: str, key: str) -> Article | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.articles).where(t.articles.c.site == site, t.articles.c.key == key)
+            ).first()
+        return _row_to_article(row) if row else None
+
+    def articles(self, *, site: str | None = None, category: str | None = None,
+                 limit: int | None = 50) -> list[Article]:
+        """Newest first, in the same order as the feeds."""
+        query = select(t.articles).order_by(
+            t.articles.c.published.desc(), t.articles.c.first_seen.desc(),
+            t.articles.c.key.desc(),
+        )
+        if site is not None:
+            query = query.where(t.articles.c.site == site)
+        if category is not None:
+            query = query.where(t.articles.c.category == category)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [_row_to_article(row) for row in conn.execute(query)]
+
+    def count_articles(self, *, site: str | None = None, category: str | None = None) -> int:
+        query = select(func.count()).select_from(t.articles)
+        if site is not None:
+            query = query.where(t.articles.c.site == site)
+        if category is not None:
+            query = query.where(t.articles.c.category == category)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def http_cache(self, url: str) -> HttpCache | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.http_cache).where(t.http_cache.c.url == url)).first()
+        if row is None:
+            return None
+        return HttpCache(url=row.url, etag=row.etag, last_modified=row.last_modified)
+
+    def category_state(self, site: str, category: str) -> CategoryState:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.category_state).where(
+                    t.category_state.c.site == site, t.category_state.c.category == category
+                )
+            ).first()
+        if row is None:
+            return CategoryState(site=site, category=category)
+        return CategoryState(
+            site=site,
+            category=category,
+            last_poll=row.last_poll,
+            last_success=row.last_success,
+            last_error=row.last_error,
+            consecutive_failures=row.consecutive_failures,
+            empty_polls=row.empty_polls,
+            polls=row.polls,
+        )
+
+    def recent_polls(self, site: str, category: str, limit: int = 10) -> list[PollRecord]:
+        query = (
+            select(t.polls)
+            .where(t.polls.c.site == site, t.polls.c.category == category)
+            .order_by(t.polls.c.started.desc(), t.polls.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [
+                PollRecord(
+                    site=r.site, category=r.category, started=r.started, finished=r.finished,
+                    ok=bool(r.ok), items=r.items, new=r.new, changed=r.changed,
+                    failed_articles=r.failed_articles, error=r.error,
+                    not_modified=bool(r.not_modified),
+                )
+                for r in conn.execute(query)
+            ]
+
+    # ------------------------------------------------------------ the poll's one write
+
+    def apply(self, intents: Sequence[ArticleIntent], record: PollRecord,
+              caches: Sequence[HttpCache] = ()) -> list[Article]:
+        """Store a poll's outcome atomically; return the articles actually created or
+        changed (a concurrent worker may have stored the same article first)."""
+        done: list[Article] = []
+        try:
+            with self.engine.begin() as conn:
+                for intent in intents:
+                    if self._write_article(conn, intent):
+                        done.append(intent.article)
+                self._record_poll(conn, record)
+                for cache in caches:
+                    self._put_cache(conn, cache, record.finished)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{self._safe_url()}: could not store poll: {exc}") from exc
+        return done
+
+    def _insert(self, conn: Connection, table: Any) -> Any:
+        if conn.dialect.name == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+    def _write_article(self, conn: Connection, intent: ArticleIntent) -> bool:
+        values = _article_values(intent.article)
+        if intent.change is Change.NEW:
+            stmt = self._insert(conn, t.articles).values(**values).on_conflict_do_nothing(
+                index_elements=["site", "key"]
+            )
+            return bool(conn.execute(stmt).rowcount)
+        # A change keeps identity, first sighting and baseline flag.
+        for fixed in ("site", "key", "first_seen", "baseline"):
+            values.pop(fixed)
+        result = conn.execute(
+            t.articles.update()
+            .where(t.articles.c.site == intent.article.site,
+                   t.articles.c.key == intent.article.key,
+                   t.articles.c.content_hash != intent.article.content_hash)
+            .values(**values)
+        )
+        return bool(result.rowcount)
+
+    def _record_poll(self, conn: Connection, record: PollRecord) -> None:
+        conn.execute(t.polls.insert().values(
+            site=record.site, category=record.category, started=record.started,
+            finished=record.finished, ok=record.ok, items=record.items, new=record.new,
+            changed=record.changed, failed_articles=record.failed_articles,
+            not_modified=record.not_modified, error=record.error,
+        ))
+        prev = conn.execute(
+            select(t.category_state).where(
+                t.category_state.c.site == record.site,
+                t.category_state.c.category == record.category,
+            )
+        ).first()
+        failures = 0 if record.ok else (prev.consecutive_failures if prev else 0) + 1
+        # A 304 says "same list as before", so it neither counts as empty nor clears it.
+        if record.not_modified:
+            empty = prev.empty_polls if prev else 0
+        elif record.ok and record.items == 0:
+            empty = (prev.empty_polls if prev else 0) + 1
+        else:
+            empty = 0
+        values = {
+            "last_poll": record.finished,
+            "last_success": record.finished if record.ok else (prev.last_success if prev else None),
+            "last_error": None if record.ok else record.error,
+            "consecutive_failures": failures,
+            "empty_polls": empty,
+            "polls": (prev.polls if prev else 0) + 1,
+        }
+        if prev is None:
+            conn.execute(t.category_state.insert().values(
+                site=record.site, category=record.category, **values))
+        else:
+            conn.execute(t.category_state.update().where(
+                t.category_state.c.site == record.site,
+                t.category_state.c.category == record.category,
+            ).values(**values))
+
+    def _put_cache(self, conn: Connection, cache: HttpCache, now: datetime) -> None:
+        stmt = self._insert(conn, t.http_cache).values(
+            url=cache.url, etag=cache.etag, last_modified=cache.last_modified, stored_at=now
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["url"],
+            set_={"etag": cache.etag, "last_modified": cache.last_modified, "stored_at": now},
+        )
+        conn.execute(stmt)
+
+    # ------------------------------------------------------------ built feeds
+
+    def put_feed(self, path: str, fmt: str, body: bytes, last_modified: datetime,
+                 now: datetime) -> bool:
+        """Keep a built feed; returns False (and writes nothing) when the bytes are the
+        same as stored, so ETags and hub pings move only on real change."""
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(t.feeds.c.etag).where(t.feeds.c.path == path, t.feeds.c.format == fmt)
+            ).first()
+            if row is not None and row.etag == etag:
+                return False
+            stmt = self._insert(conn, t.feeds).values(
+                path=path, format=fmt, body=body, etag=etag,
+                last_modified=last_modified, built_at=now,
+            ).on_conflict_do_update(
+                index_elements=["path", "format"],
+                set_={"body": body, "etag": etag, "last_modified": last_modified,
+                      "built_at": now},
+            )
+            conn.execute(stmt)
+        return True
+
+    def get_feed(self, path: str, fmt: str) -> StoredFeed | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.feeds).where(t.feeds.c.path == path, t.feeds.c.format == fmt)
+            ).first()
+        if row is None:
+            return None
+        return StoredFeed(path=row.path, format=row.format, body=row.body, etag=row.etag,
+                          last_modified=row.last_modified)
+
+    def all_feeds(self) -> list[StoredFeed]:
+        with self.engine.connect() as conn:
+            return [
+                StoredFeed(path=r.path, format=r.format, body=r.body, etag=r.etag,
+                           last_modified=r.last_modified)
+                for r in conn.execute(select(t.feeds).order_by(t.feeds.c.path))
+            ]

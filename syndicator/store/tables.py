@@ -1,0 +1,133 @@
+"""Table definitions (SQLAlchemy Core), one schema for SQLite and PostgreSQL.
+
+Times are stored as naive UTC (``UtcDateTime``) because SQLite has no time zone type;
+the store converts at its boundary so every datetime outside it is aware.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; naive UTC in the database."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site", String(64), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("key", String(1024), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("published", UtcDateTime, nullable=False),
+    Column("date_only", Boolean, nullable=False, default=False),
+    Column("first_seen", UtcDateTime, nullable=False),
+    Column("updated", UtcDateTime, nullable=False),
+    Column("source", Text),
+    Column("author", Text),
+    Column("editor", Text),
+    Column("category_name", Text, nullable=False),
+    Column("content_html", Text, nullable=False),
+    Column("content_text", Text, nullable=False),
+    Column("images", Text, nullable=False, default="[]"),
+    Column("attachments", Text, nullable=False, default="[]"),
+    Column("content_hash", String(64), nullable=False),
+    Column("external_url", Text),
+    Column("baseline", Boolean, nullable=False, default=False),
+    UniqueConstraint("site", "key", name="uq_articles_site_key"),
+)
+Index("ix_articles_published", articles.c.published)
+Index("ix_articles_site_category_published", articles.c.site, articles.c.category,
+      articles.c.published)
+
+http_cache = Table(
+    "http_cache",
+    metadata,
+    Column("url", String(2048), primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("stored_at", UtcDateTime, nullable=False),
+)
+
+category_state = Table(
+    "category_state",
+    metadata,
+    Column("site", String(64), primary_key=True),
+    Column("category", String(64), primary_key=True),
+    Column("last_poll", UtcDateTime),
+    Column("last_success", UtcDateTime),
+    Column("last_error", Text),
+    Column("consecutive_failures", Integer, nullable=False, default=0),
+    Column("empty_polls", Integer, nullable=False, default=0),
+    Column("polls", Integer, nullable=False, default=0),
+    Column("next_due", UtcDateTime),
+)
+
+polls = Table(
+    "polls",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site", String(64), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("started", UtcDateTime, nullable=False),
+    Column("finished", UtcDateTime, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("items", Integer, nullable=False, default=0),
+    Column("new", Integer, nullable=False, default=0),
+    Column("changed", Integer, nullable=False, default=0),
+    Column("failed_articles", Integer, nullable=False, default=0),
+    Column("not_modified", Boolean, nullable=False, default=False),
+    Column("error", Text),
+)
+Index("ix_polls_site_category_started", polls.c.site, polls.c.category, polls.c.started)
+
+# Built feed bytes, so that a web process serves what a worker built (they may be apart)
+# and an unchanged store yields the very same bytes and ETag.
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("path", String(512), primary_key=True),
+    Column("format", String(8), primary_key=True),
+    Column("body", LargeBinary, nullable=False),
+    Column("etag", String(80), nullable=False),
+    Column("last_modified", UtcDateTime, nullable=False),
+    Column("built_at", UtcDateTime, nullable=False),
+)

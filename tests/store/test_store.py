@@ -1,0 +1,123 @@
+"""The store against a real SQLite file (PostgreSQL runs the same code; see docs)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from syndicator.models import Article, ArticleIntent, Change, HttpCache, PollRecord
+from syndicator.store import Store
+
+T0 = datetime(2023, 3, 1, 6, 47, tzinfo=UTC)
+
+
+def article(key: str, minutes: int = 0, **changes: object) -> Article:
+    base = Article(
+        site="zgkjcx", category="kjyw", key=key, url=f"http://www.zgkjcx.com/{key}.html",
+        title=f"标题{key}", published=T0 + timedelta(minutes=minutes), date_only=False,
+        first_seen=T0 + timedelta(minutes=minutes), updated=T0 + timedelta(minutes=minutes),
+        source="浙江省科技厅", author=None, editor="zgkjcx", category_name="科技要闻",
+        content_html="<p>正文。</p>", content_text="正文。", images=("http://x/a.jpg",),
+        attachments=(), content_hash=f"h{key}",
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def record(ok: bool = True, items: int = 1, **kw: object) -> PollRecord:
+    return PollRecord(site="zgkjcx", category="kjyw", started=T0, finished=T0, ok=ok,
+                      items=items, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(f"sqlite:///{tmp_path}/nested/dir/s.db")
+    s.upgrade()
+    return s
+
+
+def test_upgrade_creates_schema_and_is_idempotent(store: Store) -> None:
+    store.upgrade()
+    names = set(inspect(store.engine).get_table_names())
+    assert {"articles", "http_cache", "category_state", "polls", "feeds",
+            "alembic_version"} <= names
+
+
+def test_sqlite_runs_in_wal_mode(store: Store) -> None:
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_apply_stores_articles_poll_and_validators_together(store: Store) -> None:
+    a = article("2603")
+    stored = store.apply([ArticleIntent(a, Change.NEW, notify=False)], record(),
+                         [HttpCache("http://l", '"e1"', "Wed, 01 Mar 2023 06:47:00 GMT")])
+    assert stored == [a]
+    assert store.get_article("zgkjcx", "2603") == a
+    assert store.http_cache("http://l") == HttpCache("http://l", '"e1"',
+                                                      "Wed, 01 Mar 2023 06:47:00 GMT")
+    assert store.category_state("zgkjcx", "kjyw").polls == 1
+
+
+def test_same_article_twice_is_stored_once_and_reported_once(store: Store) -> None:
+    a = article("1")
+    assert store.apply([ArticleIntent(a, Change.NEW, False)], record()) == [a]
+    assert store.apply([ArticleIntent(a, Change.NEW, False)], record()) == []
+    assert store.count_articles(site="zgkjcx") == 1
+
+
+def test_change_keeps_identity_first_seen_and_baseline(store: Store) -> None:
+    a = article("1", baseline=True)
+    store.apply([ArticleIntent(a, Change.NEW, False)], record())
+    later = T0 + timedelta(hours=1)
+    changed = replace(a, title="新标题", content_hash="other", first_seen=later, updated=later,
+                      baseline=False)
+    assert store.apply([ArticleIntent(changed, Change.CHANGED, False)], record()) == [changed]
+    got = store.get_article("zgkjcx", "1")
+    assert got is not None
+    assert (got.title, got.first_seen, got.updated, got.baseline) == ("新标题", T0, later, True)
+
+
+def test_articles_newest_first_and_limited(store: Store) -> None:
+    intents = [ArticleIntent(article(str(i), minutes=i), Change.NEW, False) for i in range(5)]
+    store.apply(intents, record())
+    assert [a.key for a in store.articles(limit=3)] == ["4", "3", "2"]
+    assert store.known_keys("zgkjcx", ["1", "9", "4"]) == {"1", "4"}
+
+
+def test_category_state_counts_failures_and_empty_lists(store: Store) -> None:
+    store.apply([], record(ok=False, error="boom"))
+    store.apply([], record(ok=False, error="boom again"))
+    state = store.category_state("zgkjcx", "kjyw")
+    assert (state.consecutive_failures, state.last_error, state.last_success) == (
+        2, "boom again", None)
+    store.apply([], record(items=0))
+    store.apply([], record(items=0, not_modified=True))
+    store.apply([], record(items=0))
+    state = store.category_state("zgkjcx", "kjyw")
+    assert (state.consecutive_failures, state.empty_polls, state.polls) == (0, 2, 5)
+    assert [p.ok for p in store.recent_polls("zgkjcx", "kjyw")] == [
+        True, True, True, False, False]
+
+
+def test_put_feed_reports_change_only_when_bytes_differ(store: Store) -> None:
+    assert store.put_feed("feeds/all", "atom", b"<feed/>", T0, T0) is True
+    first = store.get_feed("feeds/all", "atom")
+    assert store.put_feed("feeds/all", "atom", b"<feed/>", T0, T0) is False
+    assert store.get_feed("feeds/all", "atom") == first
+    assert store.put_feed("feeds/all", "atom", b"<feed></feed>", T0, T0) is True
+    new = store.get_feed("feeds/all", "atom")
+    assert first is not None and new is not None and new.etag != first.etag
+
+
+def test_datetimes_come_back_aware_whatever_the_input_zone(store: Store) -> None:
+    from zoneinfo import ZoneInfo
+
+    local = datetime(2023, 3, 1, 14, 47, tzinfo=ZoneInfo("Asia/Shanghai"))
+    a = article("tz", published=local)
+    store.apply([ArticleIntent(a, Change.NEW, False)], record())
+    got = store.get_article("zgkjcx", "tz")
+    assert got is not None and got.published == local and got.published.tzinfo is UTC
