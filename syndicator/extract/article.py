@@ -1,0 +1,250 @@
+"""One article page to ``ArticleData``, without relying on the template's class names.
+
+Fields are read independently, each from the most explicit place that states it:
+YAML selectors, then machine-readable metadata, then the layout (label lines, the
+punctuation-dense body, the breadcrumb).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
+
+import lxml.html
+from lxml import etree
+
+from syndicator.errors import NotAnArticle
+from syndicator.extract import body as bodies
+from syndicator.extract import page
+from syndicator.extract.dates import parse_date
+from syndicator.extract.labels import LabelLine, find_label_lines, split_labels
+from syndicator.extract.meta import MetaFields, parse_meta_date, read_meta
+from syndicator.extract.sanitize import sanitize_html
+from syndicator.extract.text import (
+    Element,
+    base_url,
+    block_text,
+    clean_value,
+    drop_noise,
+    elements,
+    parse,
+    text_of,
+)
+from syndicator.models import ArticleData, Selectors
+
+_SENTENCE_END = re.compile(r"[。！？!?”」』…）)\]】]$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """What the page's layout says, before any field is decided."""
+
+    lines: list[LabelLine]
+    body: Element | None
+    title_el: Element | None
+    crumb: Element | None
+
+
+def extract_article(html: str, url: str, *, tz: tzinfo, now: datetime,
+                    selectors: Selectors | None = None) -> ArticleData:
+    """Read one article page; raise NotAnArticle when it has no title or no body."""
+    sel = selectors or Selectors()
+    root = parse(html)
+    if root is None:
+        raise NotAnArticle(url, "empty page")
+    base = base_url(root, url)
+    meta = read_meta(root)
+    external = page.redirect_target(root, base)
+    drop_noise(root)
+    for pattern in sel.exclude:
+        for el in _select(root, pattern):
+            el.drop_tree()
+    layout = _layout(root, sel, external is not None)
+    title = _title(root, sel, meta, layout)
+    if not title:
+        raise NotAnArticle(url, "no title found")
+    if layout.body is None and external is None:
+        raise NotAnArticle(url, "no article body found")
+    fields = _label_fields(root, sel, layout)
+    published = _published(root, sel, meta, fields, tz, now)
+    content_html, text, following = "", "", None
+    images: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    if layout.body is not None:
+        following = bodies.next_part(layout.body, url, base)
+        drop = [ln.element for ln in layout.lines if ln.element is not None]
+        drop += [el for el in (layout.title_el, layout.crumb) if el is not None]
+        bodies.clean_body(layout.body, drop)
+        images, files = bodies.assets(layout.body, base)
+        content_html = tidy(sanitize_html(bodies.inner_html(layout.body), base))
+        text = html_to_text(content_html)
+    return ArticleData(
+        url=url, title=title,
+        published=published[0] if published else None,
+        date_only=published[1] if published else True,
+        source=meta.source or fields.get("source"),
+        author=meta.author or fields.get("author"),
+        editor=fields.get("editor") or fields.get("entry"),
+        category=meta.category or _category(layout.crumb, title),
+        content_html=content_html, content_text=text, images=images, attachments=files,
+        next_part=following, external_url=external,
+    )
+
+
+def _select(root: Element, css: str) -> list[Element]:
+    try:
+        return list(root.cssselect(css))
+    except Exception:  # cssselect raises several private error types for bad CSS
+        return []
+
+
+def _layout(root: Element, sel: Selectors, redirect: bool) -> _Layout:
+    lines = find_label_lines(root)
+    title_el = _title_element(root, sel, lines)
+    crumb = page.find_breadcrumb(root)
+    outside = [ln.element for ln in lines if ln.is_info and ln.element is not None]
+    outside += [el for el in (title_el, crumb) if el is not None]
+    chosen = _select(root, sel.body) if sel.body else []
+    body = chosen[0] if chosen else (None if redirect else bodies.find_body(root, outside))
+    return _Layout(lines, body, title_el, crumb)
+
+
+def _title_element(root: Element, sel: Selectors, lines: list[LabelLine]) -> Element | None:
+    if sel.title:
+        found = _select(root, sel.title)
+        if found:
+            return found[0]
+    text = page.confirmed_title(root)
+    if text:
+        for el in elements(root.find("body") if root.find("body") is not None else root):
+            if text_of(el) == text and el.tag != "a":
+                return _outermost_same_text(el)
+    info = next((ln.element for ln in lines if ln.is_info and ln.element is not None), None)
+    return page.title_before(info) if info is not None else None
+
+
+def _outermost_same_text(el: Element) -> Element:
+    """The widest ancestor showing the same text, so removing it leaves no empty shell."""
+    text = text_of(el)
+    while True:
+        parent = el.getparent()
+        if parent is None or parent.tag in ("body", "html") or text_of(parent) != text:
+            return el
+        el = parent
+
+
+def _title(root: Element, sel: Selectors, meta: MetaFields, layout: _Layout) -> str | None:
+    if sel.title and layout.title_el is not None:
+        return clean_value(text_of(layout.title_el))
+    confirmed = page.confirmed_title(root)
+    if meta.title:
+        return meta.title
+    if confirmed:
+        return confirmed
+    if layout.title_el is not None:
+        return clean_value(page.own_text(layout.title_el))
+    return page.head_title(root)
+
+
+def _label_fields(root: Element, sel: Selectors, layout: _Layout) -> dict[str, str | None]:
+    """Fields of the info line nearest before the body, and of the editor line."""
+    if sel.info:
+        found = _select(root, sel.info)
+        fields: dict[str, str | None] = {}
+        for el in found:
+            for key, value in split_labels(text_of(el)).items():
+                fields.setdefault(key, value)
+        if fields:
+            return fields
+    order = {el: i for i, el in enumerate(elements(root))}
+    limit = order.get(layout.body, len(order)) if layout.body is not None else len(order)
+    infos = [ln for ln in layout.lines if ln.is_info and ln.element is not None]
+    before = [ln for ln in infos if order.get(ln.element, 0) <= limit]
+    info = (before[-1] if before else infos[0]) if infos else None
+    merged: dict[str, str | None] = dict(info.fields) if info else {}
+    for line in layout.lines:
+        for key in ("editor", "entry"):
+            if merged.get(key) is None and line.fields.get(key):
+                merged[key] = line.fields[key]
+    return merged
+
+
+def _published(root: Element, sel: Selectors, meta: MetaFields,
+               fields: dict[str, str | None], tz: tzinfo,
+               now: datetime) -> tuple[datetime, bool] | None:
+    if sel.date:
+        for el in _select(root, sel.date):
+            found = parse_date(text_of(el), tz, now)
+            if found:
+                return found
+    if meta.published:
+        found = parse_meta_date(meta.published, tz, now)
+        if found:
+            return found
+    for key in ("date", "lead"):
+        value = fields.get(key)
+        found = parse_date(value, tz, now) if value else None
+        if found:
+            return found
+    return None
+
+
+def _category(crumb: Element | None, title: str) -> str | None:
+    return page.breadcrumb_category(crumb, title) if crumb is not None else None
+
+
+_BETWEEN_TAGS = re.compile(r">[ \t\r\n]+<")
+_BEFORE_CLOSE = re.compile(r"[ \t\r\n]+(</(?:p|div|li|td|th|h[1-6]|blockquote|figcaption)>)")
+
+
+def tidy(html: str) -> str:
+    """Layout whitespace between tags becomes one newline: same meaning, stable bytes."""
+    html = _BEFORE_CLOSE.sub(r"\1", html.strip())
+    return _BETWEEN_TAGS.sub(">\n<", html)
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of sanitized HTML, one paragraph per line."""
+    if not html.strip():
+        return ""
+    try:
+        wrapper = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return ""
+    return block_text(wrapper)
+
+
+def join_parts(parts: Sequence[ArticleData]) -> ArticleData:
+    """One article from its parts: bodies joined without breaking a cut sentence."""
+    if not parts:
+        raise NotAnArticle("", "no parts to join")
+    first = parts[0]
+    html = first.content_html
+    for part in parts[1:]:
+        html = _join_html(html, part.content_html)
+    images = dict.fromkeys(img for p in parts for img in p.images)
+    files = dict.fromkeys(f for p in parts for f in p.attachments)
+    content_html = tidy(sanitize_html(html, first.url))
+    return replace(first, content_html=content_html, content_text=html_to_text(content_html),
+                   images=tuple(images), attachments=tuple(files), next_part=None)
+
+
+_BLOCK_START = re.compile(r"<(?:p|div|table|ul|ol|h[1-6]|blockquote|pre|figure|hr)\b", re.I)
+
+
+def _join_html(left: str, right: str) -> str:
+    """Glue two part bodies; when the left one stops mid-sentence, continue its paragraph."""
+    left, right = left.rstrip(), right.lstrip()
+    if not left or not right or _SENTENCE_END.search(html_to_text(left)):
+        return left + right
+    if not left.endswith("</p>"):
+        return left + right
+    left = left[: -len("</p>")]
+    if right.startswith("<p>"):
+        return left + right[len("<p>"):]
+    block = _BLOCK_START.search(right)
+    if block is None:
+        return left + right + "</p>"
+    return left + right[: block.start()] + "</p>" + right[block.start():]

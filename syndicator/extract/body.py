@@ -1,0 +1,208 @@
+"""The article body: the deepest block holding most of the page's sentence punctuation.
+
+Class names differ between templates, but the body is always where the prose is, and
+prose is punctuated while navigation, sidebars and footers are links and labels.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
+
+import lxml.html
+
+from syndicator.extract.text import Element, elements, text_of
+from syndicator.extract.urls import absolutize, article_key
+
+_PUNCT = frozenset("，。；！？“”,;!?")
+_SHARE = 0.8
+_CONTAINERS = frozenset({"div", "td", "article", "section", "main", "font", "center",
+                         "blockquote", "span", "th", "dd", "form", "body"})
+_PAGER_WORDS = re.compile(
+    r"上一页|下一页|首页|尾页|末页|共\s*\d+\s*页|第\s*\d+\s*页|\[\d+\]|\d+|[|:：]")
+_PAGER_SIGN = re.compile(r"上一页|下一页|\[\d+\]")
+_NEIGHBOUR = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|上篇|下篇)")
+_ACTION = re.compile(r"^(?:打印|关闭|分享|收藏|返回|顶部|字体|[大中小]|推荐|告诉好友|发表评论|评论|"
+                     r"打印此文|打印本页|关闭窗口|收藏本页|返回顶部|加入收藏|分享到)")
+_BRACKETS = re.compile(r"[\s【】\[\]()（）|｜:：,，、.。]+")
+_PART_FILE = re.compile(r"_(\d+)\.[A-Za-z]+$")
+_PART_QUERY = re.compile(r"(?:^|&)page=(\d+)(?:&|$)", re.I)
+ATTACHMENT_EXTS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip",
+                             "rar", "7z", "txt", "wps"})
+
+
+def _punct(text: str | None) -> int:
+    return sum(1 for ch in text if ch in _PUNCT) if text else 0
+
+
+def punctuation_counts(root: Element) -> dict[Element, int]:
+    """Sentence punctuation outside links under every element (children before parents)."""
+    counts: dict[Element, int] = {}
+    for el in reversed(list(elements(root))):
+        if el.tag == "a":
+            counts[el] = 0
+            continue
+        total = _punct(el.text)
+        for child in el:
+            total += counts.get(child, 0) + _punct(child.tail)
+        counts[el] = total
+    return counts
+
+
+def find_body(root: Element, outside: Sequence[Element] = ()) -> Element | None:
+    """The deepest container with >= 80% of the punctuation; None for a page without prose.
+
+    ``outside`` are elements that are never part of a body (the info line, the title,
+    the breadcrumb). On a short article a sidebar notice can hold a fifth of the page's
+    punctuation, so the 80% block climbs up to the whole layout; when it then holds one
+    of those elements, the richest block beside them is taken instead.
+    """
+    counts = punctuation_counts(root)
+    total = counts.get(root, 0)
+    if total == 0:
+        return None
+    best = _deepest(counts, total, counts)
+    if best is not None and outside and any(_inside(el, best) or el is best for el in outside):
+        beside = _beside(best, outside, counts)
+        best = beside if beside is not None else best
+    while best is not None and _is_one_paragraph(best, counts):
+        best = best.getparent()
+    return best
+
+
+def _deepest(counts: dict[Element, int], total: int,
+             scope: Iterable[Element]) -> Element | None:
+    best: Element | None = None
+    best_depth = -1
+    for el in scope:
+        if el.tag in _CONTAINERS and counts.get(el, 0) >= _SHARE * total:
+            level = sum(1 for _ in el.iterancestors())
+            if level > best_depth:
+                best, best_depth = el, level
+    return best
+
+
+def _beside(block: Element, outside: Sequence[Element],
+            counts: dict[Element, int]) -> Element | None:
+    """The richest container inside ``block`` that holds none of ``outside``."""
+    tainted = {id(anc) for el in outside for anc in el.iterancestors()}
+    tainted |= {id(el) for el in outside}
+    richest: Element | None = None
+    for el in elements(block):
+        if id(el) in tainted or el.tag not in _CONTAINERS:
+            continue
+        if richest is None or counts.get(el, 0) > counts.get(richest, 0):
+            richest = el
+    if richest is None or counts.get(richest, 0) < 0.5 * counts.get(block, 0):
+        return None
+    return _deepest(counts, counts[richest], elements(richest))
+
+
+def _is_one_paragraph(el: Element, counts: dict[Element, int]) -> bool:
+    """True when same-tag siblings also hold prose: then ``el`` is a paragraph, not the body."""
+    parent = el.getparent()
+    if parent is None or parent.tag not in _CONTAINERS:
+        return False
+    return any(sib is not el and sib.tag == el.tag and counts.get(sib, 0) > 0
+               for sib in parent)
+
+
+def part_number(url: str) -> int:
+    parts = urlsplit(url)
+    match = _PART_QUERY.search(parts.query) or _PART_FILE.search(parts.path)
+    return int(match.group(1)) if match else 1
+
+
+def next_part(body: Element, url: str, base: str) -> str | None:
+    """The next part of the same article linked from the body's pager, if any."""
+    key, current = article_key(url), part_number(url)
+    candidates: list[tuple[int, bool, str]] = []
+    for link in body.iter("a"):
+        target = absolutize(link.get("href") or "", base)
+        if not target or target == url or article_key(target) != key:
+            continue
+        number = part_number(target)
+        if number > current:
+            candidates.append((number, "下一页" in text_of(link), target))
+    if not candidates:
+        return None
+    labelled = [c for c in candidates if c[1]]
+    return (labelled or sorted(candidates))[0][2]
+
+
+def is_pager(el: Element) -> bool:
+    text = text_of(el)
+    if not text or len(text) > 200 or not _PAGER_SIGN.search(text):
+        return False
+    if next(el.iter("a"), None) is None:
+        return False
+    return not _PAGER_WORDS.sub("", text).strip()
+
+
+def is_neighbour_link(el: Element) -> bool:
+    text = text_of(el)
+    return bool(text) and len(text) < 300 and bool(_NEIGHBOUR.match(text))
+
+
+def is_action_line(el: Element) -> bool:
+    """Share, print, close and font-size links, such as 【打印此文】【关闭窗口】."""
+    text = text_of(el)
+    links = list(el.iter("a"))
+    if not links or len(text) > 60:
+        return False
+    if not all(_ACTION.match(text_of(a)) for a in links if text_of(a)):
+        return False
+    rest = text
+    for a in links:
+        rest = rest.replace(text_of(a), "", 1)
+    return len(_BRACKETS.sub("", rest)) <= 6 and any(text_of(a) for a in links)
+
+
+def clean_body(body: Element, drop: Iterable[Element]) -> None:
+    """Remove label lines, pagers, 上一篇/下一篇 and share lines from the body, in place."""
+    for el in drop:
+        if el is not body and _inside(el, body):
+            el.drop_tree()
+    for el in list(elements(body)):
+        if el is body or not _inside(el, body):
+            continue
+        if is_pager(el) or is_neighbour_link(el) or is_action_line(el):
+            el.drop_tree()
+
+
+def _inside(el: Element, ancestor: Element) -> bool:
+    return any(anc is ancestor for anc in el.iterancestors())
+
+
+def assets(body: Element, base: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Images and attachment links of the body, absolute, deduplicated, in body order."""
+    images: dict[str, None] = {}
+    files: dict[str, None] = {}
+    for el in elements(body):
+        if el.tag == "img":
+            src = absolutize(el.get("src") or "", base)
+            if src:
+                images[src] = None
+        elif el.tag == "a":
+            href = absolutize(el.get("href") or "", base)
+            if href and _extension(href) in ATTACHMENT_EXTS:
+                files[href] = None
+    return tuple(images), tuple(files)
+
+
+def _extension(url: str) -> str:
+    path = urlsplit(url).path
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def inner_html(el: Element) -> str:
+    """The element's content (text and children) as HTML, without its own tag."""
+    parts = [_escape(el.text or "")]
+    parts.extend(lxml.html.tostring(child, encoding="unicode") for child in el)
+    return "".join(parts)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,135 @@
+"""Machine-readable fields some templates carry: government <meta>, JSON-LD, Open Graph.
+
+When present they are more reliable than anything read from the layout, so they are
+consulted first, each family only for the fields it really states.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from syndicator.extract.dates import parse_date
+from syndicator.extract.text import Element, clean_value
+
+
+@dataclass(frozen=True, slots=True)
+class MetaFields:
+    title: str | None = None
+    published: str | None = None
+    source: str | None = None
+    author: str | None = None
+    category: str | None = None
+
+
+def read_meta(root: Element) -> MetaFields:
+    """Government meta first, then JSON-LD, then og:/article: tags, field by field."""
+    layers = (_government(root), _json_ld(root), _open_graph(root))
+
+    def first(name: str) -> str | None:
+        for layer in layers:
+            value = clean_value(layer.get(name))
+            if value:
+                return value
+        return None
+
+    return MetaFields(first("title"), first("published"), first("source"), first("author"),
+                      first("category"))
+
+
+def _metas(root: Element) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        name = meta.get("name") or meta.get("property") or ""
+        content = meta.get("content")
+        if name and content and name not in found:
+            found[name] = content
+    return found
+
+
+def _government(root: Element) -> dict[str, str]:
+    metas = _metas(root)
+    # Lower-case "author" is the generic HTML tag, often naming the site or its vendor;
+    # these names are trusted only on templates that also carry ArticleTitle or PubDate.
+    if not ({"ArticleTitle", "PubDate"} & metas.keys()):
+        return {}
+    wanted = {"ArticleTitle": "title", "PubDate": "published", "ContentSource": "source",
+              "Author": "author", "ColumnName": "category"}
+    return {field: metas[name] for name, field in wanted.items() if name in metas}
+
+
+def _open_graph(root: Element) -> dict[str, str]:
+    metas = _metas(root)
+    wanted = {"og:title": "title", "article:published_time": "published",
+              "article:author": "author", "article:section": "category"}
+    found = {field: metas[name] for name, field in wanted.items() if name in metas}
+    if "://" in found.get("author", ""):
+        del found["author"]
+    return found
+
+
+def _json_ld(root: Element) -> dict[str, str]:
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            data: Any = json.loads(script.text or "")
+        except ValueError:
+            continue
+        for item in _ld_items(data):
+            found = _ld_fields(item)
+            if found:
+                return found
+    return {}
+
+
+def _ld_items(data: Any) -> list[dict[str, Any]]:
+    if isinstance(data, list):
+        return [x for x in data if isinstance(x, dict)]
+    if isinstance(data, dict):
+        graph = data.get("@graph")
+        return _ld_items(graph) if isinstance(graph, list) else [data]
+    return []
+
+
+def _ld_fields(item: dict[str, Any]) -> dict[str, str]:
+    kind = item.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    if not any(isinstance(k, str) and k.endswith(("Article", "Posting")) for k in kinds):
+        return {}
+    found: dict[str, str] = {}
+    for key, field in (("headline", "title"), ("datePublished", "published"),
+                       ("articleSection", "category")):
+        value = item.get(key)
+        if isinstance(value, str):
+            found[field] = value
+    author = _ld_name(item.get("author"))
+    if author:
+        found["author"] = author
+    return found
+
+
+def _ld_name(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("name"), str):
+        return str(value["name"])
+    if isinstance(value, list):
+        names = [n for n in (_ld_name(v) for v in value) if n]
+        return "、".join(names) if names else None
+    return None
+
+
+def parse_meta_date(text: str, tz: tzinfo, now: datetime) -> tuple[datetime, bool] | None:
+    """ISO 8601 with an offset is honoured; anything else is read as local time in ``tz``."""
+    candidate = text.strip()
+    if "T" in candidate or "+" in candidate or candidate.endswith("Z"):
+        try:
+            value = datetime.fromisoformat(candidate.replace("Z", "+00:00"))
+        except ValueError:
+            value = None
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(tz), False
+    return parse_date(candidate, tz, now)

@@ -1,0 +1,102 @@
+"""Shared helpers over lxml trees: parsing a ``str``, visible text, placeholders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TypeAlias
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from syndicator.extract.sanitize import strip_control
+from syndicator.extract.urls import absolutize
+
+Element: TypeAlias = HtmlElement
+
+_SPACES = re.compile(r"[\s\u00a0\u2002-\u200b\u3000\ufeff]+")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_EDGE_JUNK = " |｜/\\·•:：,，;；-—_"
+PLACEHOLDERS = frozenset({"佚名", "未知", "没有了", "本站原创", "不详", "无"})
+NOISE_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed")
+BLOCK_TAGS = frozenset({
+    "p", "div", "td", "th", "tr", "table", "tbody", "thead", "tfoot", "li", "ul", "ol",
+    "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figure",
+    "figcaption", "section", "article", "main", "header", "footer", "aside", "nav",
+    "center", "form", "br", "hr", "caption", "address",
+})
+
+
+def norm(text: str) -> str:
+    """Collapse every kind of space (nbsp, U+3000, zero-width) into one ASCII space."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_value(text: str | None) -> str | None:
+    """A label's value with edge separators gone; None for placeholders such as 佚名."""
+    if text is None:
+        return None
+    value = norm(text).strip(_EDGE_JUNK).strip()
+    return None if not value or value in PLACEHOLDERS else value
+
+
+def parse(html: str) -> Element | None:
+    """An lxml document from text, or None when there is nothing to parse."""
+    html = _XML_DECL.sub("", strip_control(html))
+    if not html.strip():
+        return None
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+    return root
+
+
+def drop_noise(root: Element) -> None:
+    """Remove scripts, styles and comments; their text is never content."""
+    etree.strip_elements(root, *NOISE_TAGS, etree.Comment, etree.PI, with_tail=False)
+
+
+def elements(root: Element) -> Iterator[Element]:
+    """Every element, skipping comments and processing instructions."""
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            yield el
+
+
+def text_of(el: Element) -> str:
+    return norm(el.text_content())
+
+
+def base_url(root: Element, url: str) -> str:
+    """The page URL, or the document's <base href> resolved against it."""
+    for base in root.iter("base"):
+        href = base.get("href")
+        if href:
+            resolved = absolutize(href, url)
+            if resolved:
+                return resolved
+    return url
+
+
+def block_text(el: Element) -> str:
+    """Plain text with one line per block, leading indents and blank lines dropped."""
+    parts: list[str] = []
+    _walk_text(el, parts)
+    lines = (norm(line) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _walk_text(el: Element, parts: list[str]) -> None:
+    block = isinstance(el.tag, str) and el.tag in BLOCK_TAGS
+    if block:
+        parts.append("\n")
+    if isinstance(el.tag, str) and el.text:
+        parts.append(el.text.replace("\n", " "))
+    for child in el:
+        _walk_text(child, parts)
+    if block:
+        parts.append("\n")
+    if el.tail:
+        parts.append(el.tail.replace("\n", " "))

@@ -1,0 +1,71 @@
+"""List extraction beyond the corpus: selectors, generic ul/li lists, failures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from syndicator.errors import NotAList
+from syndicator.extract import decode_html, extract_list
+from syndicator.models import ListPage, Selectors
+
+from .conftest import page, read_case
+
+TZ = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=TZ)
+
+
+def listing(name: str, selectors: Selectors | None = None) -> ListPage:
+    case = read_case("lists", name)
+    text, _ = decode_html(case.body, case.content_type)
+    return extract_list(text, case.url, tz=case.tz, now=case.now, selectors=selectors)
+
+
+def test_item_selector_overrides_detection() -> None:
+    page = listing("sidebar_hot_last_page", Selectors(item="ul.hot a", date="span"))
+    assert len(page.items) == 10
+    assert page.items[0].title == "热门文章第1篇：科技创新政策解读"
+    assert page.items[0].published == datetime(2026, 2, 11, tzinfo=TZ)
+    assert all(item.date_only for item in page.items)
+
+
+def test_tooltip_time_is_kept_and_marks_the_item_timed() -> None:
+    page = listing("showtype2_static")
+    assert page.items[1].published == datetime(2026, 11, 25, 14, 47, tzinfo=TZ)
+    assert page.items[1].date_only is False
+    assert page.items[2].date_only is True
+
+
+def test_detected_list_matches_the_configured_selector() -> None:
+    auto = listing("showtype2_static")
+    chosen = listing("showtype2_static", Selectors(item="td.listbg a, td.listbg2 a"))
+    assert chosen.to_json() == auto.to_json()
+
+
+TRS = page("trs_list.html")
+
+
+def test_generic_trs_list() -> None:
+    page = extract_list(TRS, "https://www.most.gov.cn/xxgk/gzdt/index.html", tz=TZ, now=NOW)
+    assert [i.url for i in page.items] == [
+        "https://www.most.gov.cn/xxgk/gzdt/202303/t20230301_185000.html",
+        "https://www.most.gov.cn/xxgk/gzdt/202302/t20230227_184900.html",
+        "https://www.most.gov.cn/xxgk/gzdt/202302/t20230220_184800.html",
+    ]
+    assert page.items[0].title == "科技部召开党组会议 研究部署重点工作"
+    assert page.items[1].published == datetime(2023, 2, 27, tzinfo=TZ)
+    assert page.items[2].published is None
+    assert page.to_json()["items"][2]["published"] is None
+    assert page.next_page is None
+
+
+@pytest.mark.parametrize("html", [
+    "", "<html><body><p>维护中，请稍后访问。</p></body></html>",
+    "<html><body><a href='/about.html'>关于我们</a><a href='/contact.html'>联系</a></body></html>",
+    "<html><body><a href='/Article/kjyw/2.html'>唯一一篇</a></body></html>",
+])
+def test_not_a_list(html: str) -> None:
+    with pytest.raises(NotAList):
+        extract_list(html, "http://www.zgkjcx.com/Article/kjyw/Index.html", tz=TZ, now=NOW)
