@@ -18,7 +18,7 @@ from email.utils import parseaddr
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
+from apscheduler.triggers.cron import CronTrigger
 from cssselect import GenericTranslator, SelectorError
 from pydantic import (
     AfterValidator,

@@ -19,7 +19,6 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-
 # ---------------------------------------------------------------- settings (from config)
 
 

@@ -270,8 +270,9 @@ class Store:
         if intent.change is Change.NEW:
             stmt = self._insert(conn, t.articles).values(**values).on_conflict_do_nothing(
                 index_elements=["site", "key"]
-            )
-            return bool(conn.execute(stmt).rowcount)
+            ).returning(t.articles.c.id)
+            # RETURNING, not rowcount: drivers disagree on rowcount for DO NOTHING.
+            return conn.execute(stmt).first() is not None
         # A change keeps identity, first sighting and baseline flag.
         for fixed in ("site", "key", "first_seen", "baseline"):
             values.pop(fixed)

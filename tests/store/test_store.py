@@ -1,7 +1,8 @@
-"""The store against a real SQLite file (PostgreSQL runs the same code; see docs)."""
+"""The store against a real SQLite file and a real PostgreSQL server."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,11 +33,15 @@ def record(ok: bool = True, items: int = 1, **kw: object) -> PollRecord:
                       items=items, **kw)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(f"sqlite:///{tmp_path}/nested/dir/s.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        s = Store(f"sqlite:///{tmp_path}/nested/dir/s.db")
+    else:
+        s = Store(request.getfixturevalue("postgres").new_database())
     s.upgrade()
-    return s
+    yield s
+    s.close()
 
 
 def test_upgrade_creates_schema_and_is_idempotent(store: Store) -> None:
@@ -47,6 +52,8 @@ def test_upgrade_creates_schema_and_is_idempotent(store: Store) -> None:
 
 
 def test_sqlite_runs_in_wal_mode(store: Store) -> None:
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 

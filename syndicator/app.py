@@ -1,0 +1,161 @@
+"""Composition root: the only place that turns the config into concrete objects
+(store, fetcher, feed metadata) and wires the rooms together for the CLI."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from syndicator.config import Config
+from syndicator.fetch import Fetcher
+from syndicator.models import Article, CategorySpec
+from syndicator.publish import FeedMeta, build_feed
+from syndicator.publish.opml import build_opml
+from syndicator.publish.static import write_feeds
+from syndicator.store import Store
+from syndicator.update import PollOutcome, poll_category
+
+log = logging.getLogger("syndicator")
+
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedGroup:
+    """One feed (in every format) and which articles it shows."""
+
+    meta: FeedMeta
+    site: str | None
+    category: str | None
+
+
+class App:
+    def __init__(self, config: Config, *, clock: Callable[[], datetime] = utcnow,
+                 fetcher: Fetcher | None = None, store: Store | None = None) -> None:
+        self.config = config
+        self.clock = clock
+        self.store = store or Store(config.database_url)
+        self.fetcher = fetcher or Fetcher(config.fetch_settings())
+        self.feed_settings = config.feed_settings()
+
+    def close(self) -> None:
+        self.fetcher.close()
+        self.store.close()
+
+    def upgrade(self) -> None:
+        self.store.upgrade()
+
+    # ------------------------------------------------------------ polling
+
+    def categories(self, names: Sequence[str] = ()) -> list[CategorySpec]:
+        if not names:
+            return self.config.categories()
+        return [self.config.find_category(name) for name in names]
+
+    def poll(self, specs: Sequence[CategorySpec]) -> list[PollOutcome]:
+        outcomes = []
+        for spec in specs:
+            outcome = poll_category(spec, self.fetcher, self.store, clock=self.clock)
+            log_poll(spec, outcome)
+            outcomes.append(outcome)
+        return outcomes
+
+    def backfill(self, spec: CategorySpec, pages: int,
+                 progress: Callable[[int, int], None] | None = None) -> PollOutcome:
+        outcome = poll_category(spec, self.fetcher, self.store, clock=self.clock,
+                                pages=pages, backfill=True, progress=progress)
+        log_poll(spec, outcome)
+        return outcome
+
+    # ------------------------------------------------------------ feeds
+
+    def feed_groups(self) -> list[FeedGroup]:
+        fs = self.feed_settings
+        specs = self.config.categories()
+        groups: list[FeedGroup] = []
+        sites: dict[str, CategorySpec] = {}
+        for spec in specs:
+            sites.setdefault(spec.site_id, spec)
+            groups.append(FeedGroup(self._meta(
+                f"feeds/{spec.site_id}/{spec.id}", f"{spec.site_name} · {spec.name}",
+                f"{spec.site_name}「{spec.name}」栏目的最新文章", spec.list_url, spec.timezone,
+                spec.site_name,
+            ), spec.site_id, spec.id))
+        for site_id, spec in sites.items():
+            groups.append(FeedGroup(self._meta(
+                f"feeds/{site_id}", spec.site_name, f"{spec.site_name}各栏目的最新文章",
+                spec.site_url, spec.timezone, spec.site_name,
+            ), site_id, None))
+        default_tz = specs[0].timezone if specs else "Asia/Shanghai"
+        groups.append(FeedGroup(self._meta(
+            "feeds/all", "syndicator · 全部栏目", "所有关注栏目的最新文章",
+            fs.public_url.rstrip("/") + "/", default_tz, "syndicator",
+        ), None, None))
+        return groups
+
+    def _meta(self, path: str, title: str, description: str, home: str,
+              timezone: str, author: str) -> FeedMeta:
+        fs = self.feed_settings
+        return FeedMeta(
+            path=path, title=title, description=description, home_page_url=home,
+            public_url=fs.public_url, hubs=fs.hubs, max_items=fs.max_items,
+            full_content=fs.full_content, timezone=timezone, author=author,
+        )
+
+    def _articles(self, group: FeedGroup) -> list[Article]:
+        return self.store.articles(site=group.site, category=group.category,
+                                   limit=self.feed_settings.max_items)
+
+    def iter_feeds(self) -> Iterator[tuple[FeedMeta, list[Article]]]:
+        for group in self.feed_groups():
+            yield group.meta, self._articles(group)
+
+    def rebuild_feeds(self) -> list[str]:
+        """Build every feed and keep the bytes in the store; return the served paths
+        whose bytes changed (for WebSub pings and logs)."""
+        changed: list[str] = []
+        now = self.clock()
+        for meta, articles in self.iter_feeds():
+            newest = max((a.updated for a in articles), default=EPOCH)
+            for fmt in self.feed_settings.formats:
+                body = build_feed(fmt, meta, articles)
+                if self.store.put_feed(meta.path, fmt, body, newest, now):
+                    changed.append(f"{meta.path}.{fmt}")
+        return changed
+
+    def opml(self) -> bytes:
+        by_site: dict[str, list[FeedMeta]] = {}
+        everything: list[FeedMeta] = []
+        names = {s.site_id: s.site_name for s in self.config.categories()}
+        for group in self.feed_groups():
+            if group.site is None:
+                everything.append(group.meta)
+            else:
+                by_site.setdefault(names[group.site], []).append(group.meta)
+        groups = [*by_site.items(), ("全部", everything)]
+        fmt = self.feed_settings.formats[0]
+        return build_opml(groups, "syndicator", self.feed_settings.public_url, fmt)
+
+    def write_static(self, out_dir: Path) -> list[Path]:
+        return write_feeds(out_dir, self.iter_feeds(), self.feed_settings.formats,
+                           self.opml())
+
+
+def log_poll(spec: CategorySpec, outcome: PollOutcome) -> None:
+    r = outcome.record
+    seconds = (r.finished - r.started).total_seconds()
+    status = "ok" if r.ok else "error"
+    if r.ok and r.not_modified:
+        status = "not-modified"
+    line = (f"poll {spec.key} status={status} items={r.items} new={r.new} "
+            f"failed={r.failed_articles} duration={seconds:.2f}s")
+    if r.error:
+        line += f" error={r.error}"
+    (log.info if r.ok else log.warning)(line)

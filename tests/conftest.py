@@ -1,0 +1,54 @@
+"""Fixtures shared by the whole suite: a fixed clock and the replica portal on loopback."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from syndicator.demo.portal import ReplicaPortal
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class Clock:
+    """A settable clock, so tests move time instead of sleeping."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        from datetime import timedelta
+
+        self.now = self.now + timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2023, 3, 20, 9, 30, tzinfo=SHANGHAI))
+
+
+@pytest.fixture
+def portal(clock: Clock) -> Iterator[ReplicaPortal]:
+    with ReplicaPortal(now=clock) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """A PostgreSQL server for the session; skipped where the binaries are missing,
+    unless SYNDICATOR_REQUIRE_PG=1 (as `make test` sets) makes that a failure."""
+    from tests.pg import postgres_server
+
+    try:
+        yield from postgres_server()
+    except FileNotFoundError as exc:
+        if os.environ.get("SYNDICATOR_REQUIRE_PG") == "1":
+            raise
+        pytest.skip(str(exc))

@@ -1,0 +1,54 @@
+"""Write a config for a replica portal and build an App on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from syndicator.app import App
+from syndicator.config import load_config
+from syndicator.demo.portal import ReplicaPortal
+
+CONFIG = """\
+storage: {storage}
+server:
+  host: 127.0.0.1
+  port: 8080
+  public_url: http://feeds.example.test
+fetch:
+  user_agent: "syndicator-test/0.1 (+https://example.org/contact)"
+  timeout: 5s
+  host_delay: 0s
+  retries: 1
+  robots_txt: true
+  max_bytes: 5MB
+defaults:
+  every: 10m
+  timezone: Asia/Shanghai
+sites:
+  - id: zgkjcx
+    name: 中国科技创新网
+    url: {base}
+    categories:
+      - id: kjyw
+        name: 科技要闻
+        list_url: {base}Article/kjyw/Index.html
+      - id: kjrw
+        name: 科技人物
+        list_url: {base}Article/ShowClass.asp?ClassID=5
+feeds:
+  formats: [atom, rss, json]
+  max_items: 50
+"""
+
+
+def write_config(tmp_path: Path, portal: ReplicaPortal, storage: str | None = None) -> Path:
+    path = tmp_path / "syndicator.yaml"
+    storage = storage or f"sqlite:///{tmp_path / 'db' / 'test.db'}"
+    path.write_text(CONFIG.format(storage=storage, base=portal.base_url), encoding="utf-8")
+    return path
+
+
+def make_app(config_path: Path, clock: object) -> App:
+    app = App(load_config(config_path), clock=clock)  # type: ignore[arg-type]
+    app.upgrade()
+    return app

@@ -1,0 +1,141 @@
+"""The foundation end to end: replica portal over HTTP → poll → store → feeds."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+
+from syndicator.demo.portal import ReplicaPortal
+from tests.conftest import Clock
+from tests.e2e.helpers import make_app, write_config
+
+KJYW = "zgkjcx/kjyw"
+
+
+def article_requests(portal: ReplicaPortal) -> list[str]:
+    return [r.path for r in portal.requests
+            if "ShowArticle.asp" in r.path or r.path.rstrip("/").split("/")[-1][:1].isdigit()]
+
+
+def test_first_poll_stores_every_listed_article_as_baseline(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    app = make_app(write_config(tmp_path, portal), clock)
+    [outcome] = app.poll(app.categories([KJYW]))
+    assert outcome.record.ok, outcome.errors
+    listed = portal.articles("kjyw")[: outcome.record.items]
+    assert outcome.record.items >= 10
+    assert outcome.record.new == outcome.record.items
+    stored = {a.url: a for a in app.store.articles(site="zgkjcx", category="kjyw", limit=None)}
+    assert len(stored) == len(listed)
+    for truth in listed:
+        article = stored[truth.url]
+        assert article.title == truth.title
+        assert article.source == truth.source
+        assert article.baseline is True
+        assert article.published.astimezone(truth.published.tzinfo) == truth.published
+        assert "\ufffd" not in article.content_text
+        # The last paragraph is on the page's last lines: nothing was cut off.
+        assert truth.paragraphs[-1].strip("　 ")[:20] in article.content_text
+
+
+def test_second_poll_of_unchanged_list_fetches_no_article(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    app = make_app(write_config(tmp_path, portal), clock)
+    app.poll(app.categories())
+    portal.reset_log()
+    clock.advance(minutes=10)
+    outcomes = app.poll(app.categories())
+    assert all(o.record.ok and o.record.new == 0 for o in outcomes)
+    assert article_requests(portal) == []
+    static = [r for r in portal.requests if r.path.endswith("Index.html")]
+    assert [r.status for r in static] == [304]
+
+
+def test_new_article_appears_after_next_poll_and_old_ids_stay(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    app = make_app(write_config(tmp_path, portal), clock)
+    app.poll(app.categories([KJYW]))
+    app.rebuild_feeds()
+    before = feedparser.parse(app.store.get_feed("feeds/zgkjcx/kjyw", "atom").body)
+    clock.advance(minutes=10)
+    fresh = portal.publish("kjyw", title="新型储能技术取得突破 & 产业化提速")
+    [outcome] = app.poll(app.categories([KJYW]))
+    assert outcome.record.new == 1
+    [stored] = outcome.stored
+    assert stored.title == fresh.title and stored.baseline is False
+    app.rebuild_feeds()
+    after = feedparser.parse(app.store.get_feed("feeds/zgkjcx/kjyw", "atom").body)
+    assert after.entries[0].title == fresh.title
+    old_ids = [e.id for e in before.entries]
+    assert [e.id for e in after.entries[1:len(old_ids) + 1]] == old_ids[: len(after.entries) - 1]
+
+
+def test_failing_article_does_not_stop_the_others(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    app = make_app(write_config(tmp_path, portal), clock)
+    victim = portal.articles("kjrw")[2]
+    portal.fail_next(victim.url.split("//", 1)[1].split("/", 1)[1], 500, count=10)
+    [outcome] = app.poll(app.categories(["zgkjcx/kjrw"]))
+    assert outcome.record.ok
+    assert outcome.record.failed_articles == 1
+    assert outcome.record.new == outcome.record.items - 1
+    # The failed one is still "new" next time and is picked up once the page works.
+    portal.fail_next("nothing-matches-this", 500, count=0)
+    clock.advance(minutes=10)
+    [again] = app.poll(app.categories(["zgkjcx/kjrw"]))
+    assert [a.url for a in again.stored] == [victim.url]
+
+
+def test_unreachable_portal_is_one_failed_poll_not_a_crash(tmp_path: Path, clock: Clock) -> None:
+    with ReplicaPortal(now=clock) as gone:
+        config = write_config(tmp_path, gone)
+    app = make_app(config, clock)
+    outcomes = app.poll(app.categories())
+    assert [o.record.ok for o in outcomes] == [False, False]
+    assert all(o.record.error and "127.0.0.1" in o.record.error for o in outcomes)
+
+
+def test_cli_poll_then_feeds_writes_readable_feeds(
+        tmp_path: Path, portal: ReplicaPortal) -> None:
+    config = write_config(tmp_path, portal)
+    run = [sys.executable, "-m", "syndicator"]
+    poll = subprocess.run([*run, "poll", "-c", str(config)], capture_output=True, text=True,
+                          timeout=120)
+    assert poll.returncode == 0, poll.stderr
+    out = tmp_path / "public"
+    feeds = subprocess.run([*run, "feeds", "-c", str(config), "--out", str(out)],
+                           capture_output=True, text=True, timeout=60)
+    assert feeds.returncode == 0, feeds.stderr
+    truth = portal.articles("kjyw")
+    for fmt in ("atom", "rss", "json"):
+        body = (out / "feeds" / "zgkjcx" / f"kjyw.{fmt}").read_bytes()
+        if fmt == "json":
+            items = json.loads(body)["items"]
+            titles = [i["title"] for i in items]
+            assert items[0]["date_published"].endswith("+08:00")
+        else:
+            parsed = feedparser.parse(body)
+            assert parsed.bozo == 0, fmt
+            titles = [e.title for e in parsed.entries]
+        assert titles == [a.title for a in truth[: len(titles)]], fmt
+        assert len(titles) >= 10
+    assert (out / "feeds" / "all.atom").exists() and (out / "opml").exists()
+
+
+def test_same_pipeline_on_postgresql(tmp_path: Path, portal: ReplicaPortal, clock: Clock,
+                                     postgres: object) -> None:
+    url = postgres.new_database()  # type: ignore[attr-defined]
+    app = make_app(write_config(tmp_path, portal, storage=url), clock)
+    first = app.poll(app.categories())
+    assert all(o.record.ok and o.record.new == o.record.items > 0 for o in first)
+    clock.advance(minutes=10)
+    portal.publish("kjyw", title="第二次轮询只带来这一篇")
+    second = app.poll(app.categories())
+    assert [o.record.new for o in second] == [1, 0]
+    app.rebuild_feeds()
+    atom = app.store.get_feed("feeds/zgkjcx/kjyw", "atom")
+    assert atom is not None and "第二次轮询只带来这一篇".encode() in atom.body

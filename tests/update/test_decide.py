@@ -1,0 +1,107 @@
+"""The pure decider, driven by data files for the date rules."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from syndicator.models import ArticleData, CategorySpec, Change, ListItem
+from syndicator.update.decide import (
+    build_article,
+    choose_title,
+    content_hash,
+    decide,
+    is_baseline,
+    resolve_published,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+CASES = json.loads((Path(__file__).parent / "data" / "published.json").read_text("utf-8"))
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["why"] for c in CASES])
+def test_resolve_published(case: dict[str, Any]) -> None:
+    first_seen = _dt(case["first_seen"])
+    assert first_seen is not None
+    got, date_only = resolve_published(
+        _dt(case["page"]), case["page_date_only"], _dt(case["listed"]),
+        case["listed_date_only"], first_seen, SHANGHAI,
+    )
+    assert got == _dt(case["expect"])
+    assert got.utcoffset() == _dt(case["expect"]).utcoffset()  # type: ignore[union-attr]
+    assert date_only is case["expect_date_only"]
+
+
+@pytest.mark.parametrize(("page", "listed", "expect"), [
+    ("浙江发布科技创新新政", "浙江发布科技…", "浙江发布科技创新新政"),
+    ("", "列表里的完整标题", "列表里的完整标题"),
+    ("页面标题被截断…", "列表里的完整标题", "列表里的完整标题"),
+    ("  两边空白  ", "x", "两边空白"),
+])
+def test_choose_title(page: str, listed: str, expect: str) -> None:
+    assert choose_title(page, listed) == expect
+
+
+SPEC = CategorySpec(site_id="zgkjcx", site_name="中国科技创新网", site_url="http://x/",
+                    id="kjyw", name="科技要闻", list_url="http://x/list")
+DATA = ArticleData(url="http://x/2603.html", title="标题", published=datetime(
+    2023, 3, 1, 14, 47, tzinfo=SHANGHAI), date_only=False, source="浙江省科技厅", author=None,
+    editor="zgkjcx", category="科技要闻", content_html="<p>正文。</p>", content_text="正文。")
+ITEM = ListItem(url="http://x/2603.html", title="标题", published=None)
+SEEN = datetime(2023, 3, 1, 7, 0, tzinfo=UTC)
+
+
+def test_new_article_is_a_new_intent_with_notify_flag() -> None:
+    candidate = build_article(SPEC, "2603", ITEM, DATA, SEEN, SHANGHAI, baseline=False)
+    intent = decide(candidate, None, notify=True)
+    assert intent is not None and intent.change is Change.NEW and intent.notify
+    assert candidate.category_name == "科技要闻" and candidate.updated == SEEN
+
+
+def test_unchanged_content_is_nothing_to_do() -> None:
+    first = build_article(SPEC, "2603", ITEM, DATA, SEEN, SHANGHAI, baseline=True)
+    again = build_article(SPEC, "2603", ITEM, DATA, SEEN.replace(hour=9), SHANGHAI,
+                          baseline=False)
+    assert decide(again, first, notify=True) is None
+
+
+def test_changed_content_moves_updated_only() -> None:
+    first = build_article(SPEC, "2603", ITEM, DATA, SEEN, SHANGHAI, baseline=True)
+    later = SEEN.replace(hour=9)
+    edited = build_article(SPEC, "2603", ITEM, replace(DATA, content_html="<p>改。</p>"),
+                           later, SHANGHAI, baseline=False)
+    intent = decide(edited, first, notify=True)
+    assert intent is not None and intent.change is Change.CHANGED and not intent.notify
+    a = intent.article
+    assert (a.first_seen, a.updated, a.published, a.baseline) == (
+        SEEN, later, first.published, True)
+
+
+def test_hash_covers_every_shown_field() -> None:
+    base = ("t", "<p>x</p>", "s", "a", "e")
+    hashes = {content_hash(*base)}
+    for i in range(5):
+        parts = list(base)
+        parts[i] = parts[i] + "!"
+        hashes.add(content_hash(*parts))  # type: ignore[arg-type]
+    assert len(hashes) == 6
+    # Field boundaries matter: moving text from one field to the next is a change.
+    assert content_hash("ab", "", None, None, None) != content_hash("a", "b", None, None, None)
+
+
+@pytest.mark.parametrize(("polls", "stored", "flag", "expect"), [
+    (0, 0, False, True), (0, 0, True, False), (1, 0, False, False), (0, 5, False, False),
+])
+def test_baseline_only_on_the_very_first_poll(polls: int, stored: int, flag: bool,
+                                              expect: bool) -> None:
+    assert is_baseline(polls, stored, flag) is expect
