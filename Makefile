@@ -36,7 +36,7 @@ typecheck: $(STAMP)
 test: $(STAMP)
 	bash scripts/system-deps.sh
 	$(MAKE) lint typecheck
-	TZ=America/New_York SYNDICATOR_REQUIRE_PG=1 $(BIN)/python -m pytest -q
+	TZ=America/New_York SYNDICATOR_REQUIRE_TOOLS=1 $(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py

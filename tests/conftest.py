@@ -43,12 +43,12 @@ def portal(clock: Clock) -> Iterator[ReplicaPortal]:
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[object]:
     """A PostgreSQL server for the session; skipped where the binaries are missing,
-    unless SYNDICATOR_REQUIRE_PG=1 (as `make test` sets) makes that a failure."""
+    unless SYNDICATOR_REQUIRE_TOOLS=1 (as `make test` sets) makes that a failure."""
     from tests.pg import postgres_server
 
     try:
         yield from postgres_server()
     except FileNotFoundError as exc:
-        if os.environ.get("SYNDICATOR_REQUIRE_PG") == "1":
+        if os.environ.get("SYNDICATOR_REQUIRE_TOOLS") == "1":
             raise
         pytest.skip(str(exc))
