@@ -84,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(message)s",
         stream=sys.stderr,
     )
+    # Migration chatter is not news for a user; failures still surface as errors.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     from syndicator import commands
 
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -31,8 +31,8 @@ def print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _app(args: argparse.Namespace) -> App:
-    app = App(load_config(args.config))
+def _app(args: argparse.Namespace, config: Config | None = None) -> App:
+    app = App(config or load_config(args.config))
     app.upgrade()
     return app
 
@@ -57,9 +57,12 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
-    app = _app(args)
+    config = load_config(args.config)
+    # Names are checked before the database is touched: a typo changes nothing.
+    specs = [config.find_category(name) for name in args.categories] or config.categories()
+    app = _app(args, config)
     try:
-        outcomes = app.poll(app.categories(args.categories))
+        outcomes = app.poll(specs)
         changed = app.rebuild_feeds()
         if args.out is not None:
             app.write_static(args.out)
@@ -80,7 +83,9 @@ def cmd_poll(args: argparse.Namespace) -> int:
 def cmd_backfill(args: argparse.Namespace) -> int:
     if args.pages < 1:
         raise SyndicatorError("--pages must be at least 1")
-    app = _app(args)
+    config = load_config(args.config)
+    spec = config.find_category(args.category)
+    app = _app(args, config)
 
     def progress(done: int, total: int) -> None:
         width = 30
@@ -91,7 +96,6 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         sys.stderr.flush()
 
     try:
-        spec = app.config.find_category(args.category)
         outcome = app.backfill(spec, args.pages, progress if sys.stderr.isatty() else None)
         app.rebuild_feeds()
         r = outcome.record

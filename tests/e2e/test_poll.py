@@ -139,3 +139,23 @@ def test_same_pipeline_on_postgresql(tmp_path: Path, portal: ReplicaPortal, cloc
     app.rebuild_feeds()
     atom = app.store.get_feed("feeds/zgkjcx/kjyw", "atom")
     assert atom is not None and "第二次轮询只带来这一篇".encode() in atom.body
+
+
+def test_pipeline_feeds_pass_the_atom_schema_and_a_real_client(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    from tests.publish.tools import jing, sfeed_rows
+
+    app = make_app(write_config(tmp_path, portal), clock)
+    app.poll(app.categories())
+    written = app.write_static(tmp_path / "out")
+    atoms = [p for p in written if p.suffix == ".atom"]
+    assert len(atoms) == 4  # two categories, the site, everything
+    result = jing(*atoms)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = sfeed_rows((tmp_path / "out" / "feeds" / "zgkjcx" / "kjyw.rss").read_bytes())
+    truth = {a.url: a for a in portal.articles("kjyw")}
+    assert len(rows) >= 10
+    for row in rows:
+        article = truth[row["link"]]
+        assert row["title"] == article.title
+        assert int(row["timestamp"]) == int(article.published.timestamp())
