@@ -50,7 +50,7 @@ def cmd_db(args: argparse.Namespace) -> int:
     app = App(load_config(args.config))
     try:
         app.upgrade()
-        print(f"database at the latest schema: {app.store._safe_url()}")
+        print(f"database at the latest schema: {app.store.safe_url()}")
     finally:
         app.close()
     return 0
@@ -189,7 +189,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, on_signal)
     specs = app.categories()
     due = {spec.key: utcnow() for spec in specs}
-    log.info("watching %d categories; feeds in %s", len(specs), app.config.storage)
+    log.info("watching %d categories; database %s", len(specs), app.store.safe_url())
     try:
         while not stop.is_set():
             now = utcnow()

@@ -140,12 +140,12 @@ class Store:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except SQLAlchemyError as exc:
-            raise StoreError(f"{self._safe_url()}: migration failed: {exc}") from exc
+            raise StoreError(f"{self.safe_url()}: migration failed: {exc}") from exc
 
     def close(self) -> None:
         self.engine.dispose()
 
-    def _safe_url(self) -> str:
+    def safe_url(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
 
     # ------------------------------------------------------------ reads
@@ -257,7 +257,7 @@ class Store:
                 for cache in caches:
                     self._put_cache(conn, cache, record.finished)
         except SQLAlchemyError as exc:
-            raise StoreError(f"{self._safe_url()}: could not store poll: {exc}") from exc
+            raise StoreError(f"{self.safe_url()}: could not store poll: {exc}") from exc
         return done
 
     def _insert(self, conn: Connection, table: Any) -> Any:
