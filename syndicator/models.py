@@ -175,6 +175,14 @@ class Article:
     baseline: bool = False
 
 
+class Status:
+    """Values of ``CategoryState.status``."""
+
+    OK = "ok"
+    FAILING = "failing"
+    BROKEN = "broken"
+
+
 class Change(Enum):
     NEW = "new"
     CHANGED = "changed"
@@ -217,7 +225,13 @@ class PollRecord:
 
 @dataclass(frozen=True, slots=True)
 class CategoryState:
-    """What the store knows of a category's health."""
+    """What the store knows of a category's health and schedule.
+
+    ``status`` is ``ok``, ``failing`` (the last poll failed: network, HTTP, storage) or
+    ``broken`` (the portal answers but its layout no longer yields articles: an empty
+    list, or articles that cannot be extracted, several polls in a row). It is stored,
+    not recomputed, so a change of status is seen exactly once.
+    """
 
     site: str
     category: str
@@ -227,3 +241,7 @@ class CategoryState:
     consecutive_failures: int = 0
     empty_polls: int = 0
     polls: int = 0
+    extract_failures: int = 0
+    status: str = "ok"
+    status_since: datetime | None = None
+    next_due: datetime | None = None

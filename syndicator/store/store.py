@@ -221,7 +221,28 @@ class Store:
             consecutive_failures=row.consecutive_failures,
             empty_polls=row.empty_polls,
             polls=row.polls,
+            extract_failures=row.extract_failures,
+            status=row.status,
+            status_since=row.status_since,
+            next_due=row.next_due,
         )
+
+    def category_states(self) -> list[CategoryState]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.category_state.c.site, t.category_state.c.category))
+            keys = [(r.site, r.category) for r in rows]
+        return [self.category_state(site, category) for site, category in keys]
+
+    def set_next_due(self, site: str, category: str, due: datetime) -> None:
+        """Remember when a category is next due, so a restart neither stampedes nor
+        forgets (a category never polled gets a state row here)."""
+        with self.engine.begin() as conn:
+            stmt = self._insert(conn, t.category_state).values(
+                site=site, category=category, next_due=due, consecutive_failures=0,
+                empty_polls=0, polls=0, extract_failures=0, status="ok",
+            ).on_conflict_do_update(index_elements=["site", "category"],
+                                    set_={"next_due": due})
+            conn.execute(stmt)
 
     def recent_polls(self, site: str, category: str, limit: int = 10) -> list[PollRecord]:
         query = (
@@ -244,8 +265,9 @@ class Store:
     # ------------------------------------------------------------ the poll's one write
 
     def apply(self, intents: Sequence[ArticleIntent], record: PollRecord,
-              caches: Sequence[HttpCache] = ()) -> list[Article]:
-        """Store a poll's outcome atomically; return the articles actually created or
+              state: CategoryState, caches: Sequence[HttpCache] = ()) -> list[Article]:
+        """Store a poll's outcome atomically: articles, the poll record, the category's
+        new state and the list validators. Returns the articles actually created or
         changed (a concurrent worker may have stored the same article first)."""
         done: list[Article] = []
         try:
@@ -253,7 +275,7 @@ class Store:
                 for intent in intents:
                     if self._write_article(conn, intent):
                         done.append(intent.article)
-                self._record_poll(conn, record)
+                self._record_poll(conn, record, state)
                 for cache in caches:
                     self._put_cache(conn, cache, record.finished)
         except SQLAlchemyError as exc:
@@ -285,43 +307,33 @@ class Store:
         )
         return bool(result.rowcount)
 
-    def _record_poll(self, conn: Connection, record: PollRecord) -> None:
+    def _record_poll(self, conn: Connection, record: PollRecord,
+                     state: CategoryState) -> None:
         conn.execute(t.polls.insert().values(
             site=record.site, category=record.category, started=record.started,
             finished=record.finished, ok=record.ok, items=record.items, new=record.new,
             changed=record.changed, failed_articles=record.failed_articles,
             not_modified=record.not_modified, error=record.error,
         ))
-        prev = conn.execute(
-            select(t.category_state).where(
-                t.category_state.c.site == record.site,
-                t.category_state.c.category == record.category,
-            )
-        ).first()
-        failures = 0 if record.ok else (prev.consecutive_failures if prev else 0) + 1
-        # A 304 says "same list as before", so it neither counts as empty nor clears it.
-        if record.not_modified:
-            empty = prev.empty_polls if prev else 0
-        elif record.ok and record.items == 0:
-            empty = (prev.empty_polls if prev else 0) + 1
-        else:
-            empty = 0
+        self._put_state(conn, state)
+
+    def _put_state(self, conn: Connection, state: CategoryState) -> None:
         values = {
-            "last_poll": record.finished,
-            "last_success": record.finished if record.ok else (prev.last_success if prev else None),
-            "last_error": None if record.ok else record.error,
-            "consecutive_failures": failures,
-            "empty_polls": empty,
-            "polls": (prev.polls if prev else 0) + 1,
+            "last_poll": state.last_poll,
+            "last_success": state.last_success,
+            "last_error": state.last_error,
+            "consecutive_failures": state.consecutive_failures,
+            "empty_polls": state.empty_polls,
+            "polls": state.polls,
+            "extract_failures": state.extract_failures,
+            "status": state.status,
+            "status_since": state.status_since,
+            "next_due": state.next_due,
         }
-        if prev is None:
-            conn.execute(t.category_state.insert().values(
-                site=record.site, category=record.category, **values))
-        else:
-            conn.execute(t.category_state.update().where(
-                t.category_state.c.site == record.site,
-                t.category_state.c.category == record.category,
-            ).values(**values))
+        stmt = self._insert(conn, t.category_state).values(
+            site=state.site, category=state.category, **values
+        ).on_conflict_do_update(index_elements=["site", "category"], set_=values)
+        conn.execute(stmt)
 
     def _put_cache(self, conn: Connection, cache: HttpCache, now: datetime) -> None:
         stmt = self._insert(conn, t.http_cache).values(

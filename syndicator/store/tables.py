@@ -99,6 +99,9 @@ category_state = Table(
     Column("empty_polls", Integer, nullable=False, default=0),
     Column("polls", Integer, nullable=False, default=0),
     Column("next_due", UtcDateTime),
+    Column("extract_failures", Integer, nullable=False, default=0, server_default="0"),
+    Column("status", String(16), nullable=False, default="ok", server_default="ok"),
+    Column("status_since", UtcDateTime),
 )
 
 polls = Table(

@@ -8,9 +8,22 @@ tested with plain values.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import datetime, time, tzinfo
 
-from syndicator.models import Article, ArticleData, ArticleIntent, CategorySpec, Change, ListItem
+from syndicator.models import (
+    Article,
+    ArticleData,
+    ArticleIntent,
+    CategorySpec,
+    CategoryState,
+    Change,
+    ListItem,
+    PollRecord,
+    Status,
+)
+
+BROKEN_AFTER = 3
 
 TRUNCATION_MARKS = ("…", "...")
 
@@ -123,3 +136,40 @@ def is_baseline(polls_so_far: int, stored_in_category: int, notify_on_first_poll
     if notify_on_first_poll:
         return False
     return polls_so_far == 0 and stored_in_category == 0
+
+
+def next_state(prev: CategoryState, record: PollRecord, *,
+               broken_after: int = BROKEN_AFTER) -> CategoryState:
+    """The category's health after one poll.
+
+    ``failing`` is about reaching the portal (it heals with the next good poll);
+    ``broken`` is about its layout: the list yields nothing, or every new article fails
+    extraction, ``broken_after`` polls in a row. A 304 says "same list as before" and
+    changes neither streak. A broken category stays broken through network failures
+    until a good poll shows the layout works again.
+    """
+    empty, extract = prev.empty_polls, prev.extract_failures
+    if record.ok and not record.not_modified:
+        empty = empty + 1 if record.items == 0 else 0
+        if record.new > 0:
+            extract = 0
+        elif record.failed_articles > 0:
+            extract += 1
+    if not record.ok:
+        status = Status.BROKEN if prev.status == Status.BROKEN else Status.FAILING
+    elif empty >= broken_after or extract >= broken_after:
+        status = Status.BROKEN
+    else:
+        status = Status.OK
+    return replace(
+        prev,
+        last_poll=record.finished,
+        last_success=record.finished if record.ok else prev.last_success,
+        last_error=None if record.ok else record.error,
+        consecutive_failures=0 if record.ok else prev.consecutive_failures + 1,
+        empty_polls=empty,
+        extract_failures=extract,
+        polls=prev.polls + 1,
+        status=status,
+        status_since=record.finished if status != prev.status else prev.status_since,
+    )

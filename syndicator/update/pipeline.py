@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from syndicator.errors import ExtractError, FetchError, HTTPStatusError, StoreError
+from syndicator.errors import ExtractError, FetchError, HTTPStatusError, NotAList, StoreError
 from syndicator.extract import (
     article_key,
     decode_html,
@@ -33,9 +33,10 @@ from syndicator.models import (
     CategoryState,
     HttpCache,
     ListItem,
+    ListPage,
     PollRecord,
 )
-from syndicator.update.decide import build_article, decide, is_baseline
+from syndicator.update.decide import build_article, decide, is_baseline, next_state
 
 log = logging.getLogger("syndicator.update")
 
@@ -55,12 +56,14 @@ class StoreLike(Protocol):
     def count_articles(self, *, site: str | None = None,
                        category: str | None = None) -> int: ...
     def apply(self, intents: Sequence[ArticleIntent], record: PollRecord,
-              caches: Sequence[HttpCache] = ()) -> list[Article]: ...
+              state: CategoryState, caches: Sequence[HttpCache] = ()) -> list[Article]: ...
 
 
 @dataclass(frozen=True, slots=True)
 class PollOutcome:
     record: PollRecord
+    state: CategoryState
+    previous: CategoryState
     stored: tuple[Article, ...] = ()
     retry_after: float | None = None
     errors: tuple[str, ...] = field(default=())
@@ -93,7 +96,14 @@ def _read_lists(spec: CategorySpec, fetcher: FetcherLike, store: StoreLike, page
             scan.not_modified = scan.pages_read == 1
             break
         text, _encoding = decode_html(result.body, result.content_type)
-        listing = extract_list(text, result.url, tz=tz, now=now, selectors=spec.selectors)
+        try:
+            listing = extract_list(text, result.url, tz=tz, now=now, selectors=spec.selectors)
+        except NotAList:
+            # An answer with no list is an empty list: three in a row mark the layout
+            # broken, which a failed poll (a network matter) would not.
+            if scan.pages_read > 1:
+                break
+            listing = ListPage(url=result.url, items=())
         if result.etag or result.last_modified:
             scan.caches.append(HttpCache(url=url, etag=result.etag,
                                          last_modified=result.last_modified))
@@ -159,9 +169,11 @@ def poll_category(
     except (FetchError, ExtractError) as exc:
         record = PollRecord(site=spec.site_id, category=spec.id, started=started,
                             finished=clock(), ok=False, error=str(exc))
-        store.apply([], record)
+        new_state = next_state(state, record)
+        store.apply([], record, new_state)
         retry = exc.retry_after if isinstance(exc, HTTPStatusError) else None
-        return PollOutcome(record=record, retry_after=retry, errors=(str(exc),))
+        return PollOutcome(record=record, state=new_state, previous=state, retry_after=retry,
+                           errors=(str(exc),))
 
     known = store.known_keys(spec.site_id, [article_key(i.url) for i in scan.items])
     todo = _unique_new(scan.items, known)
@@ -187,10 +199,13 @@ def poll_category(
         items=len(scan.items), new=len(intents), failed_articles=len(errors),
         not_modified=scan.not_modified,
     )
+    new_state = next_state(state, record)
     try:
-        stored = store.apply(intents, record, scan.caches)
+        stored = store.apply(intents, record, new_state, scan.caches)
     except StoreError as exc:
         failed = PollRecord(site=spec.site_id, category=spec.id, started=started,
                             finished=clock(), ok=False, error=str(exc))
-        return PollOutcome(record=failed, errors=(*errors, str(exc)))
-    return PollOutcome(record=record, stored=tuple(stored), errors=tuple(errors))
+        return PollOutcome(record=failed, state=next_state(state, failed), previous=state,
+                           errors=(*errors, str(exc)))
+    return PollOutcome(record=record, state=new_state, previous=state, stored=tuple(stored),
+                       errors=tuple(errors))

@@ -159,3 +159,25 @@ def test_pipeline_feeds_pass_the_atom_schema_and_a_real_client(
         article = truth[row["link"]]
         assert row["title"] == article.title
         assert int(row["timestamp"]) == int(article.published.timestamp())
+
+
+def test_empty_list_three_times_turns_broken_and_feed_keeps_its_items(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    app = make_app(write_config(tmp_path, portal), clock)
+    [first] = app.poll(app.categories([KJYW]))
+    app.rebuild_feeds()
+    portal.set_empty("kjyw", True)
+    statuses = []
+    for _ in range(3):
+        clock.advance(minutes=10)
+        [outcome] = app.poll(app.categories([KJYW]))
+        statuses.append(outcome.state.status)
+    assert statuses == ["ok", "ok", "broken"]
+    app.rebuild_feeds()
+    feed = app.store.get_feed("feeds/zgkjcx/kjyw", "atom")
+    assert feed is not None
+    assert len(feedparser.parse(feed.body).entries) == first.record.new
+    portal.set_empty("kjyw", False)
+    clock.advance(minutes=10)
+    [healed] = app.poll(app.categories([KJYW]))
+    assert (healed.previous.status, healed.state.status) == ("broken", "ok")

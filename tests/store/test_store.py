@@ -12,6 +12,7 @@ from sqlalchemy import inspect
 
 from syndicator.models import Article, ArticleIntent, Change, HttpCache, PollRecord
 from syndicator.store import Store
+from syndicator.update.decide import next_state
 
 T0 = datetime(2023, 3, 1, 6, 47, tzinfo=UTC)
 
@@ -31,6 +32,12 @@ def article(key: str, minutes: int = 0, **changes: object) -> Article:
 def record(ok: bool = True, items: int = 1, **kw: object) -> PollRecord:
     return PollRecord(site="zgkjcx", category="kjyw", started=T0, finished=T0, ok=ok,
                       items=items, **kw)  # type: ignore[arg-type]
+
+
+def put(store: Store, intents: list[ArticleIntent], rec: PollRecord,
+        caches: list[HttpCache] | None = None) -> list[Article]:
+    state = next_state(store.category_state(rec.site, rec.category), rec)
+    return store.apply(intents, rec, state, caches or [])
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -60,7 +67,7 @@ def test_sqlite_runs_in_wal_mode(store: Store) -> None:
 
 def test_apply_stores_articles_poll_and_validators_together(store: Store) -> None:
     a = article("2603")
-    stored = store.apply([ArticleIntent(a, Change.NEW, notify=False)], record(),
+    stored = put(store, [ArticleIntent(a, Change.NEW, notify=False)], record(),
                          [HttpCache("http://l", '"e1"', "Wed, 01 Mar 2023 06:47:00 GMT")])
     assert stored == [a]
     assert store.get_article("zgkjcx", "2603") == a
@@ -71,18 +78,18 @@ def test_apply_stores_articles_poll_and_validators_together(store: Store) -> Non
 
 def test_same_article_twice_is_stored_once_and_reported_once(store: Store) -> None:
     a = article("1")
-    assert store.apply([ArticleIntent(a, Change.NEW, False)], record()) == [a]
-    assert store.apply([ArticleIntent(a, Change.NEW, False)], record()) == []
+    assert put(store, [ArticleIntent(a, Change.NEW, False)], record()) == [a]
+    assert put(store, [ArticleIntent(a, Change.NEW, False)], record()) == []
     assert store.count_articles(site="zgkjcx") == 1
 
 
 def test_change_keeps_identity_first_seen_and_baseline(store: Store) -> None:
     a = article("1", baseline=True)
-    store.apply([ArticleIntent(a, Change.NEW, False)], record())
+    put(store, [ArticleIntent(a, Change.NEW, False)], record())
     later = T0 + timedelta(hours=1)
     changed = replace(a, title="新标题", content_hash="other", first_seen=later, updated=later,
                       baseline=False)
-    assert store.apply([ArticleIntent(changed, Change.CHANGED, False)], record()) == [changed]
+    assert put(store, [ArticleIntent(changed, Change.CHANGED, False)], record()) == [changed]
     got = store.get_article("zgkjcx", "1")
     assert got is not None
     assert (got.title, got.first_seen, got.updated, got.baseline) == ("新标题", T0, later, True)
@@ -90,20 +97,20 @@ def test_change_keeps_identity_first_seen_and_baseline(store: Store) -> None:
 
 def test_articles_newest_first_and_limited(store: Store) -> None:
     intents = [ArticleIntent(article(str(i), minutes=i), Change.NEW, False) for i in range(5)]
-    store.apply(intents, record())
+    put(store, intents, record())
     assert [a.key for a in store.articles(limit=3)] == ["4", "3", "2"]
     assert store.known_keys("zgkjcx", ["1", "9", "4"]) == {"1", "4"}
 
 
 def test_category_state_counts_failures_and_empty_lists(store: Store) -> None:
-    store.apply([], record(ok=False, error="boom"))
-    store.apply([], record(ok=False, error="boom again"))
+    put(store, [], record(ok=False, error="boom"))
+    put(store, [], record(ok=False, error="boom again"))
     state = store.category_state("zgkjcx", "kjyw")
     assert (state.consecutive_failures, state.last_error, state.last_success) == (
         2, "boom again", None)
-    store.apply([], record(items=0))
-    store.apply([], record(items=0, not_modified=True))
-    store.apply([], record(items=0))
+    put(store, [], record(items=0))
+    put(store, [], record(items=0, not_modified=True))
+    put(store, [], record(items=0))
     state = store.category_state("zgkjcx", "kjyw")
     assert (state.consecutive_failures, state.empty_polls, state.polls) == (0, 2, 5)
     assert [p.ok for p in store.recent_polls("zgkjcx", "kjyw")] == [
@@ -125,6 +132,6 @@ def test_datetimes_come_back_aware_whatever_the_input_zone(store: Store) -> None
 
     local = datetime(2023, 3, 1, 14, 47, tzinfo=ZoneInfo("Asia/Shanghai"))
     a = article("tz", published=local)
-    store.apply([ArticleIntent(a, Change.NEW, False)], record())
+    put(store, [ArticleIntent(a, Change.NEW, False)], record())
     got = store.get_article("zgkjcx", "tz")
     assert got is not None and got.published == local and got.published.tzinfo is UTC
