@@ -101,16 +101,34 @@ def _detect_rows(root: Element, base: str) -> list[_Row]:
             child = parent
     best: list[_Row] = []
     best_score = 0.0
+    title = _page_title(root)
     for container, rows in groups.items():
         single = [(row, links[0]) for row, links in rows.items()
                   if len({t for _, t in links}) == 1]
         score = float(len(single) - (len(rows) - len(single)))
-        if _SIDEBAR.search(_heading(container)):
+        heading = _heading(container)
+        if _SIDEBAR.search(heading):
+            if not _names_the_page(heading, title):
+                # A 热门/推荐 box is never the list, even when the list is gone: an
+                # empty category must read as empty, not as its sidebar.
+                continue
             score *= _SIDEBAR_FACTOR
         if len(single) >= 2 and score > best_score:
             best_score = score
             best = [_Row(row, link, target) for row, (link, target) in single]
     return best
+
+
+def _page_title(root: Element) -> str:
+    found = root.find(".//title")
+    return norm(found.text_content()) if found is not None else ""
+
+
+def _names_the_page(heading: str, title: str) -> bool:
+    """Whether a box heading such as "通知公告" is the page's own subject (a category
+    whose name happens to look like a sidebar's)."""
+    core = re.sub(r"文章|列表|更多|[>»\s]", "", heading)
+    return len(core) >= 2 and core in title
 
 
 def _heading(container: Element) -> str:

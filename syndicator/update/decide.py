@@ -144,12 +144,17 @@ def next_state(prev: CategoryState, record: PollRecord, *,
 
     ``failing`` is about reaching the portal (it heals with the next good poll);
     ``broken`` is about its layout: the list yields nothing, or every new article fails
-    extraction, ``broken_after`` polls in a row. A 304 says "same list as before" and
-    changes neither streak. A broken category stays broken through network failures
+    extraction, ``broken_after`` polls in a row. A 304 repeats the previous answer, so it
+    extends an empty streak and leaves the extraction streak alone (validators are not
+    kept after a poll with failed articles, so those are retried, never hidden behind a
+    304). A broken category stays broken through network failures
     until a good poll shows the layout works again.
     """
     empty, extract = prev.empty_polls, prev.extract_failures
-    if record.ok and not record.not_modified:
+    if record.ok and record.not_modified:
+        # The same answer as last time: an empty list is still empty.
+        empty = empty + 1 if empty else 0
+    elif record.ok:
         empty = empty + 1 if record.items == 0 else 0
         if record.new > 0:
             extract = 0

@@ -200,8 +200,11 @@ def poll_category(
         not_modified=scan.not_modified,
     )
     new_state = next_state(state, record)
+    # Keep the list's validators only when every new article was stored: otherwise the
+    # next poll would get a 304 and never retry the ones that failed.
+    caches = scan.caches if not errors else []
     try:
-        stored = store.apply(intents, record, new_state, scan.caches)
+        stored = store.apply(intents, record, new_state, caches)
     except StoreError as exc:
         failed = PollRecord(site=spec.site_id, category=spec.id, started=started,
                             finished=clock(), ok=False, error=str(exc))

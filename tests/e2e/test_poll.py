@@ -181,3 +181,19 @@ def test_empty_list_three_times_turns_broken_and_feed_keeps_its_items(
     clock.advance(minutes=10)
     [healed] = app.poll(app.categories([KJYW]))
     assert (healed.previous.status, healed.state.status) == ("broken", "ok")
+
+
+def test_failed_article_on_a_static_list_is_retried_not_hidden_by_304(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    app = make_app(write_config(tmp_path, portal), clock)
+    victim = portal.articles("kjyw")[3]
+    portal.fail_next(victim.url.split("/", 3)[3], 503, count=10)
+    [first] = app.poll(app.categories([KJYW]))
+    assert first.record.failed_articles == 1
+    portal.fail_next("", 0, count=0)
+    clock.advance(minutes=10)
+    [second] = app.poll(app.categories([KJYW]))
+    assert [a.url for a in second.stored] == [victim.url]
+    clock.advance(minutes=10)
+    [third] = app.poll(app.categories([KJYW]))
+    assert third.record.not_modified

@@ -69,3 +69,23 @@ def test_generic_trs_list() -> None:
 def test_not_a_list(html: str) -> None:
     with pytest.raises(NotAList):
         extract_list(html, "http://www.zgkjcx.com/Article/kjyw/Index.html", tz=TZ, now=NOW)
+
+
+SIDEBAR_ONLY = """<html><head><title>{title}</title></head><body><table><tr>
+<td class="left"><div class="box_title">{heading}</div><ul>
+<li><a href="/Article/ShowArticle.asp?ArticleID=11">热门一</a> 03-01</li>
+<li><a href="/Article/ShowArticle.asp?ArticleID=12">热门二</a> 03-02</li>
+<li><a href="/Article/ShowArticle.asp?ArticleID=13">热门三</a> 03-03</li></ul></td>
+<td class="main"><b>科技要闻文章列表</b><p>没有任何文章</p></td></tr></table></body></html>"""
+
+
+def test_an_emptied_list_is_not_replaced_by_its_sidebar() -> None:
+    html = SIDEBAR_ONLY.format(title="中国科技创新网 >> 文章中心 >> 科技要闻", heading="热门文章")
+    with pytest.raises(NotAList):
+        extract_list(html, "http://www.zgkjcx.com/Article/kjyw/Index.html", tz=TZ, now=NOW)
+
+
+def test_a_category_named_like_a_sidebar_box_is_still_read() -> None:
+    html = SIDEBAR_ONLY.format(title="中国科技创新网 >> 通知公告", heading="通知公告")
+    got = extract_list(html, "http://www.zgkjcx.com/Article/tzgg/Index.html", tz=TZ, now=NOW)
+    assert [i.title for i in got.items] == ["热门一", "热门二", "热门三"]
