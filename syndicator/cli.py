@@ -4,6 +4,7 @@ stderr (no traceback) and a non-zero exit."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
@@ -36,11 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("run", help="the service: poll on schedule and publish feeds")
+    p = sub.add_parser("run", help="the service: scheduler and HTTP server in one process")
     _add_config(p)
+    p.add_argument("--no-web", action="store_true", help="run only the scheduler/worker")
+    p.add_argument("--no-worker", action="store_true", help="run only the HTTP server")
     p.add_argument("--out", type=Path, default=None,
                    help="also write static feed files to this folder after each change")
     p.add_argument("--once", action="store_true", help="one round of polls, then exit")
+    p.add_argument("--json-logs", action="store_true", help="log one JSON object per line")
 
     p = sub.add_parser("poll", help="poll categories now, then rebuild feeds")
     _add_config(p)
@@ -69,11 +73,47 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config(p)
     p.add_argument("--schema", action="store_true", help="print the config's JSON Schema")
 
+    p = sub.add_parser("notify-test", help="send a test message through one channel")
+    _add_config(p)
+    p.add_argument("channel", metavar="CHANNEL")
+
+    p = sub.add_parser("deliveries", help="list notification deliveries; replay one")
+    _add_config(p)
+    p.add_argument("--state", choices=["pending", "dead", "delivered"])
+    p.add_argument("--retry", type=int, metavar="ID", help="send delivery ID again")
+    p.add_argument("--limit", type=int, default=50)
+
+    p = sub.add_parser("demo", help="offline demo: replica portal, mail and webhook sinks")
+    p.add_argument("--port", type=int, default=8080, help="port of the service")
+
     p = sub.add_parser("db", help="database maintenance")
     db = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     up = db.add_parser("upgrade", help="apply schema migrations")
     _add_config(up)
     return parser
+
+
+# Each command lives with its room's CLI functions; imported only when used, so a quick
+# command never pays for the web stack.
+HANDLERS = {
+    "run": "syndicator.service:cmd_run",
+    "poll": "syndicator.commands:cmd_poll",
+    "backfill": "syndicator.commands:cmd_backfill",
+    "extract": "syndicator.commands:cmd_extract",
+    "feeds": "syndicator.commands:cmd_feeds",
+    "check": "syndicator.commands:cmd_check",
+    "db": "syndicator.commands:cmd_db",
+    "notify-test": "syndicator.commands_notify:cmd_notify_test",
+    "deliveries": "syndicator.commands_notify:cmd_deliveries",
+    "demo": "syndicator.demo.run:cmd_demo",
+}
+
+
+def _handler(command: str) -> Callable[[argparse.Namespace], int]:
+    module_name, _, func = HANDLERS[command].partition(":")
+    module = importlib.import_module(module_name)
+    handler: Callable[[argparse.Namespace], int] = getattr(module, func)
+    return handler
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,21 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # Migration chatter is not news for a user; failures still surface as errors.
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    from syndicator import commands
-
-    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
-        "run": commands.cmd_run,
-        "poll": commands.cmd_poll,
-        "backfill": commands.cmd_backfill,
-        "extract": commands.cmd_extract,
-        "feeds": commands.cmd_feeds,
-        "check": commands.cmd_check,
-        "db": commands.cmd_db,
-    }
     if hasattr(args, "config"):
         args.config = _config_path(args.config)
     try:
-        return handlers[args.command](args)
+        return _handler(args.command)(args)
     except ConfigError as exc:
         print(f"syndicator: {exc}", file=sys.stderr)
         return EXIT_USAGE

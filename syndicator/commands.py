@@ -9,12 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import signal
 import sys
-import threading
-from datetime import datetime, timedelta
 from pathlib import Path
-from types import FrameType
 from zoneinfo import ZoneInfo
 
 from syndicator.app import App, utcnow
@@ -158,55 +154,4 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print_json(extract_list(text, url, tz=tz, now=now, selectors=selectors).to_json())
     else:
         print_json(extract_article(text, url, tz=tz, now=now, selectors=selectors).to_json())
-    return 0
-
-
-# ------------------------------------------------------------------ run
-
-
-def _next_due(config: Config, spec: CategorySpec, after: datetime) -> datetime:
-    schedule = config.category_schedule(spec.key)
-    if schedule.kind == "cron" and schedule.cron:
-        from apscheduler.triggers.cron import CronTrigger
-
-        trigger = CronTrigger.from_crontab(schedule.cron, timezone=ZoneInfo(spec.timezone))
-        fire: datetime | None = trigger.get_next_fire_time(None, after)
-        return fire or after + timedelta(hours=1)
-    # Until adaptive scheduling lands, "auto" polls at its minimum interval.
-    seconds = schedule.seconds if schedule.kind == "interval" else schedule.min
-    return after + timedelta(seconds=float(seconds or 600))
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    app = _app(args)
-    stop = threading.Event()
-
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        log.info("signal %s: stopping after the poll in progress", signum)
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    specs = app.categories()
-    due = {spec.key: utcnow() for spec in specs}
-    log.info("watching %d categories; database %s", len(specs), app.store.safe_url())
-    try:
-        while not stop.is_set():
-            now = utcnow()
-            ready = [s for s in specs if due[s.key] <= now]
-            if ready:
-                app.poll(ready)
-                changed = app.rebuild_feeds()
-                if changed and args.out is not None:
-                    app.write_static(args.out)
-                if changed:
-                    log.info("%d feed files changed", len(changed))
-                for spec in ready:
-                    due[spec.key] = _next_due(app.config, spec, utcnow())
-                if args.once:
-                    break
-            wait = (min(due.values()) - utcnow()).total_seconds()
-            stop.wait(max(0.5, wait))
-    finally:
-        app.close()
     return 0

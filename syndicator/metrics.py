@@ -1,0 +1,86 @@
+"""Prometheus metrics of one process, in one registry of our own.
+
+A registry of our own (not prometheus_client's global one) keeps tests and embedders
+from seeing each other's series, and lets ``/metrics`` show exactly what this service
+records. The worker, the web app and the notifiers call the small ``record_*``
+functions; none of them touches prometheus_client directly.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    ProcessCollector,
+    generate_latest,
+)
+
+from syndicator.models import Status
+
+REGISTRY = CollectorRegistry()
+ProcessCollector(registry=REGISTRY)
+
+POLLS = Counter(
+    "syndicator_polls", "Polls of a category, by outcome (ok, not_modified, error).",
+    ["category", "status"], registry=REGISTRY,
+)
+POLL_SECONDS = Histogram(
+    "syndicator_poll_duration_seconds", "Wall time of one poll of a category.",
+    ["category"], registry=REGISTRY,
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
+)
+NEW_ARTICLES = Counter(
+    "syndicator_new_articles", "Articles stored for the first time.",
+    ["category"], registry=REGISTRY,
+)
+CATEGORY_STATUS = Gauge(
+    "syndicator_category_status", "1 for the category's current status, 0 for the others.",
+    ["category", "status"], registry=REGISTRY,
+)
+FEED_REQUESTS = Counter(
+    "syndicator_feed_requests", "Feed requests answered, by format and HTTP status.",
+    ["format", "status"], registry=REGISTRY,
+)
+DELIVERIES = Counter(
+    "syndicator_deliveries", "Notification delivery attempts, by outcome "
+    "(delivered, failed, dead).",
+    ["channel", "outcome"], registry=REGISTRY,
+)
+
+POLL_STATUSES = ("ok", "not_modified", "error")
+CATEGORY_STATUSES = (Status.OK, Status.FAILING, Status.BROKEN)
+
+
+def record_poll(category: str, status: str, new: int, seconds: float) -> None:
+    """One finished poll; ``category`` is ``site/category``."""
+    POLLS.labels(category, status).inc()
+    POLL_SECONDS.labels(category).observe(max(seconds, 0.0))
+    if new > 0:
+        NEW_ARTICLES.labels(category).inc(new)
+    else:
+        # Touch the child so a category with no news still shows a 0 series.
+        NEW_ARTICLES.labels(category)
+
+
+def set_category_status(category: str, status: str) -> None:
+    """Exactly one status series of a category is 1, so alerts can match on it."""
+    statuses = CATEGORY_STATUSES if status in CATEGORY_STATUSES else (*CATEGORY_STATUSES,
+                                                                        status)
+    for candidate in statuses:
+        CATEGORY_STATUS.labels(category, candidate).set(1 if candidate == status else 0)
+
+
+def record_feed_request(fmt: str, status: int) -> None:
+    FEED_REQUESTS.labels(fmt, str(status)).inc()
+
+
+def record_delivery(channel: str, outcome: str) -> None:
+    DELIVERIES.labels(channel, outcome).inc()
+
+
+def render() -> tuple[bytes, str]:
+    """The registry in Prometheus text format, and the content type to serve it with."""
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST

@@ -1,0 +1,139 @@
+"""``syndicator run``: the worker and the HTTP server in one process (or either alone),
+stopped cleanly by SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from syndicator.app import App
+from syndicator.config import Config, load_config
+from syndicator.websub import HubPinger
+from syndicator.worker import Worker
+
+log = logging.getLogger("syndicator")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log shippers."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False)
+
+
+def web_context(app: App, worker: Worker | None) -> Any:
+    """Everything the HTTP app needs, read from the config once."""
+    from syndicator.publish.web import FeedRoute, WebContext
+
+    config: Config = app.config
+    schedules = {spec.key: config.category_schedule(spec) for spec in app.categories()}
+    routes = []
+    for group in app.feed_groups():
+        keys = [k for k in schedules if group.site is None or (
+            k.startswith(f"{group.site}/") and (group.category is None
+                                               or k == f"{group.site}/{group.category}"))]
+        gaps = [s.seconds or s.min for k, s in schedules.items() if k in keys]
+        max_age = int(min(gaps)) if gaps else 600
+        max_age = max(60, min(max_age, 3600))
+        for fmt in app.feed_settings.formats:
+            routes.append(FeedRoute(path=group.meta.path, fmt=fmt, title=group.meta.title,
+                                    site=group.site, category=group.category,
+                                    max_age=max_age))
+
+    def poll_now(key: str) -> dict[str, object]:
+        assert worker is not None
+        outcome = worker.poll(config.find_category(key))
+        r = outcome.record
+        return {"category": key, "ok": r.ok, "items": r.items, "new": r.new,
+                "not_modified": r.not_modified, "failed_articles": r.failed_articles,
+                "error": r.error, "status": outcome.state.status}
+
+    dead = getattr(app.store, "dead_deliveries_count", None)
+    return WebContext(
+        store=app.store, routes=routes, categories=app.categories(),
+        public_url=app.feed_settings.public_url, hubs=app.feed_settings.hubs,
+        admin_token=config.server.admin_token or "",
+        poll_now=poll_now if worker is not None else None,
+        dead_deliveries=dead, opml=app.opml,
+    )
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if args.json_logs:
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonFormatter())
+    if args.no_web and args.no_worker:
+        print("syndicator: --no-web and --no-worker leave nothing to run", file=sys.stderr)
+        return 2
+    config = load_config(args.config)
+    app = App(config)
+    app.upgrade()
+    out: Path | None = args.out
+
+    def write_static(_changed: list[str]) -> None:
+        if out is not None:
+            app.write_static(out)
+
+    worker = None
+    if not args.no_worker:
+        hubs = app.feed_settings.hubs
+        pinger = HubPinger(hubs, user_agent=config.fetch.user_agent) if hubs else None
+        worker = Worker(app, pinger=pinger, on_feeds_changed=write_static)
+        if out is not None:
+            app.write_static(out)
+    if args.once:
+        assert worker is not None, "--once needs the worker"
+        worker.load_due()
+        for spec in app.categories():
+            worker.poll(spec)
+        worker.stop()
+        app.close()
+        return 0
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %d: stopping", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    server = None
+    try:
+        if worker is not None:
+            worker.start()
+            log.info("worker started: %d categories, database %s", len(worker.specs),
+                     app.store.safe_url())
+        if not args.no_web:
+            from syndicator.publish.server import ServerThread
+            from syndicator.publish.web import create_web_app
+
+            server = ServerThread(create_web_app(web_context(app, worker)),
+                                  config.server.host, config.server.port)
+            url = server.start()
+            log.info("serving feeds at %s (public URL %s)", url, app.feed_settings.public_url)
+        stop.wait()
+    finally:
+        if server is not None:
+            server.stop()
+        if worker is not None:
+            worker.stop()
+        app.close()
+    log.info("stopped")
+    return 0

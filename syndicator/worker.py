@@ -1,0 +1,178 @@
+"""The worker: decides which categories are due, polls them, rebuilds feeds, pings hubs.
+
+APScheduler (a ``BackgroundScheduler``) only beats the clock: a one-second tick looks at
+the due times, which live in the store so a restart neither stampedes nor forgets. All
+the deciding is in ``run_due``, which tests call directly with their own clock.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from syndicator import metrics
+from syndicator.app import App
+from syndicator.config import Schedule
+from syndicator.models import CategorySpec
+from syndicator.schedule import first_due, next_due
+from syndicator.update import PollOutcome
+from syndicator.websub import HubPinger
+
+log = logging.getLogger("syndicator.worker")
+
+
+class Worker:
+    def __init__(self, app: App, *, clock: Callable[[], datetime] | None = None,
+                 rng: random.Random | None = None, max_workers: int = 4,
+                 pinger: HubPinger | None = None,
+                 on_feeds_changed: Callable[[list[str]], None] | None = None) -> None:
+        self.app = app
+        self.clock = clock or app.clock
+        self.rng = rng or random.Random()
+        self.specs = {spec.key: spec for spec in app.categories()}
+        self.schedules: dict[str, Schedule] = {
+            key: app.config.category_schedule(spec) for key, spec in self.specs.items()
+        }
+        self.due: dict[str, datetime] = {}
+        self.pinger = pinger
+        self.on_feeds_changed = on_feeds_changed
+        self._running: dict[str, Future[PollOutcome]] = {}
+        self._locks = {key: threading.Lock() for key in self.specs}
+        self._feeds_lock = threading.Lock()
+        self._state_lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="poll")
+        self._scheduler: Any = None
+
+    # ------------------------------------------------------------ due times
+
+    def load_due(self) -> None:
+        """Take over the stored due times; overdue or unknown ones are spread out."""
+        now = self.clock()
+        overdue = 0
+        for key, spec in self.specs.items():
+            stored = self.app.store.category_state(spec.site_id, spec.id).next_due
+            due = first_due(now, stored, overdue)
+            if due != stored:
+                overdue += 1
+                self.app.store.set_next_due(spec.site_id, spec.id, due)
+            self.due[key] = due
+            metrics.set_category_status(key, self.app.store.category_state(
+                spec.site_id, spec.id).status)
+
+    def due_now(self) -> list[CategorySpec]:
+        now = self.clock()
+        with self._state_lock:
+            return [self.specs[k] for k, due in sorted(self.due.items(), key=lambda kv: kv[1])
+                    if due <= now and k not in self._running]
+
+    # ------------------------------------------------------------ polling
+
+    def poll(self, spec: CategorySpec) -> PollOutcome:
+        """Poll one category now (a scheduled poll, or the admin API's "poll now"),
+        then rebuild feeds, tell hubs, and set the next due time."""
+        with self._locks[spec.key]:
+            [outcome] = self.app.poll([spec])
+            record = outcome.record
+            status = "ok" if record.ok else "error"
+            if record.ok and record.not_modified:
+                status = "not_modified"
+            metrics.record_poll(spec.key, status, record.new,
+                                (record.finished - record.started).total_seconds())
+            metrics.set_category_status(spec.key, outcome.state.status)
+            if outcome.stored or outcome.state.status != outcome.previous.status:
+                self.rebuild_feeds()
+            self._schedule_next(spec, outcome)
+        return outcome
+
+    def rebuild_feeds(self) -> list[str]:
+        with self._feeds_lock:
+            changed = self.app.rebuild_feeds()
+        if changed:
+            base = self.app.feed_settings.public_url.rstrip("/")
+            if self.pinger is not None:
+                self.pinger.publish(f"{base}/{path}" for path in changed)
+            if self.on_feeds_changed is not None:
+                self.on_feeds_changed(changed)
+        return changed
+
+    def _schedule_next(self, spec: CategorySpec, outcome: PollOutcome) -> None:
+        published = [a.published for a in self.app.store.articles(
+            site=spec.site_id, category=spec.id, limit=200)]
+        due = next_due(self.schedules[spec.key], self.clock(),
+                       failures=outcome.state.consecutive_failures,
+                       retry_after=outcome.retry_after, published=published, rng=self.rng)
+        self.app.store.set_next_due(spec.site_id, spec.id, due)
+        with self._state_lock:
+            self.due[spec.key] = due
+
+    def run_due(self, *, wait: bool = False) -> list[str]:
+        """Start a poll for every due category not already being polled; with
+        ``wait`` block until they finish (tests, ``run --once``)."""
+        started = []
+        futures = []
+        for spec in self.due_now():
+            with self._state_lock:
+                if spec.key in self._running:
+                    continue
+                future = self._pool.submit(self._poll_logged, spec)
+                self._running[spec.key] = future
+            future.add_done_callback(lambda _f, key=spec.key: self._done(key))
+            started.append(spec.key)
+            futures.append(future)
+        if wait:
+            for future in futures:
+                future.result()
+        return started
+
+    def _poll_logged(self, spec: CategorySpec) -> PollOutcome:
+        try:
+            return self.poll(spec)
+        except Exception:
+            # A bug in one poll must not kill the worker; the category is retried later.
+            log.exception("poll %s crashed", spec.key)
+            raise
+
+    def _done(self, key: str) -> None:
+        with self._state_lock:
+            self._running.pop(key, None)
+
+    # ------------------------------------------------------------ life
+
+    def start(self) -> None:
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        self.load_due()
+        self.rebuild_feeds()
+        if self.pinger is not None:
+            self.pinger.start()
+        scheduler = BackgroundScheduler(timezone="UTC")
+        scheduler.add_job(self.run_due, "interval", seconds=1, id="tick",
+                          max_instances=1, coalesce=True, misfire_grace_time=30)
+        self.add_jobs(scheduler)
+        scheduler.start()
+        self._scheduler = scheduler
+
+    def add_jobs(self, scheduler: Any) -> None:
+        """Further periodic jobs (delivery pump, digests, housekeeping)."""
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop ticking, let polls in progress finish (bounded by fetch timeouts)."""
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        done = threading.Event()
+
+        def drain() -> None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            done.set()
+
+        threading.Thread(target=drain, daemon=True).start()
+        if not done.wait(timeout):
+            log.warning("stopping with polls still running after %.0fs", timeout)
+        if self.pinger is not None:
+            self.pinger.stop()

@@ -1,0 +1,122 @@
+"""The worker against the replica portal, driven by the test's clock (no sleeping)."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+from syndicator.demo.portal import ReplicaPortal
+from syndicator.websub import HubPinger
+from syndicator.worker import Worker
+from tests.conftest import Clock
+from tests.e2e.helpers import make_app, write_config
+from tests.service.hub import running_hub
+
+
+def worker_for(tmp_path: Path, portal: ReplicaPortal, clock: Clock, **kw: object) -> Worker:
+    app = make_app(write_config(tmp_path, portal), clock)
+    return Worker(app, clock=clock, rng=random.Random(3), max_workers=2, **kw)  # type: ignore[arg-type]
+
+
+def test_due_categories_are_polled_and_rescheduled_about_one_interval_later(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    worker = worker_for(tmp_path, portal, clock)
+    worker.load_due()
+    clock.advance(seconds=5)
+    assert sorted(worker.run_due(wait=True)) == ["zgkjcx/kjrw", "zgkjcx/kjyw"]
+    assert worker.run_due(wait=True) == []          # nothing due until the next interval
+    for key, due in worker.due.items():
+        gap = (due - clock()).total_seconds()
+        assert 540 <= gap <= 660, key               # every: 10m with ±10 % jitter
+        stored = worker.app.store.category_state(*key.split("/")).next_due
+        assert stored == due
+    clock.advance(minutes=11)
+    assert sorted(worker.run_due(wait=True)) == ["zgkjcx/kjrw", "zgkjcx/kjyw"]
+    worker.stop()
+
+
+def test_restart_keeps_stored_due_times_instead_of_polling_everything(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    first = worker_for(tmp_path, portal, clock)
+    first.load_due()
+    clock.advance(seconds=5)
+    assert len(first.run_due(wait=True)) == 2
+    due = dict(first.due)
+    first.stop()
+    clock.advance(minutes=2)
+    second = worker_for(tmp_path, portal, clock)
+    second.load_due()
+    assert second.due == due
+    assert second.run_due(wait=True) == []
+    second.stop()
+
+
+def test_failing_portal_backs_off_and_recovers(tmp_path: Path, clock: Clock) -> None:
+    with ReplicaPortal(now=clock) as portal:
+        worker = worker_for(tmp_path, portal, clock)
+        worker.load_due()
+        portal.fail_next("Index.html", 500, count=100)
+        portal.fail_next("ShowClass.asp", 500, count=100)
+        gaps = []
+        for _ in range(3):
+            clock.now = max(worker.due.values())
+            assert len(worker.run_due(wait=True)) == 2
+            gaps.append((min(worker.due.values()) - clock()).total_seconds())
+        # 10 minutes doubled per failure: ~20, ~40, ~80 minutes (±10 %).
+        assert [round(g / 1200) for g in gaps] == [1, 2, 4]
+        state = worker.app.store.category_state("zgkjcx", "kjyw")
+        assert state.status == "failing" and state.consecutive_failures == 3
+        portal.fail_next("", 0, count=0)
+        clock.now = max(worker.due.values())
+        worker.run_due(wait=True)
+        assert worker.app.store.category_state("zgkjcx", "kjyw").status == "ok"
+        worker.stop()
+
+
+def test_new_article_pings_the_hub_once_per_changed_feed(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    with running_hub() as hub:
+        pinger = HubPinger([hub.url], user_agent="test", clock=lambda: 0.0)
+        worker = worker_for(tmp_path, portal, clock, pinger=pinger)
+        worker.load_due()
+        clock.advance(seconds=5)
+        assert len(worker.run_due(wait=True)) == 2
+        assert pinger.flush() == 0
+        hub.pings.clear()
+        portal.publish("kjyw", title="枢纽应当收到的一篇")
+        clock.advance(minutes=11)
+        worker.run_due(wait=True)
+        assert pinger.flush() == 0
+        topics = sorted(p["hub.topic"][0] for p in hub.pings)
+        base = "http://feeds.example.test/feeds/"
+        assert topics == sorted(f"{base}{path}.{fmt}" for path in
+                                ("zgkjcx/kjyw", "zgkjcx", "all")
+                                for fmt in ("atom", "rss", "json"))
+        assert all(p["hub.mode"] == ["publish"] and p["hub.url"] == p["hub.topic"]
+                   for p in hub.pings)
+        worker.stop()
+
+
+def test_failing_hub_is_retried_later_and_never_blocks(tmp_path: Path) -> None:
+    now = [0.0]
+    with running_hub() as hub:
+        hub.fail_next = 1
+        pinger = HubPinger([hub.url], user_agent="test", clock=lambda: now[0])
+        pinger.publish(["http://feeds.example.test/feeds/all.atom"])
+        assert pinger.flush() == 1 and hub.pings == []   # failed, queued for later
+        assert pinger.flush() == 1                        # not due yet
+        now[0] += 5
+        assert pinger.flush() == 0 and len(hub.pings) == 1
+        pinger.stop()
+
+
+def test_poll_now_of_a_category_is_serialised_with_its_scheduled_poll(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    worker = worker_for(tmp_path, portal, clock)
+    worker.load_due()
+    spec = worker.specs["zgkjcx/kjyw"]
+    outcome = worker.poll(spec)
+    assert outcome.record.ok
+    assert worker.due[spec.key] > clock() + timedelta(minutes=8)
+    worker.stop()
