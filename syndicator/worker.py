@@ -121,7 +121,7 @@ class Worker:
                     continue
                 future = self._pool.submit(self._poll_logged, spec)
                 self._running[spec.key] = future
-            future.add_done_callback(lambda _f, key=spec.key: self._done(key))
+            future.add_done_callback(self._done_callback(spec.key))
             started.append(spec.key)
             futures.append(future)
         if wait:
@@ -137,9 +137,12 @@ class Worker:
             log.exception("poll %s crashed", spec.key)
             raise
 
-    def _done(self, key: str) -> None:
-        with self._state_lock:
-            self._running.pop(key, None)
+    def _done_callback(self, key: str) -> Callable[[Future[PollOutcome]], None]:
+        def done(_future: Future[PollOutcome]) -> None:
+            with self._state_lock:
+                self._running.pop(key, None)
+
+        return done
 
     # ------------------------------------------------------------ life
 
