@@ -19,6 +19,7 @@ from syndicator.errors import NotAnArticle
 from syndicator.extract import body as bodies
 from syndicator.extract import page
 from syndicator.extract.dates import parse_date
+from syndicator.extract.decode import declared_encoding
 from syndicator.extract.labels import LabelLine, find_label_lines, split_labels
 from syndicator.extract.meta import MetaFields, parse_meta_date, read_meta
 from syndicator.extract.sanitize import sanitize_html
@@ -48,9 +49,15 @@ class _Layout:
 
 
 def extract_article(html: str, url: str, *, tz: tzinfo, now: datetime,
-                    selectors: Selectors | None = None) -> ArticleData:
-    """Read one article page; raise NotAnArticle when it has no title or no body."""
+                    selectors: Selectors | None = None,
+                    encoding: str | None = None) -> ArticleData:
+    """Read one article page; raise NotAnArticle when it has no title or no body.
+
+    ``encoding`` is the charset the page was decoded from (default: what its <meta>
+    says); raw Chinese in its links' queries is percent-encoded in it.
+    """
     sel = selectors or Selectors()
+    codec = encoding or declared_encoding(html)
     root = parse(html)
     if root is None:
         raise NotAnArticle(url, "empty page")
@@ -73,12 +80,12 @@ def extract_article(html: str, url: str, *, tz: tzinfo, now: datetime,
     images: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
     if layout.body is not None:
-        following = bodies.next_part(layout.body, url, base)
+        following = bodies.next_part((layout.body, root), url, base, codec)
         drop = [ln.element for ln in layout.lines if ln.element is not None]
         drop += [el for el in (layout.title_el, layout.crumb) if el is not None]
         bodies.clean_body(layout.body, drop)
-        images, files = bodies.assets(layout.body, base)
-        content_html = tidy(sanitize_html(bodies.inner_html(layout.body), base))
+        images, files = bodies.assets(layout.body, base, codec)
+        content_html = tidy(sanitize_html(bodies.inner_html(layout.body), base, codec))
         text = html_to_text(content_html)
     return ArticleData(
         url=url, title=title,
@@ -156,8 +163,7 @@ def _label_fields(root: Element, sel: Selectors, layout: _Layout) -> dict[str, s
         for el in found:
             for key, value in split_labels(text_of(el)).items():
                 fields.setdefault(key, value)
-        if fields:
-            return fields
+        return fields
     order = {el: i for i, el in enumerate(elements(root))}
     limit = order.get(layout.body, len(order)) if layout.body is not None else len(order)
     infos = [ln for ln in layout.lines if ln.is_info and ln.element is not None]
@@ -175,10 +181,13 @@ def _published(root: Element, sel: Selectors, meta: MetaFields,
                fields: dict[str, str | None], tz: tzinfo,
                now: datetime) -> tuple[datetime, bool] | None:
     if sel.date:
+        # The configured element overrides every automatic source, even when it
+        # holds no date: a broken selector must show, not be papered over.
         for el in _select(root, sel.date):
             found = parse_date(text_of(el), tz, now)
             if found:
                 return found
+        return None
     if meta.published:
         found = parse_meta_date(meta.published, tz, now)
         if found:

@@ -28,6 +28,8 @@ _ACTION = re.compile(r"^(?:打印|关闭|分享|收藏|返回|顶部|字体|[大
 _BRACKETS = re.compile(r"[\s【】\[\]()（）|｜:：,，、.。]+")
 _PART_FILE = re.compile(r"_(\d+)\.[A-Za-z]+$")
 _PART_QUERY = re.compile(r"(?:^|&)page=(\d+)(?:&|$)", re.I)
+_PART_PARAM = re.compile(r"[?&]page=\d+(?=&|$)", re.I)
+_EMPTY_OK = frozenset({"img", "table", "br", "hr", "video", "audio", "object", "embed"})
 ATTACHMENT_EXTS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip",
                              "rar", "7z", "txt", "wps"})
 
@@ -114,13 +116,33 @@ def part_number(url: str) -> int:
     return int(match.group(1)) if match else 1
 
 
-def next_part(body: Element, url: str, base: str) -> str | None:
-    """The next part of the same article linked from the body's pager, if any."""
-    key, current = article_key(url), part_number(url)
+def _part_key(url: str) -> str:
+    """The article's key with a part number in the query (PHPCMS ``&page=2``) removed."""
+    return article_key(_PART_PARAM.sub(lambda m: "?" if m.group(0).startswith("?") else "",
+                                       url))
+
+
+def next_part(scopes: Sequence[Element], url: str, base: str,
+              encoding: str = "utf-8") -> str | None:
+    """The next part of the same article linked from the first scope that links one.
+
+    The body's own pager comes first; DedeCMS and PHPCMS print theirs just outside
+    the text block, so the whole page is the second scope (the article-key check keeps
+    neighbouring articles out).
+    """
+    for scope in scopes:
+        found = _next_in(scope, url, base, encoding)
+        if found:
+            return found
+    return None
+
+
+def _next_in(scope: Element, url: str, base: str, encoding: str) -> str | None:
+    key, current = _part_key(url), part_number(url)
     candidates: list[tuple[int, bool, str]] = []
-    for link in body.iter("a"):
-        target = absolutize(link.get("href") or "", base)
-        if not target or target == url or article_key(target) != key:
+    for link in scope.iter("a"):
+        target = absolutize(link.get("href") or "", base, encoding)
+        if not target or target == url or _part_key(target) != key:
             continue
         number = part_number(target)
         if number > current:
@@ -169,23 +191,29 @@ def clean_body(body: Element, drop: Iterable[Element]) -> None:
             continue
         if is_pager(el) or is_neighbour_link(el) or is_action_line(el):
             el.drop_tree()
+    for el in reversed(list(elements(body))):
+        if el is not body and el.tag in ("p", "div", "span", "font", "center") \
+                and not (el.text_content() or "").strip() \
+                and not any(True for _ in el.iter(*_EMPTY_OK)):
+            el.drop_tree()
 
 
 def _inside(el: Element, ancestor: Element) -> bool:
     return any(anc is ancestor for anc in el.iterancestors())
 
 
-def assets(body: Element, base: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def assets(body: Element, base: str,
+           encoding: str = "utf-8") -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Images and attachment links of the body, absolute, deduplicated, in body order."""
     images: dict[str, None] = {}
     files: dict[str, None] = {}
     for el in elements(body):
         if el.tag == "img":
-            src = absolutize(el.get("src") or "", base)
+            src = absolutize(el.get("src") or "", base, encoding)
             if src:
                 images[src] = None
         elif el.tag == "a":
-            href = absolutize(el.get("href") or "", base)
+            href = absolutize(el.get("href") or "", base, encoding)
             if href and _extension(href) in ATTACHMENT_EXTS:
                 files[href] = None
     return tuple(images), tuple(files)

@@ -49,8 +49,10 @@ def parse_date(text: str, tz: tzinfo, now: datetime) -> tuple[datetime, bool] | 
     return found[0] if found else None
 
 
-def find_dates(text: str, tz: tzinfo, now: datetime) -> list[tuple[datetime, bool]]:
-    """Every date in ``text``, in text order; year-less forms only where no full date is."""
+def find_dates(text: str, tz: tzinfo, now: datetime,
+               year_less: bool = True) -> list[tuple[datetime, bool]]:
+    """Every date in ``text``, in text order; year-less forms only where no full date is
+    (and only when ``year_less``)."""
     text = normalize_digits(text)
     spans: list[tuple[int, tuple[datetime, bool]]] = []
     taken: list[tuple[int, int]] = []
@@ -59,7 +61,7 @@ def find_dates(text: str, tz: tzinfo, now: datetime) -> list[tuple[datetime, boo
         if value:
             spans.append((match.start(), value))
             taken.append(match.span())
-    for match in _MD.finditer(text):
+    for match in _MD.finditer(text) if year_less else ():
         if any(a < match.end() and match.start() < b for a, b in taken):
             continue
         day = int(match["d1"] or match["d2"])

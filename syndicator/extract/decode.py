@@ -114,3 +114,13 @@ def _detect(body: bytes) -> str | None:
     if best is None:
         return None
     return normalize_charset(best.encoding)
+
+
+_META_TEXT = re.compile(r"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_:.\-]+)", re.I)
+
+
+def declared_encoding(html: str) -> str:
+    """The codec the page's own <meta> names (links in it were written in that charset)."""
+    match = _META_TEXT.search(html[:_MAX_HEAD])
+    codec = normalize_charset(match.group(1)) if match else None
+    return codec if codec and codec != "cp1252" else "utf-8"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from syndicator.extract.text import Element, clean_value, elements, norm, text_of
+from syndicator.extract.text import Element, clean_value, elements, norm
 
 # label -> field; "hits" and "other" only delimit the fields we keep.
 _LABELS: dict[str, str] = {
@@ -27,6 +27,8 @@ _LABELS: dict[str, str] = {
 _NO_COLON = frozenset({"点击数", "浏览次数", "阅读数"})
 _INFO_FIELDS = frozenset({"date", "source", "author"})
 MAX_LINE = 200
+# An unlabelled date before a single label ("2023-03-01 14:47 来源：X") is a field too.
+_DATE_LEAD = re.compile(r"^\D{0,6}(?:19|20)\d{2}\s*[-年/.]\s*\d{1,2}")
 
 
 def _label_pattern(label: str) -> str:
@@ -78,20 +80,35 @@ def find_label_lines(root: Element) -> list[LabelLine]:
     chosen: list[Element] = []
     candidates = [el for el in elements(root) if el.tag not in ("html", "body", "head")]
     for el in reversed(candidates):
-        text = text_of(el)
+        text = spaced_text(el)
         if not text or len(text) > MAX_LINE or any(_contains(el, c) for c in chosen):
+            continue
+        if _is_prose(text):
             continue
         fields = split_labels(text)
         labelled = fields.keys() - {"lead"}
-        if len(labelled) >= 2 or (labelled & {"editor", "entry"} and _starts_with_label(text)):
+        if (len(labelled) >= 2 or (labelled & {"editor", "entry"} and _starts_with_label(text))
+                or (labelled & _INFO_FIELDS and _DATE_LEAD.search(fields.get("lead") or ""))):
             chosen.append(el)
             lines.append(LabelLine(el, fields))
     lines.reverse()
     return lines
 
 
+def spaced_text(el: Element) -> str:
+    """Text with a space at every tag boundary: DedeCMS prints "<small>来源:</small>X
+    <small>作者:</small>", and glued together the next label would read as part of X."""
+    return norm(" ".join(el.itertext()))
+
+
+def _is_prose(text: str) -> bool:
+    """Sentences end in 。！？; an info line is a row of fields and holds at most one."""
+    return sum(1 for ch in text if ch in "。！？") >= 2
+
+
 def _starts_with_label(text: str) -> bool:
-    match = _LABEL_RE.match(text)
+    """Also "（责任编辑：X）", the editor line news sites close a body with."""
+    match = _LABEL_RE.match(text.lstrip("（(【[ "))
     return match is not None
 
 

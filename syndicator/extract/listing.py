@@ -13,9 +13,11 @@ from datetime import datetime, tzinfo
 
 from syndicator.errors import NotAList
 from syndicator.extract.dates import find_dates, parse_date
+from syndicator.extract.decode import declared_encoding
 from syndicator.extract.labels import split_labels
+from syndicator.extract.meta import parse_meta_date
 from syndicator.extract.text import Element, base_url, drop_noise, norm, parse, text_of
-from syndicator.extract.urls import absolutize, article_id
+from syndicator.extract.urls import absolutize, looks_like_article
 from syndicator.models import ListItem, ListPage, Selectors
 
 _MAX_CLIMB = 6
@@ -35,25 +37,62 @@ class _Row:
 
 
 def extract_list(html: str, url: str, *, tz: tzinfo, now: datetime,
-                 selectors: Selectors | None = None) -> ListPage:
+                 selectors: Selectors | None = None,
+                 encoding: str | None = None) -> ListPage:
     """Read a list page; raise NotAList when it holds no list of article links."""
     sel = selectors or Selectors()
-    root = parse(html)
+    codec = encoding or declared_encoding(html)
+    root = parse(_inline_records(html))
     if root is None:
         raise NotAList(url, "empty page")
     base = base_url(root, url)
+    pager_script = _trs_pager(root, base)
     drop_noise(root)
     for pattern in sel.exclude:
         for el in _select(root, pattern):
             el.drop_tree()
-    rows = _selected_rows(root, sel.item, base) if sel.item else _detect_rows(root, base)
+    rows = (_selected_rows(root, sel.item, base, codec) if sel.item
+            else _detect_rows(root, base, codec, tz, now))
     if not rows:
         raise NotAList(url, "no list of article links found")
     items: dict[str, ListItem] = {}
     for row in rows:
         if row.url not in items:
             items[row.url] = _item(row, rows, sel, tz, now)
-    return ListPage(url=url, items=tuple(items.values()), next_page=_next_page(root, base, url))
+    following = _next_page(root, base, url, codec)
+    return ListPage(url=url, items=tuple(items.values()),
+                    next_page=following or pager_script)
+
+
+_XML_SCRIPT = re.compile(r"<script\b[^>]*type\s*=\s*[\"']?text/xml[^>]*>(.*?)</script\s*>",
+                         re.I | re.S)
+_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
+_CREATE_PAGE = re.compile(
+    r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w.-]+)[\"']\s*,\s*[\"'](\w+)[\"']")
+
+
+def _inline_records(html: str) -> str:
+    """Hanweb JCMS ships its list as XML records in a script: unwrap them into rows."""
+    if "<record" not in html:
+        return html
+
+    def rows(match: re.Match[str]) -> str:
+        return "<div>" + "".join(_RECORD.findall(match.group(1))) + "</div>"
+
+    return _XML_SCRIPT.sub(rows, html)
+
+
+def _trs_pager(root: Element, base: str) -> str | None:
+    """TRS WCM's ``createPageHTML(total, current, "index", "html")``: page 0 is
+    index.html and page n is index_n.html, so the next page is derived, not linked."""
+    for script in root.iter("script"):
+        match = _CREATE_PAGE.search(script.text or "")
+        if match:
+            total, current = int(match.group(1)), int(match.group(2))
+            if current + 1 >= total:
+                return None
+            return absolutize(f"{match.group(3)}_{current + 1}.{match.group(4)}", base)
+    return None
 
 
 def _select(root: Element, css: str) -> list[Element]:
@@ -63,10 +102,10 @@ def _select(root: Element, css: str) -> list[Element]:
         return []
 
 
-def _selected_rows(root: Element, css: str, base: str) -> list[_Row]:
+def _selected_rows(root: Element, css: str, base: str, codec: str) -> list[_Row]:
     rows = []
     for link in _select(root, css):
-        target = absolutize(link.get("href") or "", base)
+        target = absolutize(link.get("href") or "", base, codec)
         if target:
             rows.append(_Row(_row_of(link), link, target))
     return rows
@@ -79,19 +118,21 @@ def _row_of(link: Element) -> Element:
     return link
 
 
-def _candidates(root: Element, base: str) -> list[tuple[Element, str]]:
+def _candidates(root: Element, base: str, codec: str) -> list[tuple[Element, str]]:
     found = []
     for link in root.iter("a"):
-        target = absolutize(link.get("href") or "", base)
-        if target and article_id(target) and _link_text(link):
+        target = absolutize(link.get("href") or "", base, codec)
+        if target and looks_like_article(target) and _link_text(link):
             found.append((link, target))
     return found
 
 
-def _detect_rows(root: Element, base: str) -> list[_Row]:
+def _detect_rows(root: Element, base: str, codec: str, tz: tzinfo,
+                 now: datetime) -> list[_Row]:
     """Rows of the container whose children each hold exactly one article link."""
     groups: dict[Element, dict[Element, list[tuple[Element, str]]]] = {}
-    for link, target in _candidates(root, base):
+    candidates = _candidates(root, base, codec)
+    for link, target in candidates:
         child = link
         for _ in range(_MAX_CLIMB):
             parent = child.getparent()
@@ -116,7 +157,33 @@ def _detect_rows(root: Element, base: str) -> list[_Row]:
         if len(single) >= 2 and score > best_score:
             best_score = score
             best = [_Row(row, link, target) for row, (link, target) in single]
-    return best
+    return best or _single_row(candidates, title, tz, now)
+
+
+def _single_row(candidates: list[tuple[Element, str]], title: str, tz: tzinfo,
+                now: datetime) -> list[_Row]:
+    """A last page may hold one article: accept a lone dated row in a list element
+    (li, tr, dd) that is not under a sidebar heading nor in header/nav/footer."""
+    found: list[_Row] = []
+    for link, target in candidates:
+        row = _row_of(link)
+        if row.tag not in ("li", "tr", "dd") or _in_chrome(row):
+            continue
+        if not find_dates(text_of(row).replace(text_of(link), " ", 1), tz, now):
+            continue
+        heading = _heading(row.getparent() if row.getparent() is not None else row)
+        if _SIDEBAR.search(heading) and not _names_the_page(heading, title):
+            continue
+        found.append(_Row(row, link, target))
+    return found if len({r.url for r in found}) == 1 else []
+
+
+def _in_chrome(el: Element) -> bool:
+    for anc in el.iterancestors():
+        marks = f"{anc.tag} {anc.get('class') or ''} {anc.get('id') or ''}".lower()
+        if re.search(r"\b(?:nav|header|footer|aside|side|right|left|menu|top|bottom)", marks):
+            return True
+    return False
 
 
 def _page_title(root: Element) -> str:
@@ -140,7 +207,8 @@ def _heading(container: Element) -> str:
         for sib in el.itersiblings(preceding=True):
             text = text_of(sib)
             if text:
-                return text[-30:]
+                # A box title is short; a long neighbour is other content, not a heading.
+                return text if len(text) <= 20 else ""
         parent = el.getparent()
         if parent is not None and norm(parent.text or ""):
             return norm(parent.text or "")[-30:]
@@ -167,13 +235,33 @@ def _item(row: _Row, rows: list[_Row], sel: Selectors, tz: tzinfo, now: datetime
             when = parse_date(text_of(el), tz, now)
             if when:
                 break
-    if when is None and fields.get("date"):
+    if sel.date:
+        # A configured date cell overrides detection, also when it holds no date.
+        pass
+    elif when is None and fields.get("date"):
         when = parse_date(fields["date"] or "", tz, now)
-    if when is None:
-        found = find_dates(_row_text(row, rows), tz, now)
+    if when is None and not sel.date:
+        when = _time_element(row.row, tz, now)
+    if when is None and not sel.date:
+        # A full date anywhere in the row beats a month-day quoted in its summary.
+        text = _row_text(row, rows)
+        found = find_dates(text, tz, now, year_less=False) or find_dates(text, tz, now)
         when = found[0] if found else None
     return ListItem(url=row.url, title=title, published=when[0] if when else None,
                     date_only=when[1] if when else True)
+
+
+def _time_element(row: Element, tz: tzinfo, now: datetime) -> tuple[datetime, bool] | None:
+    """An HTML5 ``<time datetime>`` in the row states the date exactly."""
+    if row.tag == "a":
+        return None
+    for el in row.iter("time"):
+        stamp = el.get("datetime")
+        if stamp:
+            found = parse_meta_date(stamp, tz, now)
+            if found:
+                return found
+    return None
 
 
 def _full_title(text: str, tip: str, fields: dict[str, str | None]) -> str:
@@ -203,11 +291,11 @@ def _row_text(row: _Row, rows: list[_Row]) -> str:
     return norm(" ".join(parts))
 
 
-def _next_page(root: Element, base: str, url: str) -> str | None:
+def _next_page(root: Element, base: str, url: str, codec: str) -> str | None:
     """The target of the first 下一页 link: PowerEasy numbers static pages in reverse."""
     for link in root.iter("a"):
         if _NEXT.match(text_of(link)):
-            target = absolutize(link.get("href") or "", base)
+            target = absolutize(link.get("href") or "", base, codec)
             if target and target != url:
                 return target
     return None

@@ -58,6 +58,9 @@ def visible_texts(root: Element) -> set[str]:
         text = text_of(el)
         if text and len(text) <= _MAX_TITLE:
             found.add(text)
+            if el.text and len(el):
+                # PHPCMS writes the title as the h1's own text, the info line after it.
+                found.add(norm(el.text))
     return found
 
 

@@ -36,12 +36,12 @@ def strip_control(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
-def sanitize_html(html: str, base_url: str) -> str:
+def sanitize_html(html: str, base_url: str, encoding: str = "utf-8") -> str:
     """Allowlisted HTML with every href/src absolute and no active content."""
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
         if attribute in ("href", "src"):
-            return absolutize(value, base_url)
+            return absolutize(value, base_url, encoding)
         return value
 
     cleaned = nh3.clean(

@@ -6,6 +6,7 @@ parameters and part suffixes (``2603_2.html``), because it becomes the feed entr
 
 from __future__ import annotations
 
+import codecs
 import re
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
@@ -29,8 +30,12 @@ _FILE_IDS = (
 _FILE_NAME = re.compile(r"/([^/]+)\.(?:s?html?|shtm|aspx?|php|jsp)$", re.I)
 
 
-def absolutize(href: str, base: str) -> str | None:
-    """Resolve a link found in a page; None for non-web links (javascript:, mailto:…)."""
+def absolutize(href: str, base: str, encoding: str = "utf-8") -> str | None:
+    """Resolve a link found in a page; None for non-web links (javascript:, mailto:…).
+
+    Raw non-ASCII in the query is percent-encoded in the page's ``encoding``: an ASP
+    page served as GBK reads ``SourceName=%D5%E3…``, not the UTF-8 bytes.
+    """
     href = href.strip(_STRIP).replace("\t", "").replace("\n", "").replace("\r", "")
     if not href or href.startswith("#"):
         return None
@@ -45,17 +50,36 @@ def absolutize(href: str, base: str) -> str | None:
     if parts.scheme.lower() not in _WEB_SCHEMES or not parts.hostname:
         return None
     return _encode(parts.scheme.lower(), parts.netloc, parts.path, parts.query,
-                   parts.fragment)
+                   parts.fragment, _codec(encoding))
 
 
-def _encode(scheme: str, netloc: str, path: str, query: str, fragment: str) -> str:
+def _codec(encoding: str) -> str:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return "utf-8"
+    return encoding
+
+
+def _encode(scheme: str, netloc: str, path: str, query: str, fragment: str,
+            encoding: str = "utf-8") -> str:
     """Percent-encode raw spaces and non-ASCII characters, leaving existing escapes."""
     try:
         netloc.encode("ascii")
     except UnicodeEncodeError:
         netloc = _idna(netloc)
     return urlunsplit((scheme, netloc, quote(path or "/", safe=_PATH_SAFE),
-                       quote(query, safe=_QUERY_SAFE), quote(fragment, safe=_QUERY_SAFE)))
+                       quote(query, safe=_QUERY_SAFE, encoding=encoding, errors="strict")
+                       if _encodable(query, encoding) else quote(query, safe=_QUERY_SAFE),
+                       quote(fragment, safe=_QUERY_SAFE)))
+
+
+def _encodable(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def _idna(netloc: str) -> str:
@@ -103,6 +127,22 @@ def article_key(url: str) -> str:
             if match:
                 return str(int(match.group(1)))
     return canonical[len(parts.scheme) + 1:] if parts.scheme else canonical
+
+
+_DATED_PATH = re.compile(r"/(?:19|20)\d{2}(?:[-/_]?\d{2})(?:[-/_]?\d{2})?(?:/|_)")
+_ID_QUERY = re.compile(
+    r"(?:^|&)(?:id|aid|artid|articleid|newsid|infoid|contentid|docid|itemid)=\d+(?:&|$)", re.I)
+
+
+def looks_like_article(url: str) -> bool:
+    """An article-shaped link: a numeric id, a dated folder (/202303/, /2023-03-01/,
+    /2023/0301/) or an ``id=N`` query (show.asp?id=, PHPCMS ``&id=``)."""
+    if article_id(url):
+        return True
+    parts = urlsplit(url)
+    if _ID_QUERY.search(parts.query):
+        return True
+    return bool(_DATED_PATH.search(parts.path)) and not parts.path.endswith("/")
 
 
 def article_id(url: str) -> str | None:

@@ -21,6 +21,7 @@ class Case:
     tz: ZoneInfo
     content_type: str | None
     expected: dict[str, Any]
+    encoding: str = "gb18030"
 
 
 def load_cases(kind: str) -> list[Case]:
@@ -35,6 +36,7 @@ def load_cases(kind: str) -> list[Case]:
             tz=ZoneInfo(meta.get("timezone", "Asia/Shanghai")),
             content_type=meta.get("content_type"),
             expected=meta["expected"],
+            encoding=meta.get("encoding", "gb18030"),
         ))
     return cases
 

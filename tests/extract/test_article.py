@@ -124,3 +124,15 @@ def test_meta_refresh_redirect() -> None:
 def test_not_an_article(html: str) -> None:
     with pytest.raises(NotAnArticle):
         extract_article(html, "http://example.org/a.html", tz=TZ, now=NOW)
+
+
+def test_date_selector_and_info_selector_each_override() -> None:
+    dated = article("gen_pe_01", Selectors(date="div.footer"))
+    assert dated.published is None
+    info = article("gen_pe_01", Selectors(info="td.main_ArticleTitle"))
+    assert info.source is None and info.author is None
+
+
+def test_title_selector_alone() -> None:
+    got = article("gen_empire_01", Selectors(title="td.boxtitle"))
+    assert got.title == "热门排行"

@@ -58,7 +58,38 @@ def test_generic_trs_list() -> None:
     assert page.items[1].published == datetime(2023, 2, 27, tzinfo=TZ)
     assert page.items[2].published is None
     assert page.to_json()["items"][2]["published"] is None
-    assert page.next_page is None
+    # createPageHTML(25, 0, "index", "html"): page 0 is index.html, the next index_1.html.
+    assert page.next_page == "https://www.most.gov.cn/xxgk/gzdt/index_1.html"
+
+
+def test_last_trs_page_has_no_next_page() -> None:
+    html = TRS.replace("createPageHTML(25, 0,", "createPageHTML(25, 24,")
+    got = extract_list(html, "https://www.most.gov.cn/xxgk/gzdt/index_24.html", tz=TZ, now=NOW)
+    assert got.next_page is None
+
+
+def test_a_single_dated_row_is_a_list_but_a_nav_bar_is_not() -> None:
+    one = ("<html><body><div class='nav'><a href='/a/kjyw/'>科技要闻</a>"
+           "<a href='/a/kjzc/'>政策</a></div>"
+           "<div class='main'><ul class='list'><li><a href='/a/2023/0301/7.html'>唯一一篇"
+           "</a><span>2023-03-01</span></li></ul></div></body></html>")
+    got = extract_list(one, "http://x.cn/a/", tz=TZ, now=NOW)
+    assert [i.url for i in got.items] == ["http://x.cn/a/2023/0301/7.html"]
+    nav_only = one.replace("<span>2023-03-01</span>", "")
+    with pytest.raises(NotAList):
+        extract_list(nav_only, "http://x.cn/a/", tz=TZ, now=NOW)
+
+
+def test_date_selector_picks_the_cell() -> None:
+    page = listing("gen_empire_list", Selectors(date="td.list_title"))
+    assert all(item.published is None for item in page.items)
+    page = listing("gen_empire_list", Selectors(date="td.list_date"))
+    assert page.items[0].published == datetime(2023, 3, 10, tzinfo=TZ)
+
+
+def test_exclude_selector_removes_rows() -> None:
+    page = listing("gen_dede_list", Selectors(exclude=("ul.e2 li:first-child",)))
+    assert len(page.items) == 4
 
 
 @pytest.mark.parametrize("html", [

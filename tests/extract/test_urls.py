@@ -70,3 +70,15 @@ def test_article_key_without_id_ignores_scheme_order_and_tracking() -> None:
 def test_list_pages_have_no_id() -> None:
     assert not article_key("http://www.zgkjcx.com/Article/kjyw/List_61.html").isdigit()
     assert not article_key("http://www.zgkjcx.com/Article/ShowClass.asp?ClassID=5&page=2").isdigit()
+
+
+def test_query_in_a_gb_page_is_encoded_in_gbk() -> None:
+    from syndicator.extract.urls import absolutize
+
+    base = "http://www.zgkjcx.com/Article/kjyw/202303/2603.html"
+    href = "/ShowCopyFrom.asp?ChannelID=1&SourceName=浙江省科技厅"
+    assert absolutize(href, base, "gb18030") == (
+        "http://www.zgkjcx.com/ShowCopyFrom.asp?ChannelID=1&SourceName="
+        "%D5%E3%BD%AD%CA%A1%BF%C6%BC%BC%CC%FC")
+    assert absolutize(href, base).endswith("SourceName=%E6%B5%99%E6%B1%9F%E7%9C%81"
+                                           "%E7%A7%91%E6%8A%80%E5%8E%85")
