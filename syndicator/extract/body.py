@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import lxml.html
 
@@ -214,9 +214,24 @@ def assets(body: Element, base: str,
                 images[src] = None
         elif el.tag == "a":
             href = absolutize(el.get("href") or "", base, encoding)
-            if href and _extension(href) in ATTACHMENT_EXTS:
+            if href and _is_attachment(href, el.text_content()):
                 files[href] = None
     return tuple(images), tuple(files)
+
+
+def _is_attachment(href: str, text: str) -> bool:
+    """A file link: by the URL's own extension, or, for download scripts
+    (``downfile.jsp?filename=a.pdf``, ``download.asp?id=3``), by a file name in the query
+    or in the link text ("若干措施全文.pdf")."""
+    if _extension(href) in ATTACHMENT_EXTS:
+        return True
+    query = urlsplit(href).query
+    named = [v for _k, v in parse_qsl(query)] + [text.strip()]
+    return any(_suffix(name) in ATTACHMENT_EXTS for name in named if name)
+
+
+def _suffix(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 def _extension(url: str) -> str:

@@ -22,7 +22,7 @@ from syndicator.models import ListItem, ListPage, Selectors
 
 _MAX_CLIMB = 6
 _SIDEBAR = re.compile(r"热门|推荐|排行|热点|相关|精彩|专题|公告|友情链接|图片")
-_SIDEBAR_FACTOR = 0.1
+_ROW_DATE = re.compile(r"\d{1,4}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2})?")
 # A configured item's row: table cells and spans are parts of a row, never rows.
 _ROW_TAGS = ("tr", "li", "dd", "dt", "div", "p")
 _NEXT = re.compile(r"^(?:下一?页|后一?页|next\b)", re.I)
@@ -148,12 +148,15 @@ def _detect_rows(root: Element, base: str, codec: str, tz: tzinfo,
                   if len({t for _, t in links}) == 1]
         score = float(len(single) - (len(rows) - len(single)))
         heading = _heading(container)
-        if _SIDEBAR.search(heading):
-            if not _names_the_page(heading, title):
-                # A 热门/推荐 box is never the list, even when the list is gone: an
-                # empty category must read as empty, not as its sidebar.
-                continue
-            score *= _SIDEBAR_FACTOR
+        if _SIDEBAR.search(heading) and not _names_the_page(heading, title):
+            # A 热门/推荐 box is never the list, even when the list is gone: an empty
+            # category must read as empty, not as its sidebar. A box named like the page
+            # itself ("通知公告" on the 通知公告 page) is the list.
+            continue
+        # Lists of articles carry dates; nav bars and footers of article-shaped links
+        # ("联系我们") do not: dated rows count up to double.
+        dated = sum(1 for row, _ in single if _ROW_DATE.search(row.text_content()))
+        score *= 1.0 + dated / max(len(single), 1)
         if len(single) >= 2 and score > best_score:
             best_score = score
             best = [_Row(row, link, target) for row, (link, target) in single]

@@ -136,3 +136,17 @@ def test_date_selector_and_info_selector_each_override() -> None:
 def test_title_selector_alone() -> None:
     got = article("gen_empire_01", Selectors(title="td.boxtitle"))
     assert got.title == "热门排行"
+
+
+def test_download_script_attachment_and_share_bar_on_a_government_page() -> None:
+    got = extract_article(page("hanweb_jiangxi_article.html"),
+                          "http://kjt.jiangxi.gov.cn/art/2024/5/8/art_26_101.html",
+                          tz=ZoneInfo("Asia/Shanghai"),
+                          now=datetime(2026, 11, 26, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert got.title == "我省出台支持科技型中小企业发展十条措施"
+    assert got.published is not None and got.published.isoformat() == "2024-05-08T09:30:00+08:00"
+    assert (got.source, got.category) == ("省科技厅高新处", "通知公告")
+    assert got.attachments == (
+        "http://kjt.jiangxi.gov.cn/module/download/downfile.jsp?filename=abc.pdf&classid=0",)
+    assert "打印" not in got.content_text and "微信" not in got.content_text
+    assert got.content_text.endswith("确保各项措施落地见效。")

@@ -120,3 +120,14 @@ def test_a_category_named_like_a_sidebar_box_is_still_read() -> None:
     html = SIDEBAR_ONLY.format(title="中国科技创新网 >> 通知公告", heading="通知公告")
     got = extract_list(html, "http://www.zgkjcx.com/Article/tzgg/Index.html", tz=TZ, now=NOW)
     assert [i.title for i in got.items] == ["热门一", "热门二", "热门三"]
+
+
+def test_main_list_named_like_a_box_beats_an_undated_footer() -> None:
+    # The list is headed 通知公告 (a word sidebars use too) and the footer holds two
+    # article-shaped links without dates: the dated main list must win.
+    got = extract_list(page("hanweb_jiangxi_list.html"),
+                       "http://kjt.jiangxi.gov.cn/col/col26/index.html", tz=TZ, now=NOW)
+    assert [i.url.rsplit("_", 1)[1] for i in got.items] == [
+        "101.html", "100.html", "99.html", "98.html"]
+    assert got.items[0].title == "我省出台支持科技型中小企业发展十条措施"
+    assert got.next_page == "http://kjt.jiangxi.gov.cn/col/col26/index_1.html"
