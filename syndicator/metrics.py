@@ -73,8 +73,15 @@ def set_category_status(category: str, status: str) -> None:
         CATEGORY_STATUS.labels(category, candidate).set(1 if candidate == status else 0)
 
 
+_feed_children: dict[tuple[str, int], Counter] = {}
+
+
 def record_feed_request(fmt: str, status: int) -> None:
-    FEED_REQUESTS.labels(fmt, str(status)).inc()
+    # Called on every feed request: the labelled child is looked up once, not each time.
+    child = _feed_children.get((fmt, status))
+    if child is None:
+        child = _feed_children.setdefault((fmt, status), FEED_REQUESTS.labels(fmt, str(status)))
+    child.inc()
 
 
 def record_delivery(channel: str, outcome: str) -> None:
