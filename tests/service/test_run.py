@@ -1,0 +1,107 @@
+"""`syndicator run` as a user starts it: a real process, real HTTP, a clean SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from email.message import Message
+from pathlib import Path
+
+import pytest
+
+from syndicator.demo.portal import ReplicaPortal
+from tests.e2e.helpers import write_config
+
+ROOT = Path(__file__).parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def get(url: str, headers: dict[str, str] | None = None,
+        method: str = "GET") -> tuple[int, Message, bytes]:
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, answer.headers, answer.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()
+
+
+def wait_for(check: object, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():  # type: ignore[operator]
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("service did not get there in time")
+
+
+@pytest.fixture
+def service(tmp_path: Path, portal: ReplicaPortal) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    port = free_port()
+    config = write_config(tmp_path, portal)
+    text = config.read_text("utf-8").replace("  port: 8080\n",
+                                             f"  port: {port}\n  admin_token: s3cret\n")
+    config.write_text(text, "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "syndicator", "run", "-c", str(config)],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: all(c["state"] == "ok" for c in json.loads(
+            get(base + "/healthz")[2])["categories"].values()))
+        yield base, proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_run_serves_feeds_polls_on_demand_and_stops_cleanly(
+        service: tuple[str, subprocess.Popen[bytes]], portal: ReplicaPortal) -> None:
+    base, proc = service
+    status, headers, body = get(base + "/feeds/zgkjcx/kjyw.atom")
+    assert status == 200 and body.startswith(b"<?xml")
+    assert headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+    etag = headers["ETag"]
+    status, _, body = get(base + "/feeds/zgkjcx/kjyw.atom", {"If-None-Match": etag})
+    assert (status, body) == (304, b"")
+    status, headers, body = get(base + "/feeds/all.json", method="HEAD")
+    assert status == 200 and body == b"" and headers["Content-Type"].startswith(
+        "application/feed+json")
+    assert get(base + "/feeds/zgkjcx/nope.atom")[0] == 404
+    assert b"<opml" in get(base + "/opml")[2]
+    assert b"syndicator_polls_total" in get(base + "/metrics")[2]
+    assert b"/feeds/zgkjcx/kjrw.rss" in get(base + "/")[2]
+
+    fresh = portal.publish("kjyw", title="服务进程里立即轮询出的新文章")
+    url = base + "/api/poll/zgkjcx/kjyw"
+    assert get(url, method="POST")[0] == 401
+    status, _, body = get(url, {"Authorization": "Bearer s3cret"}, method="POST")
+    assert status == 200 and json.loads(body)["new"] == 1
+
+    def feed_has_it() -> bool:
+        return fresh.title.encode() in get(base + "/feeds/zgkjcx/kjyw.atom")[2]
+
+    wait_for(feed_has_it, timeout=10)
+
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0
+    output = proc.stdout.read().decode() if proc.stdout else ""
+    assert "poll zgkjcx/kjyw status=ok" in output and "stopped" in output
