@@ -44,6 +44,12 @@ FEED_REQUESTS = Counter(
     "syndicator_feed_requests", "Feed requests answered, by format and HTTP status.",
     ["format", "status"], registry=REGISTRY,
 )
+FETCH_SECONDS = Histogram(
+    "syndicator_fetch_duration_seconds", "Wall time of one HTTP fetch from a portal "
+    "(politeness waits included), by host and outcome (200, 304, error).",
+    ["host", "outcome"], registry=REGISTRY,
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
 DELIVERIES = Counter(
     "syndicator_deliveries", "Notification delivery attempts, by outcome "
     "(delivered, failed, dead).",
@@ -82,6 +88,10 @@ def record_feed_request(fmt: str, status: int) -> None:
     if child is None:
         child = _feed_children.setdefault((fmt, status), FEED_REQUESTS.labels(fmt, str(status)))
     child.inc()
+
+
+def record_fetch(host: str, outcome: str, seconds: float) -> None:
+    FETCH_SECONDS.labels(host=host, outcome=outcome).observe(seconds)
 
 
 def record_delivery(channel: str, outcome: str) -> None:

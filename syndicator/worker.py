@@ -10,14 +10,17 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from syndicator import metrics
 from syndicator.app import App
 from syndicator.config import Schedule
+from syndicator.fetch import Fetcher, FetchResult, FetchStats
 from syndicator.models import CategorySpec
 from syndicator.schedule import first_due, next_due
 from syndicator.update import PollOutcome
@@ -26,12 +29,41 @@ from syndicator.websub import HubPinger
 log = logging.getLogger("syndicator.worker")
 
 
+class TimedFetcher:
+    """Wraps the fetcher to record each fetch's latency; the fetch room itself stays
+    free of metrics."""
+
+    def __init__(self, inner: Fetcher) -> None:
+        self.inner = inner
+
+    def get(self, url: str, *, etag: str | None = None,
+            last_modified: str | None = None) -> FetchResult:
+        host = urlsplit(url).hostname or "?"
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            result = self.inner.get(url, etag=etag, last_modified=last_modified)
+            outcome = str(result.status)
+            return result
+        finally:
+            metrics.record_fetch(host, outcome, time.perf_counter() - started)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    @property
+    def stats(self) -> FetchStats:
+        return self.inner.stats
+
+
 class Worker:
     def __init__(self, app: App, *, clock: Callable[[], datetime] | None = None,
                  rng: random.Random | None = None, max_workers: int = 4,
                  pinger: HubPinger | None = None,
                  on_feeds_changed: Callable[[list[str]], None] | None = None) -> None:
         self.app = app
+        if isinstance(app.fetcher, Fetcher):
+            app.fetcher = TimedFetcher(app.fetcher)  # type: ignore[assignment]
         self.clock = clock or app.clock
         self.rng = rng or random.Random()
         self.specs = {spec.key: spec for spec in app.categories()}

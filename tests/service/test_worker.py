@@ -6,6 +6,7 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
+from syndicator import metrics
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.websub import HubPinger
 from syndicator.worker import Worker
@@ -31,9 +32,18 @@ def test_due_categories_are_polled_and_rescheduled_about_one_interval_later(
         assert 540 <= gap <= 660, key               # every: 10m with ±10 % jitter
         stored = worker.app.store.category_state(*key.split("/")).next_due
         assert stored == due
+    before = fetch_count("304")
     clock.advance(minutes=11)
     assert sorted(worker.run_due(wait=True)) == ["zgkjcx/kjrw", "zgkjcx/kjyw"]
+    assert fetch_count("304") == before + 1     # the static list answered 304
+    assert fetch_count("200") > 0
     worker.stop()
+
+
+def fetch_count(outcome: str) -> float:
+    value = metrics.REGISTRY.get_sample_value(
+        "syndicator_fetch_duration_seconds_count", {"host": "127.0.0.1", "outcome": outcome})
+    return value or 0.0
 
 
 def test_restart_keeps_stored_due_times_instead_of_polling_everything(
