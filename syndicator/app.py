@@ -8,10 +8,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from syndicator.config import Config
+from syndicator.config_schema import hint
+from syndicator.errors import ConfigError
 from syndicator.fetch import Fetcher
 from syndicator.models import Article, CategorySpec
+from syndicator.notify import DeliveryReport, Dispatcher, SendResult, describer
 from syndicator.publish import FeedMeta, build_feed
 from syndicator.publish.opml import build_opml
 from syndicator.publish.static import write_feeds
@@ -44,8 +48,15 @@ class App:
         self.store = store or Store(config.database_url)
         self.fetcher = fetcher or Fetcher(config.fetch_settings())
         self.feed_settings = config.feed_settings()
+        self.channels = config.channels()
+        self.subscriptions = config.subscriptions()
+        self._describe = describer(self.feed_settings.public_url,
+                                   self.feed_settings.formats[0])
+        self._dispatcher: Dispatcher | None = None
 
     def close(self) -> None:
+        if self._dispatcher is not None:
+            self._dispatcher.close()
         self.fetcher.close()
         self.store.close()
 
@@ -62,7 +73,8 @@ class App:
     def poll(self, specs: Sequence[CategorySpec]) -> list[PollOutcome]:
         outcomes = []
         for spec in specs:
-            outcome = poll_category(spec, self.fetcher, self.store, clock=self.clock)
+            outcome = poll_category(spec, self.fetcher, self.store, clock=self.clock,
+                                    **self._notify_args())
             log_poll(spec, outcome)
             outcomes.append(outcome)
         return outcomes
@@ -70,9 +82,39 @@ class App:
     def backfill(self, spec: CategorySpec, pages: int,
                  progress: Callable[[int, int], None] | None = None) -> PollOutcome:
         outcome = poll_category(spec, self.fetcher, self.store, clock=self.clock,
-                                pages=pages, backfill=True, progress=progress)
+                                pages=pages, backfill=True, progress=progress,
+                                **self._notify_args())
         log_poll(spec, outcome)
         return outcome
+
+    def _notify_args(self) -> dict[str, Any]:
+        digest = [c.id for c in self.channels if c.kind == "email" and c.digest]
+        return {"subscriptions": self.subscriptions, "digest_channels": digest,
+                "describe": self._describe}
+
+    # ------------------------------------------------------------ notifications
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        if self._dispatcher is None:
+            self._dispatcher = Dispatcher(self.store.outbox, self.channels,
+                                          self.subscriptions, clock=self.clock)
+        return self._dispatcher
+
+    def deliver_due(self, limit: int = 1000) -> DeliveryReport:
+        """Send what the outbox holds due now (also what earlier runs left)."""
+        return self.dispatcher.deliver_due(limit)
+
+    def send_digests(self, now: datetime | None = None,
+                     channel: str | None = None) -> dict[str, int]:
+        return self.dispatcher.send_digests(now or self.clock(), channel)
+
+    def notify_test(self, channel_id: str) -> SendResult:
+        known = [c.id for c in self.channels]
+        if channel_id not in known:
+            raise ConfigError(f"unknown channel '{channel_id}'{hint(channel_id, known)}",
+                              file=str(self.config.source_path))
+        return self.dispatcher.test(channel_id)
 
     # ------------------------------------------------------------ feeds
 

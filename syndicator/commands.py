@@ -59,6 +59,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
     app = _app(args, config)
     try:
         outcomes = app.poll(specs)
+        app.deliver_due()
         changed = app.rebuild_feeds()
         if args.out is not None:
             app.write_static(args.out)
@@ -149,9 +150,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
     tz = ZoneInfo(spec.timezone if spec else "Asia/Shanghai")
     selectors = spec.selectors if spec else Selectors()
     now = utcnow()
-    text, _encoding = decode_html(body, content_type)
+    text, encoding = decode_html(body, content_type)
     if args.list:
-        print_json(extract_list(text, url, tz=tz, now=now, selectors=selectors).to_json())
+        page = extract_list(text, url, tz=tz, now=now, selectors=selectors, encoding=encoding)
+        print_json(page.to_json())
     else:
-        print_json(extract_article(text, url, tz=tz, now=now, selectors=selectors).to_json())
+        article = extract_article(text, url, tz=tz, now=now, selectors=selectors,
+                                  encoding=encoding)
+        print_json(article.to_json())
     return 0

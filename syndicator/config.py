@@ -28,9 +28,12 @@ from pydantic import BaseModel, ValidationError
 from syndicator import models
 from syndicator.config_schema import (
     DEFAULT_EVERY,
+    AppriseChannel,
     CategorySection,
     ConfigFile,
+    EmailChannel,
     SiteSection,
+    WebhookChannel,
     cross_problems,
     hint,
     parse_duration,
@@ -106,6 +109,15 @@ class Config(ConfigFile):
                                    max_items=f.max_items, full_content=f.full_content,
                                    hubs=tuple(f.hubs))
 
+    def channels(self) -> list[models.ChannelSpec]:
+        return [_channel(c) for c in self.notifications.channels]
+
+    def subscriptions(self) -> list[models.Subscription]:
+        return [models.Subscription(channel=s.channel, categories=tuple(s.categories),
+                                    keywords=tuple(s.keywords), on_update=s.on_update,
+                                    operator=s.operator)
+                for s in self.notifications.subscriptions]
+
     def _spec(self, site: SiteSection, cat: CategorySection) -> models.CategorySpec:
         sel = cat.selectors
         levels: tuple[Any, ...] = (cat, site, self.defaults)
@@ -117,6 +129,23 @@ class Config(ConfigFile):
             selectors=models.Selectors(item=sel.item, title=sel.title, date=sel.date,
                                        body=sel.body, info=sel.info,
                                        exclude=tuple(sel.exclude)))
+
+
+_SMTP_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+
+
+def _channel(c: EmailChannel | WebhookChannel | AppriseChannel) -> models.ChannelSpec:
+    if isinstance(c, EmailChannel):
+        smtp = models.SmtpSettings(
+            host=c.smtp.host, port=c.smtp.port or _SMTP_PORTS[c.smtp.security],
+            security=c.smtp.security, username=c.smtp.username, password=c.smtp.password,
+            timeout=c.smtp.timeout)
+        return models.ChannelSpec(id=c.id, kind="email", smtp=smtp, sender=c.from_,
+                                  to=tuple(c.to), digest=c.digest)
+    if isinstance(c, WebhookChannel):
+        return models.ChannelSpec(id=c.id, kind="webhook", url=c.url, secret=c.secret,
+                                  allow_private=c.allow_private, timeout=c.timeout)
+    return models.ChannelSpec(id=c.id, kind="apprise", url=c.url)
 
 
 def _first(values: Iterator[Any]) -> Any:

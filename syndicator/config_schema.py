@@ -303,7 +303,7 @@ class WebhookChannel(_Model):
         description="Standard Webhooks signing secret, whsec_<base64>.")
     allow_private: bool = Field(default=False,
                                 description="Allow loopback and private-network targets.")
-    timeout: Duration = Field(default=10.0, gt=0, description="Timeout of one webhook request.")
+    timeout: Duration = Field(default=15.0, gt=0, description="Timeout of one webhook request.")
 
 
 class AppriseChannel(_Model):

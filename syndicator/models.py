@@ -245,3 +245,124 @@ class CategoryState:
     status: str = "ok"
     status_since: datetime | None = None
     next_due: datetime | None = None
+
+
+# ---------------------------------------------------------------- notifications
+#
+# Channels and subscriptions come from the config through ``app``; a ``DeliveryIntent``
+# is what a poll asks the store to write beside its articles (the transactional outbox);
+# a ``Delivery`` is one row of that outbox as the dispatcher claims and records it.
+
+
+class DeliveryState:
+    """Values of ``Delivery.state``. ``digest`` rows wait for their channel's digest run."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    DEAD = "dead"
+    DIGEST = "digest"
+
+
+class EventType:
+    """The ``type`` of a notification, as a webhook body names it."""
+
+    PUBLISHED = "article.published"
+    UPDATED = "article.updated"
+    BROKEN = "category.broken"
+    RECOVERED = "category.recovered"
+    DEAD = "delivery.dead"
+    TEST = "test"
+
+    OPERATOR = (BROKEN, RECOVERED, DEAD)
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str = "starttls"  # none | starttls | ssl
+    username: str | None = None
+    password: str | None = None
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSpec:
+    """One notification channel; which fields matter depends on ``kind``
+    (``email``: smtp, sender, to, digest; ``webhook``: url, secret, allow_private,
+    timeout; ``apprise``: url)."""
+
+    id: str
+    kind: str  # email | webhook | apprise
+    url: str = ""
+    secret: str = ""
+    allow_private: bool = False
+    timeout: float = 15.0
+    smtp: SmtpSettings | None = None
+    sender: str = ""
+    to: tuple[str, ...] = ()
+    digest: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    channel: str
+    categories: tuple[str, ...] = ("*",)
+    keywords: tuple[str, ...] = ()
+    on_update: bool = False
+    operator: bool = False
+
+    def covers(self, site: str, category: str) -> bool:
+        """Whether a pattern ('*', 'SITE/*', 'SITE/CAT') names this category."""
+        for pattern in self.categories:
+            if pattern in ("*", f"{site}/*", f"{site}/{category}"):
+                return True
+        return False
+
+    def matches(self, article: Article) -> bool:
+        if not self.covers(article.site, article.category):
+            return False
+        if not self.keywords:
+            return True
+        text = f"{article.title}\n{article.content_text}".casefold()
+        return any(word.casefold() in text for word in self.keywords)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryIntent:
+    """A notification to write in the poll's transaction.
+
+    ``key`` is the idempotency key (the webhook-id): derived from what is announced and
+    the channel, so that the same event planned twice is one row (a unique index).
+    ``data`` is the event's payload snapshot, as JSON-ready values.
+    """
+
+    key: str
+    channel: str
+    event: str
+    state: str
+    site: str | None
+    category: str | None
+    article_key: str | None
+    data: dict[str, Any]
+    created: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One outbox row."""
+
+    id: int
+    key: str
+    channel: str
+    event: str
+    state: str
+    site: str | None
+    category: str | None
+    article_key: str | None
+    data: dict[str, Any]
+    created: datetime
+    attempts: int = 0
+    next_attempt: datetime | None = None
+    last_error: str | None = None
+    delivered_at: datetime | None = None

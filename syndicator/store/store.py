@@ -27,10 +27,13 @@ from syndicator.models import (
     ArticleIntent,
     CategoryState,
     Change,
+    DeliveryIntent,
+    DeliveryState,
     HttpCache,
     PollRecord,
 )
 from syndicator.store import tables as t
+from syndicator.store.outbox import Outbox, insert_deliveries
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -125,6 +128,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        self.outbox = Outbox(self.engine)
 
     # ------------------------------------------------------------ schema
 
@@ -265,10 +269,12 @@ class Store:
     # ------------------------------------------------------------ the poll's one write
 
     def apply(self, intents: Sequence[ArticleIntent], record: PollRecord,
-              state: CategoryState, caches: Sequence[HttpCache] = ()) -> list[Article]:
+              state: CategoryState, caches: Sequence[HttpCache] = (),
+              deliveries: Sequence[DeliveryIntent] = ()) -> list[Article]:
         """Store a poll's outcome atomically: articles, the poll record, the category's
-        new state and the list validators. Returns the articles actually created or
-        changed (a concurrent worker may have stored the same article first)."""
+        new state, the list validators and the notifications they cause (the outbox).
+        Returns the articles actually created or changed (a concurrent worker may have
+        stored the same article first)."""
         done: list[Article] = []
         try:
             with self.engine.begin() as conn:
@@ -278,6 +284,7 @@ class Store:
                 self._record_poll(conn, record, state)
                 for cache in caches:
                     self._put_cache(conn, cache, record.finished)
+                insert_deliveries(conn, deliveries)
         except SQLAlchemyError as exc:
             raise StoreError(f"{self.safe_url()}: could not store poll: {exc}") from exc
         return done
@@ -345,6 +352,15 @@ class Store:
         )
         conn.execute(stmt)
 
+    # ------------------------------------------------------------ notifications
+
+    def delivery_counts(self) -> dict[str, int]:
+        """Outbox rows per state (pending, digest, delivered, dead), for /healthz."""
+        return self.outbox.counts()
+
+    def dead_deliveries_count(self) -> int:
+        return self.outbox.counts()[DeliveryState.DEAD]
+
     # ------------------------------------------------------------ built feeds
 
     def put_feed(self, path: str, fmt: str, body: bytes, last_modified: datetime,
@@ -378,6 +394,18 @@ class Store:
             return None
         return StoredFeed(path=row.path, format=row.format, body=row.body, etag=row.etag,
                           last_modified=row.last_modified)
+
+    def feeds_version(self) -> str:
+        """A cheap fingerprint of the built feeds (a digest of their ETags), so a web
+        process can tell in one small query whether its in-memory copies are stale,
+        whatever the clocks of the workers that built them."""
+        digest = hashlib.sha256()
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.feeds.c.path, t.feeds.c.format, t.feeds.c.etag)
+                                .order_by(t.feeds.c.path, t.feeds.c.format))
+            for row in rows:
+                digest.update(f"{row.path}\0{row.format}\0{row.etag}\n".encode())
+        return digest.hexdigest()
 
     def all_feeds(self) -> list[StoredFeed]:
         with self.engine.connect() as conn:

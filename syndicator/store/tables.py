@@ -134,3 +134,38 @@ feeds = Table(
     Column("last_modified", UtcDateTime, nullable=False),
     Column("built_at", UtcDateTime, nullable=False),
 )
+
+# The notification outbox: one row per (event, channel), written in the transaction that
+# stores what it announces; ``key`` is the idempotency key (the webhook-id) and unique, so
+# the same event planned twice stays one row. A row is claimed by setting a lease.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(80), nullable=False, unique=True),
+    Column("channel", String(64), nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("site", String(64)),
+    Column("category", String(64)),
+    Column("article_key", String(1024)),
+    Column("data", Text, nullable=False),
+    Column("created", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt", UtcDateTime),
+    Column("last_error", Text),
+    Column("delivered_at", UtcDateTime),
+    Column("lease_owner", String(64)),
+    Column("lease_until", UtcDateTime),
+)
+Index("ix_deliveries_state_next", deliveries.c.state, deliveries.c.next_attempt)
+Index("ix_deliveries_channel_state", deliveries.c.channel, deliveries.c.state)
+
+# Channels the receiver asked us to stop using (a webhook answering 410 Gone).
+channels = Table(
+    "channels",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("disabled_at", UtcDateTime),
+    Column("disabled_reason", Text),
+)

@@ -10,7 +10,7 @@ failed is not stored, so it is still "new" then); they never stop the other arti
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Protocol
@@ -31,12 +31,15 @@ from syndicator.models import (
     ArticleIntent,
     CategorySpec,
     CategoryState,
+    DeliveryIntent,
     HttpCache,
     ListItem,
     ListPage,
     PollRecord,
+    Subscription,
 )
 from syndicator.update.decide import build_article, decide, is_baseline, next_state
+from syndicator.update.plan import Describe, article_data, plan_deliveries
 
 log = logging.getLogger("syndicator.update")
 
@@ -56,7 +59,8 @@ class StoreLike(Protocol):
     def count_articles(self, *, site: str | None = None,
                        category: str | None = None) -> int: ...
     def apply(self, intents: Sequence[ArticleIntent], record: PollRecord,
-              state: CategoryState, caches: Sequence[HttpCache] = ()) -> list[Article]: ...
+              state: CategoryState, caches: Sequence[HttpCache] = (),
+              deliveries: Sequence[DeliveryIntent] = ()) -> list[Article]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +99,10 @@ def _read_lists(spec: CategorySpec, fetcher: FetcherLike, store: StoreLike, page
             # An unchanged list page: nothing behind it can be new either.
             scan.not_modified = scan.pages_read == 1
             break
-        text, _encoding = decode_html(result.body, result.content_type)
+        text, encoding = decode_html(result.body, result.content_type)
         try:
-            listing = extract_list(text, result.url, tz=tz, now=now, selectors=spec.selectors)
+            listing = extract_list(text, result.url, tz=tz, now=now, selectors=spec.selectors,
+                                   encoding=encoding)
         except NotAList:
             # An answer with no list is an empty list: three in a row mark the layout
             # broken, which a failed poll (a network matter) would not.
@@ -125,8 +130,9 @@ def fetch_article(url: str, fetcher: FetcherLike, spec: CategorySpec, tz: tzinfo
     while next_url and next_url not in seen and len(parts) < MAX_PARTS:
         seen.add(next_url)
         result = fetcher.get(next_url)
-        text, _encoding = decode_html(result.body, result.content_type)
-        part = extract_article(text, result.url, tz=tz, now=now, selectors=spec.selectors)
+        text, encoding = decode_html(result.body, result.content_type)
+        part = extract_article(text, result.url, tz=tz, now=now, selectors=spec.selectors,
+                               encoding=encoding)
         parts.append(part)
         next_url = part.next_part
     return parts[0] if len(parts) == 1 else join_parts(parts)
@@ -153,6 +159,9 @@ def poll_category(
     pages: int | None = None,
     backfill: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    subscriptions: Sequence[Subscription] = (),
+    digest_channels: Collection[str] = (),
+    describe: Describe = article_data,
 ) -> PollOutcome:
     """One poll of one category. Errors come back as values, never raised, so one
     broken category never stops the others."""
@@ -203,8 +212,11 @@ def poll_category(
     # Keep the list's validators only when every new article was stored: otherwise the
     # next poll would get a 304 and never retry the ones that failed.
     caches = scan.caches if not errors else []
+    deliveries = plan_deliveries(intents, subscriptions, state, new_state, now=record.finished,
+                                 category_name=spec.name, digest_channels=digest_channels,
+                                 describe=describe)
     try:
-        stored = store.apply(intents, record, new_state, caches)
+        stored = store.apply(intents, record, new_state, caches, deliveries)
     except StoreError as exc:
         failed = PollRecord(site=spec.site_id, category=spec.id, started=started,
                             finished=clock(), ok=False, error=str(exc))

@@ -1,0 +1,199 @@
+"""The notification outbox: reads and writes of ``deliveries`` and ``channels``.
+
+Rows are claimed with a lease: on PostgreSQL by ``SELECT … FOR UPDATE SKIP LOCKED`` and
+an UPDATE of exactly those rows in one transaction (the row locks keep two workers off
+the same rows); on SQLite, where one writer at a time holds the database, by ONE
+conditional ``UPDATE … WHERE id IN (SELECT …) RETURNING``, whose WHERE re-checks the
+lease. A worker that dies keeps its rows only until the lease
+runs out. Every outcome is recorded only by the lease holder, so a worker that lost its
+lease cannot overwrite what another one did.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from syndicator.errors import StoreError
+from syndicator.models import Delivery, DeliveryIntent, DeliveryState
+from syndicator.store import tables as t
+
+D = t.deliveries
+
+
+def insert_deliveries(conn: Connection, intents: Sequence[DeliveryIntent]) -> int:
+    """Write planned deliveries inside the caller's transaction; a key already there is
+    the same event planned before, so it is skipped. Returns how many were new."""
+    made = 0
+    for intent in intents:
+        values = {
+            "key": intent.key, "channel": intent.channel, "event": intent.event,
+            "state": intent.state, "site": intent.site, "category": intent.category,
+            "article_key": intent.article_key,
+            "data": json.dumps(intent.data, ensure_ascii=False, sort_keys=True),
+            "created": intent.created, "attempts": 0, "next_attempt": intent.created,
+        }
+        insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+        stmt = insert(D).values(**values).on_conflict_do_nothing(
+            index_elements=["key"]).returning(D.c.id)
+        if conn.execute(stmt).first() is not None:
+            made += 1
+    return made
+
+
+def _row(row: Any) -> Delivery:
+    return Delivery(
+        id=row.id, key=row.key, channel=row.channel, event=row.event, state=row.state,
+        site=row.site, category=row.category, article_key=row.article_key,
+        data=json.loads(row.data), created=row.created, attempts=row.attempts,
+        next_attempt=row.next_attempt, last_error=row.last_error,
+        delivered_at=row.delivered_at,
+    )
+
+
+def _free(now: datetime) -> Any:
+    return or_(D.c.lease_until.is_(None), D.c.lease_until < now)
+
+
+class Outbox:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _begin(self) -> Any:
+        return self.engine.begin()
+
+    # ------------------------------------------------------------ claims
+
+    def claim(self, owner: str, now: datetime, *, lease: float = 120.0, limit: int = 100,
+              state: str = DeliveryState.PENDING, channel: str | None = None,
+              due_only: bool = True) -> list[Delivery]:
+        """Lease up to ``limit`` rows in ``state`` (due ones, for ``pending``)."""
+        cond = [D.c.state == state, _free(now)]
+        if due_only:
+            cond.append(D.c.next_attempt <= now)
+        if channel is not None:
+            cond.append(D.c.channel == channel)
+        pick = (select(D.c.id).where(*cond).order_by(D.c.next_attempt, D.c.id)
+                .limit(limit).with_for_update(skip_locked=True))
+        lease_values = {"lease_owner": owner, "lease_until": now + timedelta(seconds=lease)}
+        try:
+            with self._begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # Lock first, then update exactly those rows: PostgreSQL may run an
+                    # IN (… LIMIT n) subquery more than once and so lease more than n.
+                    ids = list(conn.execute(pick).scalars())
+                    if not ids:
+                        return []
+                    where = D.c.id.in_(ids)
+                else:
+                    where = D.c.id.in_(pick.scalar_subquery())
+                stmt = D.update().where(where, *cond).values(**lease_values).returning(*D.c)
+                rows = conn.execute(stmt).all()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not claim deliveries: {exc}") from exc
+        return sorted((_row(r) for r in rows), key=lambda d: (d.next_attempt or now, d.id))
+
+    def _held(self, delivery_id: int, owner: str) -> Any:
+        return and_(D.c.id == delivery_id, D.c.lease_owner == owner)
+
+    def _update(self, where: Any, values: dict[str, Any],
+                alerts: Sequence[DeliveryIntent] = ()) -> bool:
+        try:
+            with self._begin() as conn:
+                done = bool(conn.execute(D.update().where(where).values(**values)).rowcount)
+                if done and alerts:
+                    insert_deliveries(conn, alerts)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not record a delivery: {exc}") from exc
+        return done
+
+    def delivered(self, delivery_id: int, owner: str, now: datetime) -> bool:
+        return self._update(self._held(delivery_id, owner), {
+            "state": DeliveryState.DELIVERED, "attempts": D.c.attempts + 1,
+            "delivered_at": now, "last_error": None, "lease_owner": None,
+            "lease_until": None})
+
+    def failed(self, delivery_id: int, owner: str, error: str,
+               next_attempt: datetime) -> bool:
+        return self._update(self._held(delivery_id, owner), {
+            "attempts": D.c.attempts + 1, "last_error": error,
+            "next_attempt": next_attempt, "lease_owner": None, "lease_until": None})
+
+    def dead(self, delivery_id: int, owner: str, error: str, *, attempted: bool = True,
+             alerts: Sequence[DeliveryIntent] = ()) -> bool:
+        """Give up on a row; ``alerts`` (operator notices of the death) are written in
+        the same transaction, so they exist exactly when the row is dead."""
+        values: dict[str, Any] = {"state": DeliveryState.DEAD, "last_error": error,
+                                  "lease_owner": None, "lease_until": None}
+        if attempted:
+            values["attempts"] = D.c.attempts + 1
+        return self._update(self._held(delivery_id, owner), values, alerts)
+
+    def defer(self, delivery_id: int, owner: str, next_attempt: datetime) -> bool:
+        """Put a row back untried (a rate limit): no attempt is counted."""
+        return self._update(self._held(delivery_id, owner), {
+            "next_attempt": next_attempt, "lease_owner": None, "lease_until": None})
+
+    def digest_done(self, ids: Sequence[int], owner: str, now: datetime,
+                    error: str | None) -> None:
+        """Close the rows of one digest message: delivered, or kept for the next run."""
+        values: dict[str, Any] = {"attempts": D.c.attempts + 1, "lease_owner": None,
+                                  "lease_until": None, "last_error": error}
+        if error is None:
+            values.update(state=DeliveryState.DELIVERED, delivered_at=now)
+        self._update(and_(D.c.id.in_(list(ids)), D.c.lease_owner == owner), values)
+
+    # ------------------------------------------------------------ operator views
+
+    def list(self, *, state: str | None = None, limit: int | None = 50) -> list[Delivery]:
+        query = select(D).order_by(D.c.id.desc())
+        if state is not None:
+            query = query.where(D.c.state == state)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [_row(r) for r in conn.execute(query)]
+
+    def get(self, delivery_id: int) -> Delivery | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(D).where(D.c.id == delivery_id)).first()
+        return _row(row) if row else None
+
+    def replay(self, delivery_id: int, now: datetime) -> bool:
+        """Make a row due again now, whatever its state (the operator asked)."""
+        return self._update(D.c.id == delivery_id, {
+            "state": DeliveryState.PENDING, "next_attempt": now, "lease_owner": None,
+            "lease_until": None, "delivered_at": None})
+
+    def counts(self) -> dict[str, int]:
+        query = select(D.c.state, func.count()).group_by(D.c.state)
+        with self.engine.connect() as conn:
+            found = {row[0]: int(row[1]) for row in conn.execute(query)}
+        states = (DeliveryState.PENDING, DeliveryState.DIGEST, DeliveryState.DELIVERED,
+                  DeliveryState.DEAD)
+        return {state: found.get(state, 0) for state in states}
+
+    # ------------------------------------------------------------ channels
+
+    def disable_channel(self, channel: str, now: datetime, reason: str) -> None:
+        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        values = {"disabled_at": now, "disabled_reason": reason}
+        with self._begin() as conn:
+            conn.execute(insert(t.channels).values(id=channel, **values)
+                         .on_conflict_do_update(index_elements=["id"], set_=values))
+
+    def enable_channel(self, channel: str) -> None:
+        with self._begin() as conn:
+            conn.execute(t.channels.delete().where(t.channels.c.id == channel))
+
+    def disabled_channels(self) -> dict[str, str]:
+        """Disabled channel ids and why."""
+        query = select(t.channels).where(t.channels.c.disabled_at.is_not(None))
+        with self.engine.connect() as conn:
+            return {r.id: r.disabled_reason or "disabled" for r in conn.execute(query)}

@@ -1,0 +1,81 @@
+"""Shared pieces of the notification tests: a store on both databases, channels, rows."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from syndicator.models import ChannelSpec, DeliveryIntent, DeliveryState, EventType, SmtpSettings
+from syndicator.store import Store
+from syndicator.store.outbox import insert_deliveries
+from syndicator.update.plan import delivery_key
+
+SECRET = "whsec_" + base64.b64encode(b"syndicator-test-secret-0123456789").decode()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        s = Store(f"sqlite:///{tmp_path}/n.db")
+    else:
+        s = Store(request.getfixturevalue("postgres").new_database())
+    s.upgrade()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(f"sqlite:///{tmp_path}/n.db")
+    s.upgrade()
+    yield s
+    s.close()
+
+
+def webhook(url: str, cid: str = "hook", **kw: Any) -> ChannelSpec:
+    return ChannelSpec(id=cid, kind="webhook", url=url, secret=SECRET,
+                       allow_private=kw.pop("allow_private", True), timeout=5.0, **kw)
+
+
+def mailbox(port: int, cid: str = "editors", digest: str | None = None,
+            security: str = "none") -> ChannelSpec:
+    return ChannelSpec(id=cid, kind="email",
+                       smtp=SmtpSettings(host="127.0.0.1", port=port, security=security,
+                                         timeout=5.0),
+                       sender="科技要闻 <alerts@example.org>", to=("editor@example.org",),
+                       digest=digest)
+
+
+def article_data(n: int, title: str | None = None) -> dict[str, Any]:
+    return {
+        "id": f"tag:syndicator,2024:zgkjcx/{n}", "site": "zgkjcx", "category": "kjyw",
+        "category_name": "科技要闻", "url": f"http://portal.test/Article/{n}.html",
+        "title": title or f"量子计算取得新进展 第{n}篇", "published": "2023-03-20T09:30:00+08:00",
+        "source": "科技日报", "author": None, "editor": "zgkjcx",
+        "summary": "我国科研团队在量子计算领域取得重要突破。", "images": [],
+        "feed_url": "http://feeds.example.test/feeds/zgkjcx/kjyw.atom",
+    }
+
+
+def intent(n: int, channel: str, now: datetime, *, state: str = DeliveryState.PENDING,
+           event: str = EventType.PUBLISHED) -> DeliveryIntent:
+    return DeliveryIntent(
+        key=delivery_key(event, "zgkjcx", str(n), channel, ""), channel=channel,
+        event=event, state=state, site="zgkjcx", category="kjyw", article_key=str(n),
+        data=article_data(n), created=now)
+
+
+def enqueue(store: Store, intents: list[DeliveryIntent]) -> int:
+    with store.engine.begin() as conn:
+        return insert_deliveries(conn, intents)
+
+
+def load_cases(name: str) -> list[Any]:
+    data: list[Any] = json.loads((Path(__file__).parent / "data" / name).read_text("utf-8"))
+    return data

@@ -1,0 +1,14 @@
+"""Crash safety in short (``bench/crash.py`` runs the long version)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from tests.notify.chaos import run_chaos
+
+
+def test_killed_workers_lose_nothing_and_reuse_webhook_ids(tmp_path: Path) -> None:
+    report = run_chaos(tmp_path, rounds=5, rng=random.Random(20231120), max_life=1.5)
+    assert report.problems == []
+    assert report.published >= 5 and report.killed >= 1, report

@@ -1,0 +1,167 @@
+"""Webhooks through the outbox to a real receiver that verifies with `standardwebhooks`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from threading import Thread
+
+import pytest
+
+from syndicator.demo.webhook_sink import WebhookSink
+from syndicator.models import DeliveryState, EventType, Subscription
+from syndicator.notify import Dispatcher
+from syndicator.notify.ssrf import refusal
+from syndicator.notify.webhook import WebhookSender
+from syndicator.store import Store
+from tests.conftest import Clock
+from tests.notify.conftest import SECRET, enqueue, intent, webhook
+
+
+@pytest.fixture
+def sink() -> Iterator[WebhookSink]:
+    with WebhookSink(SECRET) as s:
+        yield s
+
+
+def test_body_and_signature_follow_standard_webhooks(sqlite_store: Store, sink: WebhookSink,
+                                                     clock: Clock) -> None:
+    enqueue(sqlite_store, [intent(1, "hook", clock())])
+    report = Dispatcher(sqlite_store.outbox, [webhook(sink.url)], [], clock=clock).deliver_due()
+    assert report.delivered == 1
+    [got] = sink.received
+    assert got.verified, got.error
+    body = got.json()
+    assert body["type"] == "article.published"
+    assert body["timestamp"] == "2023-03-20T01:30:00Z"
+    assert set(body["data"]) == {"id", "site", "category", "category_name", "url", "title",
+                                 "published", "source", "author", "editor", "summary",
+                                 "images", "feed_url"}
+    assert body["data"]["category_name"] == "科技要闻"
+    assert got.webhook_id.startswith("msg_")
+    [row] = sqlite_store.outbox.list()
+    assert (row.state, row.attempts, row.delivered_at) == ("delivered", 1, clock())
+
+
+def test_failure_retries_later_with_the_same_webhook_id(store: Store, sink: WebhookSink,
+                                                        clock: Clock) -> None:
+    sink.answer([500])
+    enqueue(store, [intent(1, "hook", clock())])
+    dispatcher = Dispatcher(store.outbox, [webhook(sink.url)], [], clock=clock)
+    assert dispatcher.deliver_due().failed == 1
+    [row] = store.outbox.list()
+    assert (row.state, row.attempts, row.last_error) == ("pending", 1, "HTTP 500")
+    assert row.next_attempt is not None
+    assert 4 <= (row.next_attempt - clock()).total_seconds() <= 6
+    assert dispatcher.deliver_due().claimed == 0  # not yet due
+    clock.advance(seconds=6)
+    assert dispatcher.deliver_due().delivered == 1
+    assert [r.status for r in sink.received] == [500, 200]
+    assert len({r.webhook_id for r in sink.received}) == 1
+    assert store.outbox.list()[0].state == "delivered"
+
+
+def test_410_disables_the_channel_and_kills_its_rows(store: Store, sink: WebhookSink,
+                                                     clock: Clock) -> None:
+    sink.answer([410])
+    enqueue(store, [intent(1, "hook", clock()), intent(2, "hook", clock())])
+    report = Dispatcher(store.outbox, [webhook(sink.url)], [], clock=clock).deliver_due()
+    assert (report.dead, len(sink.received)) == (2, 1)
+    assert "hook" in store.outbox.disabled_channels()
+    rows = {r.article_key: r for r in store.outbox.list()}
+    assert rows["1"].last_error and "410" in rows["1"].last_error
+    assert rows["2"].last_error and rows["2"].last_error.startswith("channel disabled")
+    assert store.dead_deliveries_count() == 2
+    # A later process knows too: the state is in the database.
+    enqueue(store, [intent(3, "hook", clock())])
+    Dispatcher(store.outbox, [webhook(sink.url)], [], clock=clock).deliver_due()
+    assert len(sink.received) == 1
+    # A successful test message re-enables it.
+    assert Dispatcher(store.outbox, [webhook(sink.url)], [], clock=clock).test("hook").ok
+    assert store.outbox.disabled_channels() == {}
+
+
+def test_429_retry_after_is_honoured(sqlite_store: Store, sink: WebhookSink,
+                                     clock: Clock) -> None:
+    sink.answer([(429, {"Retry-After": "120"})])
+    enqueue(sqlite_store, [intent(1, "hook", clock())])
+    dispatcher = Dispatcher(sqlite_store.outbox, [webhook(sink.url)], [], clock=clock)
+    dispatcher.deliver_due()
+    [row] = sqlite_store.outbox.list()
+    assert row.next_attempt == clock() + timedelta(seconds=120)
+    clock.advance(seconds=119)
+    assert dispatcher.deliver_due().claimed == 0
+    clock.advance(seconds=1)
+    assert dispatcher.deliver_due().delivered == 1
+
+
+def test_loopback_is_refused_without_allow_private(sqlite_store: Store, sink: WebhookSink,
+                                                   clock: Clock) -> None:
+    enqueue(sqlite_store, [intent(1, "hook", clock())])
+    channel = webhook(sink.url, allow_private=False)
+    report = Dispatcher(sqlite_store.outbox, [channel], [], clock=clock).deliver_due()
+    assert report.dead == 1 and sink.received == []
+    [row] = sqlite_store.outbox.list()
+    assert row.last_error and "127.0.0.1" in row.last_error and "allow_private" in row.last_error
+
+
+class _Redirect(BaseHTTPRequestHandler):
+    target = ""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        self.send_response(307)
+        self.send_header("Location", self.target)
+        self.send_header("content-length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_redirects_are_followed_by_hand_and_rechecked(sink: WebhookSink, clock: Clock) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Redirect)
+    _Redirect.target = sink.url
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/old"
+        payload = {"type": "test", "timestamp": "2023-03-20T01:30:00Z", "data": {}}
+        ok = WebhookSender(webhook(url)).send("msg_1", payload, clock())
+        assert ok.ok and len(sink.received) == 1 and sink.received[0].verified
+        # The first hop is allowed (as a public host would be); its redirect inside the
+        # network is refused before any request goes there.
+        _Redirect.target = "http://10.1.2.3/internal"
+        asked: list[str] = []
+
+        def guard(target: str) -> str | None:
+            asked.append(target)
+            return None if target == url else refusal(target, allow_private=False)
+
+        refused = WebhookSender(webhook(url), guard=guard).send("msg_2", payload, clock())
+        assert not refused.ok and refused.permanent and "10.1.2.3" in (refused.error or "")
+        assert asked == [url, "http://10.1.2.3/internal"]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_dead_delivery_alerts_operators_once_and_never_loops(
+        sqlite_store: Store, sink: WebhookSink, clock: Clock) -> None:
+    with WebhookSink(SECRET) as ops:
+        sink.fail_every(1, 1)
+        channels = [webhook(sink.url), webhook(ops.url, "ops")]
+        subs = [Subscription("hook"), Subscription("ops", operator=True)]
+        enqueue(sqlite_store, [intent(1, "hook", clock())])
+        dispatcher = Dispatcher(sqlite_store.outbox, channels, subs, clock=clock)
+        for _ in range(12):
+            dispatcher.deliver_due()
+            clock.advance(days=1)
+        rows = {r.event: r for r in sqlite_store.outbox.list()}
+        assert rows[EventType.PUBLISHED].state == DeliveryState.DEAD
+        assert rows[EventType.PUBLISHED].attempts == 10
+        assert rows[EventType.DEAD].state == DeliveryState.DELIVERED
+        [alert] = ops.received
+        assert json.loads(alert.body)["data"]["channel"] == "hook"
+        assert len(sqlite_store.outbox.list()) == 2
