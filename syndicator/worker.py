@@ -28,6 +28,8 @@ from syndicator.websub import HubPinger
 
 log = logging.getLogger("syndicator.worker")
 
+PUMP_SECONDS = 5
+
 
 class TimedFetcher:
     """Wraps the fetcher to record each fetch's latency; the fetch room itself stays
@@ -79,6 +81,9 @@ class Worker:
         self._state_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="poll")
         self._scheduler: Any = None
+        specs = list(self.specs.values())
+        # Digest crons read like the portal's day ("0 8 * * *" is 08:00 there).
+        self.digest_tz = specs[0].timezone if specs else "Asia/Shanghai"
 
     # ------------------------------------------------------------ due times
 
@@ -119,6 +124,7 @@ class Worker:
             if outcome.stored or outcome.state.status != outcome.previous.status:
                 self.rebuild_feeds()
             self._schedule_next(spec, outcome)
+        self.after_poll(outcome)
         return outcome
 
     def rebuild_feeds(self) -> list[str]:
@@ -193,7 +199,42 @@ class Worker:
         self._scheduler = scheduler
 
     def add_jobs(self, scheduler: Any) -> None:
-        """Further periodic jobs (delivery pump, digests, housekeeping)."""
+        """The delivery pump (every few seconds: also what earlier runs left or what
+        waits for a retry), and each digest channel's own cron."""
+        from apscheduler.triggers.cron import CronTrigger
+
+        scheduler.add_job(self.deliver, "interval", seconds=PUMP_SECONDS, id="deliveries",
+                          max_instances=1, coalesce=True, misfire_grace_time=60)
+        for channel in self.app.channels:
+            if channel.digest:
+                trigger = CronTrigger.from_crontab(channel.digest, timezone=self.digest_tz)
+                scheduler.add_job(self.send_digest, trigger, args=[channel.id],
+                                  id=f"digest:{channel.id}", max_instances=1, coalesce=True,
+                                  misfire_grace_time=3600)
+
+    def deliver(self) -> None:
+        try:
+            report = self.app.deliver_due()
+        except Exception:
+            log.exception("delivery pump failed; retrying at the next beat")
+            return
+        if report.claimed:
+            log.info("deliveries: %d claimed, %d delivered, %d failed, %d dead, %d deferred",
+                     report.claimed, report.delivered, report.failed, report.dead,
+                     report.deferred)
+
+    def send_digest(self, channel: str) -> None:
+        try:
+            sent = self.app.send_digests(self.clock(), channel)
+        except Exception:
+            log.exception("digest for %s failed; its articles wait for the next run", channel)
+            return
+        log.info("digest %s: %s", channel, sent)
+
+    def after_poll(self, outcome: PollOutcome) -> None:
+        """Send at once what a poll queued, rather than at the next pump beat."""
+        if outcome.record.new or outcome.state.status != outcome.previous.status:
+            self.deliver()
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop ticking, let polls in progress finish (bounded by fetch timeouts)."""

@@ -130,3 +130,26 @@ def test_poll_now_of_a_category_is_serialised_with_its_scheduled_poll(
     assert outcome.record.ok
     assert worker.due[spec.key] > clock() + timedelta(minutes=8)
     worker.stop()
+
+
+def test_worker_sends_what_a_poll_queued_without_waiting_for_the_pump(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    from syndicator.demo.smtp_sink import SmtpSink
+    from syndicator.demo.webhook_sink import WebhookSink
+    from tests.notify.conftest import SECRET
+    from tests.notify.helpers import write_notify_config
+
+    with SmtpSink() as smtp, WebhookSink(SECRET) as hook, WebhookSink(SECRET) as ops:
+        config = write_notify_config(tmp_path, portal, smtp_port=smtp.port,
+                                     hook_url=hook.url, ops_url=ops.url)
+        worker = Worker(make_app(config, clock), clock=clock, rng=random.Random(3))
+        worker.load_due()
+        clock.advance(seconds=5)
+        worker.run_due(wait=True)                      # baseline: nothing is sent
+        assert hook.accepted() == [] and smtp.mails == []
+        fresh = portal.publish("kjyw", title="工作进程发出的通知")
+        clock.advance(minutes=11)
+        worker.run_due(wait=True)
+        assert [r.json()["data"]["title"] for r in hook.accepted()] == [fresh.title]
+        assert len(smtp.mails) == 1
+        worker.stop()
