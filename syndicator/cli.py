@@ -124,8 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(message)s",
         stream=sys.stderr,
     )
-    # Migration chatter is not news for a user; failures still surface as errors.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # Libraries' chatter (migrations, scheduler beats, SMTP sessions, HTTP client lines)
+    # is not news for a user; their warnings and errors still show.
+    for noisy in ("alembic", "apscheduler", "mail.log", "httpx", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     if hasattr(args, "config"):
         args.config = _config_path(args.config)
     try:

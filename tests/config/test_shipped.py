@@ -26,10 +26,13 @@ def test_real_config_loads_with_an_empty_environment() -> None:
 
 def test_demo_config_points_at_loopback() -> None:
     conf = load_config(CONFIG / "demo.yaml", env={})
-    assert [s.key for s in conf.categories()] == ["zgkjcx/kjyw", "zgkjcx/dfkj", "zgkjcx/kjrw"]
+    # Every category the replica publishes into, so its new articles are all seen.
+    assert [s.key for s in conf.categories()] == [
+        "zgkjcx/kjyw", "zgkjcx/dfkj", "zgkjcx/kjcg", "zgkjcx/kjrw"]
     assert [s.list_url for s in conf.categories()] == [
         "http://127.0.0.1:8081/Article/kjyw/Index.html",
         "http://127.0.0.1:8081/Article/dfkj/Index.html",
+        "http://127.0.0.1:8081/Article/ShowClass.asp?ClassID=3",
         "http://127.0.0.1:8081/Article/ShowClass.asp?ClassID=5"]
     assert conf.storage == "sqlite:///data/demo.db"
     assert conf.server.public_url == "http://127.0.0.1:8080"
