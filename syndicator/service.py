@@ -58,7 +58,10 @@ def web_context(app: App, worker: Worker | None) -> Any:
 
     def poll_now(key: str) -> dict[str, object]:
         assert worker is not None
-        outcome = worker.poll(config.find_category(key))
+        outcome = worker.poll(config.find_category(key), force=True)
+        if outcome is None:
+            return {"category": key, "ok": False, "busy": True,
+                    "error": "another worker is polling this category now"}
         r = outcome.record
         return {"category": key, "ok": r.ok, "items": r.items, "new": r.new,
                 "not_modified": r.not_modified, "failed_articles": r.failed_articles,
@@ -101,7 +104,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         assert worker is not None, "--once needs the worker"
         worker.load_due()
         for spec in app.categories():
-            worker.poll(spec)
+            worker.poll(spec, force=True)
         worker.stop()
         app.close()
         return 0

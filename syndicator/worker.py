@@ -8,12 +8,15 @@ the deciding is in ``run_due``, which tests call directly with their own clock.
 from __future__ import annotations
 
 import logging
+import os
 import random
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,6 +32,8 @@ from syndicator.websub import HubPinger
 log = logging.getLogger("syndicator.worker")
 
 PUMP_SECONDS = 5
+LEASE = timedelta(minutes=30)   # far longer than a poll; a crashed worker's lease expires
+LEASE_RETRY = 30.0
 
 
 class TimedFetcher:
@@ -75,7 +80,8 @@ class Worker:
         self.due: dict[str, datetime] = {}
         self.pinger = pinger
         self.on_feeds_changed = on_feeds_changed
-        self._running: dict[str, Future[PollOutcome]] = {}
+        self._running: dict[str, Future[PollOutcome | None]] = {}
+        self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._locks = {key: threading.Lock() for key in self.specs}
         self._feeds_lock = threading.Lock()
         self._state_lock = threading.Lock()
@@ -109,21 +115,38 @@ class Worker:
 
     # ------------------------------------------------------------ polling
 
-    def poll(self, spec: CategorySpec) -> PollOutcome:
-        """Poll one category now (a scheduled poll, or the admin API's "poll now"),
-        then rebuild feeds, tell hubs, and set the next due time."""
+    def poll(self, spec: CategorySpec, *, force: bool = False) -> PollOutcome | None:
+        """Poll one category now (a scheduled poll, or with ``force`` the admin API's
+        "poll now"), then rebuild feeds, tell hubs, and set the next due time. Returns
+        None when another worker on the same database holds the category's lease or has
+        just polled it; its due time is then adopted."""
         with self._locks[spec.key]:
-            [outcome] = self.app.poll([spec])
-            record = outcome.record
-            status = "ok" if record.ok else "error"
-            if record.ok and record.not_modified:
-                status = "not_modified"
-            metrics.record_poll(spec.key, status, record.new,
-                                (record.finished - record.started).total_seconds())
-            metrics.set_category_status(spec.key, outcome.state.status)
-            if outcome.stored or outcome.state.status != outcome.previous.status:
-                self.rebuild_feeds()
-            self._schedule_next(spec, outcome)
+            now = self.clock()
+            store = self.app.store
+            if not store.claim_poll(spec.site_id, spec.id, self.owner, now, now + LEASE,
+                                    force=force):
+                stored = store.category_state(spec.site_id, spec.id).next_due
+                with self._state_lock:
+                    self.due[spec.key] = (stored if stored is not None and stored > now
+                                          else now + timedelta(seconds=LEASE_RETRY))
+                return None
+            try:
+                return self._poll_claimed(spec)
+            finally:
+                store.release_poll(spec.site_id, spec.id, self.owner)
+
+    def _poll_claimed(self, spec: CategorySpec) -> PollOutcome:
+        [outcome] = self.app.poll([spec])
+        record = outcome.record
+        status = "ok" if record.ok else "error"
+        if record.ok and record.not_modified:
+            status = "not_modified"
+        metrics.record_poll(spec.key, status, record.new,
+                            (record.finished - record.started).total_seconds())
+        metrics.set_category_status(spec.key, outcome.state.status)
+        if outcome.stored or outcome.state.status != outcome.previous.status:
+            self.rebuild_feeds()
+        self._schedule_next(spec, outcome)
         self.after_poll(outcome)
         return outcome
 
@@ -167,7 +190,7 @@ class Worker:
                 future.result()
         return started
 
-    def _poll_logged(self, spec: CategorySpec) -> PollOutcome:
+    def _poll_logged(self, spec: CategorySpec) -> PollOutcome | None:
         try:
             return self.poll(spec)
         except Exception:
@@ -175,8 +198,8 @@ class Worker:
             log.exception("poll %s crashed", spec.key)
             raise
 
-    def _done_callback(self, key: str) -> Callable[[Future[PollOutcome]], None]:
-        def done(_future: Future[PollOutcome]) -> None:
+    def _done_callback(self, key: str) -> Callable[[Future[PollOutcome | None]], None]:
+        def done(_future: Future[PollOutcome | None]) -> None:
             with self._state_lock:
                 self._running.pop(key, None)
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -247,6 +247,33 @@ class Store:
             ).on_conflict_do_update(index_elements=["site", "category"],
                                     set_={"next_due": due})
             conn.execute(stmt)
+
+    def claim_poll(self, site: str, category: str, owner: str, now: datetime,
+                   until: datetime, *, force: bool = False) -> bool:
+        """Take the category's poll lease if it is free (or ours, or expired) and, unless
+        ``force`` (a "poll now"), only if the category is due: another worker that just
+        polled it has moved ``next_due`` on. One conditional UPDATE, so on PostgreSQL and
+        SQLite alike exactly one claimant wins."""
+        c = t.category_state.c
+        with self.engine.begin() as conn:
+            conn.execute(self._insert(conn, t.category_state).values(
+                site=site, category=category, consecutive_failures=0, empty_polls=0,
+                polls=0, extract_failures=0, status="ok",
+            ).on_conflict_do_nothing(index_elements=["site", "category"]))
+            free = or_(c.lease_until.is_(None), c.lease_until < now, c.lease_owner == owner)
+            query = t.category_state.update().where(c.site == site, c.category == category,
+                                                    free)
+            if not force:
+                query = query.where(or_(c.next_due.is_(None), c.next_due <= now))
+            result = conn.execute(query.values(lease_owner=owner, lease_until=until))
+        return result.rowcount == 1
+
+    def release_poll(self, site: str, category: str, owner: str) -> None:
+        c = t.category_state.c
+        with self.engine.begin() as conn:
+            conn.execute(t.category_state.update().where(
+                c.site == site, c.category == category, c.lease_owner == owner,
+            ).values(lease_owner=None, lease_until=None))
 
     def recent_polls(self, site: str, category: str, limit: int = 10) -> list[PollRecord]:
         query = (

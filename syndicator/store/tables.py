@@ -102,6 +102,10 @@ category_state = Table(
     Column("extract_failures", Integer, nullable=False, default=0, server_default="0"),
     Column("status", String(16), nullable=False, default="ok", server_default="ok"),
     Column("status_since", UtcDateTime),
+    # Which worker polls the category now: two workers on one database never poll the
+    # same category at once, and a crashed worker's lease simply runs out.
+    Column("lease_owner", String(80)),
+    Column("lease_until", UtcDateTime),
 )
 
 polls = Table(

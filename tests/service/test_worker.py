@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import random
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from syndicator import metrics
 from syndicator.demo.portal import ReplicaPortal
@@ -153,3 +156,35 @@ def test_worker_sends_what_a_poll_queued_without_waiting_for_the_pump(
         assert [r.json()["data"]["title"] for r in hook.accepted()] == [fresh.title]
         assert len(smtp.mails) == 1
         worker.stop()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_two_workers_on_one_database_poll_each_category_once(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock, backend: str,
+        request: pytest.FixtureRequest) -> None:
+    storage = None
+    if backend == "postgresql":
+        storage = request.getfixturevalue("postgres").new_database()
+    config = write_config(tmp_path, portal, storage=storage)
+    one = Worker(make_app(config, clock), clock=clock, rng=random.Random(1))
+    two = Worker(make_app(config, clock), clock=clock, rng=random.Random(2))
+    one.load_due()
+    two.load_due()
+    clock.advance(seconds=5)
+    portal.reset_log()
+    with ThreadPoolExecutor(2) as pool:
+        started = list(pool.map(lambda w: w.run_due(wait=True), [one, two]))
+    assert sorted(started[0] + started[1]) == sorted(2 * ["zgkjcx/kjrw", "zgkjcx/kjyw"])
+    lists = [r.path for r in portal.requests if "Index.html" in r.path or "ShowClass" in r.path]
+    assert sorted(lists) == ["/Article/ShowClass.asp?ClassID=5", "/Article/kjyw/Index.html"]
+    # The loser looks again shortly, sees the winner's due time and adopts it without
+    # polling.
+    portal.reset_log()
+    clock.advance(seconds=31)
+    one.run_due(wait=True)
+    two.run_due(wait=True)
+    assert portal.requests == []
+    assert one.due == two.due
+    assert min(one.due.values()) > clock() + timedelta(minutes=8)
+    one.stop()
+    two.stop()
