@@ -149,6 +149,15 @@ class ArticleData:
 # ---------------------------------------------------------------- stored data
 
 
+SUMMARY_CHARS = 200
+
+
+def summarize(text: str, limit: int = SUMMARY_CHARS) -> str:
+    """The first ``limit`` characters of a text on one line, "…" when cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit].rstrip() + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """An article as the store keeps it. ``key`` is its identity within the site."""
@@ -173,6 +182,24 @@ class Article:
     content_hash: str
     external_url: str | None = None
     baseline: bool = False
+
+    def event_data(self, entry_id: str, feed_url: str | None) -> dict[str, Any]:
+        """The ``data`` of an article event (SPEC §7), for webhooks and mail alike."""
+        return {
+            "id": entry_id,
+            "site": self.site,
+            "category": self.category,
+            "category_name": self.category_name,
+            "url": self.url,
+            "title": self.title,
+            "published": self.published.isoformat(),
+            "source": self.source,
+            "author": self.author,
+            "editor": self.editor,
+            "summary": summarize(self.content_text),
+            "images": list(self.images),
+            "feed_url": feed_url,
+        }
 
 
 class Status:

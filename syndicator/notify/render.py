@@ -21,12 +21,6 @@ _env = Environment(loader=PackageLoader("syndicator.notify", "templates"),
                    keep_trailing_newline=True)
 
 
-SUMMARY_CHARS = 200
-
-
-def summarize(text: str, limit: int = SUMMARY_CHARS) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[:limit].rstrip() + "…"
 
 
 def describer(public_url: str, fmt: str = "atom") -> Callable[[Article], dict[str, Any]]:
@@ -35,21 +29,8 @@ def describer(public_url: str, fmt: str = "atom") -> Callable[[Article], dict[st
     base = public_url.rstrip("/")
 
     def describe(article: Article) -> dict[str, Any]:
-        return {
-            "id": entry_id(article),
-            "site": article.site,
-            "category": article.category,
-            "category_name": article.category_name,
-            "url": article.url,
-            "title": article.title,
-            "published": article.published.isoformat(),
-            "source": article.source,
-            "author": article.author,
-            "editor": article.editor,
-            "summary": summarize(article.content_text),
-            "images": list(article.images),
-            "feed_url": f"{base}/feeds/{article.site}/{article.category}.{fmt}",
-        }
+        feed = f"{base}/feeds/{article.site}/{article.category}.{fmt}"
+        return article.event_data(entry_id(article), feed)
 
     return describe
 

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from syndicator.errors import ConfigError
-from syndicator.models import Article
+from syndicator.models import Article, summarize
 
 FORMATS: tuple[str, ...] = ("atom", "rss", "json")
 
@@ -30,7 +30,6 @@ CONTENT_TYPES: dict[str, str] = {
 # and so the ETag, identical until the first article arrives.
 EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
 
-SUMMARY_CHARS = 200
 
 # XML 1.0 allows only these; feedgen raises on anything else, and JSON readers choke too.
 _XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -156,10 +155,7 @@ def entry_author(article: Article) -> str | None:
 
 
 def summary(article: Article) -> str:
-    text = " ".join(article.content_text.split())
-    if len(text) <= SUMMARY_CHARS:
-        return text
-    return text[:SUMMARY_CHARS].rstrip() + "…"
+    return summarize(article.content_text)
 
 
 def _byline(article: Article) -> str:

@@ -25,8 +25,6 @@ from syndicator.models import (
     Subscription,
 )
 
-SUMMARY_CHARS = 200
-
 Describe = Callable[[Article], dict[str, Any]]
 
 
@@ -36,29 +34,10 @@ def delivery_key(*parts: str) -> str:
     return f"msg_{digest[:40]}"
 
 
-def summarize(text: str, limit: int = SUMMARY_CHARS) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[:limit].rstrip() + "…"
-
-
 def article_data(article: Article) -> dict[str, Any]:
     """The payload of an article event; ``notify`` fills ``id`` and ``feed_url`` from the
     feeds' own rules when the app wires its describer in."""
-    return {
-        "id": f"{article.site}/{article.key}",
-        "site": article.site,
-        "category": article.category,
-        "category_name": article.category_name,
-        "url": article.url,
-        "title": article.title,
-        "published": article.published.isoformat(),
-        "source": article.source,
-        "author": article.author,
-        "editor": article.editor,
-        "summary": summarize(article.content_text),
-        "images": list(article.images),
-        "feed_url": None,
-    }
+    return article.event_data(f"{article.site}/{article.key}", None)
 
 
 def _article_deliveries(intent: ArticleIntent, subscriptions: Sequence[Subscription],
