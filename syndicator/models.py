@@ -14,6 +14,7 @@ All datetimes are timezone-aware.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -150,6 +151,13 @@ class ArticleData:
 
 
 SUMMARY_CHARS = 200
+
+
+def delivery_key(*parts: str) -> str:
+    """A stable idempotency key for a notification event on a channel: the webhook-id
+    and the outbox's unique key, the same whichever room plans the event."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return f"msg_{digest[:40]}"
 
 
 def summarize(text: str, limit: int = SUMMARY_CHARS) -> str:

@@ -7,7 +7,6 @@ same webhook-id / Message-ID) rather than losing a notification.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import random
@@ -25,6 +24,7 @@ from syndicator.models import (
     DeliveryState,
     EventType,
     Subscription,
+    delivery_key,
 )
 from syndicator.notify import backoff, render
 from syndicator.notify.digest import send_digests
@@ -89,7 +89,7 @@ def dead_alerts(delivery: Delivery, error: str, operators: Sequence[str],
 
 
 def _alert_key(key: str, channel: str) -> str:
-    return "msg_" + hashlib.sha256(f"dead\x1f{key}\x1f{channel}".encode()).hexdigest()[:40]
+    return delivery_key("dead", key, channel)
 
 
 class Dispatcher:

@@ -8,7 +8,6 @@ key, so planning the same event twice (a retried poll, two workers) sends it onc
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
@@ -23,15 +22,10 @@ from syndicator.models import (
     EventType,
     Status,
     Subscription,
+    delivery_key,
 )
 
 Describe = Callable[[Article], dict[str, Any]]
-
-
-def delivery_key(*parts: str) -> str:
-    """A stable idempotency key: the webhook-id and the outbox's unique key."""
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-    return f"msg_{digest[:40]}"
 
 
 def article_data(article: Article) -> dict[str, Any]:

@@ -11,10 +11,16 @@ from typing import Any
 
 import pytest
 
-from syndicator.models import ChannelSpec, DeliveryIntent, DeliveryState, EventType, SmtpSettings
+from syndicator.models import (
+    ChannelSpec,
+    DeliveryIntent,
+    DeliveryState,
+    EventType,
+    SmtpSettings,
+    delivery_key,
+)
 from syndicator.store import Store
 from syndicator.store.outbox import insert_deliveries
-from syndicator.update.plan import delivery_key
 
 SECRET = "whsec_" + base64.b64encode(b"syndicator-test-secret-0123456789").decode()
 
