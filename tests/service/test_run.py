@@ -105,3 +105,30 @@ def test_run_serves_feeds_polls_on_demand_and_stops_cleanly(
     assert proc.wait(timeout=30) == 0
     output = proc.stdout.read().decode() if proc.stdout else ""
     assert "poll zgkjcx/kjyw status=ok" in output and "stopped" in output
+
+
+def test_web_and_worker_run_apart_on_one_database(tmp_path: Path, portal: ReplicaPortal) -> None:
+    """`--no-web` polls and builds feeds; `--no-worker` serves what it built."""
+    port = free_port()
+    config = write_config(tmp_path, portal)
+    config.write_text(config.read_text("utf-8").replace("  port: 8080\n", f"  port: {port}\n"),
+                      "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = [sys.executable, "-m", "syndicator", "run", "-c", str(config)]
+    worker = subprocess.Popen([*run, "--no-web"], cwd=tmp_path, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    web = subprocess.Popen([*run, "--no-worker"], cwd=tmp_path, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: get(base + "/feeds/zgkjcx/kjyw.atom")[2].count(b"<entry>") >= 10)
+        # No admin token configured: the API does not exist.
+        assert get(base + "/api/poll/zgkjcx/kjyw", method="POST")[0] == 404
+        for proc in (worker, web):
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=30) == 0
+    finally:
+        for proc in (worker, web):
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
