@@ -70,6 +70,7 @@ class Variant:
 class CachedFeed:
     etag: str
     tags: frozenset[str]         # both variants' opaque tags, quotes included
+    raw_tags: frozenset[bytes]   # the same as header bytes, for the exact-match fast path
     last_modified: datetime      # whole seconds, as Last-Modified says it
     plain: Variant
     gzipped: Variant
@@ -109,7 +110,9 @@ def build_cached(feed: StoredFeed, route: FeedRoute, extra: Sequence[tuple[str, 
         return Variant(body, _raw(full), _raw(head))
 
     return CachedFeed(
-        etag=feed.etag, tags=frozenset({feed.etag, zipped_tag}), last_modified=modified,
+        etag=feed.etag, tags=frozenset({feed.etag, zipped_tag}),
+        raw_tags=frozenset({feed.etag.encode("latin-1"), zipped_tag.encode("latin-1")}),
+        last_modified=modified,
         plain=variant(feed.body, feed.etag, None),
         gzipped=variant(packed, zipped_tag, "gzip"),
     )
@@ -231,14 +234,21 @@ def not_modified_since(header: str, modified: datetime) -> bool:
     return modified <= since
 
 
-def is_fresh(headers: Mapping[str, str], feed: CachedFeed) -> bool:
+def is_fresh(inm: bytes | None, ims: bytes | None, feed: CachedFeed) -> bool:
     """Whether a conditional GET may be answered 304; If-Modified-Since only counts
-    when there is no If-None-Match (RFC 9110 §13.1.3)."""
-    inm = headers.get("if-none-match")
+    when there is no If-None-Match (RFC 9110 §13.1.3). A client repeating our tag
+    verbatim (nearly all of them) is matched without parsing."""
     if inm is not None:
-        return etag_matches(inm, feed.tags)
-    ims = headers.get("if-modified-since")
-    return ims is not None and not_modified_since(ims, feed.last_modified)
+        return inm in feed.raw_tags or etag_matches(inm.decode("latin-1"), feed.tags)
+    return ims is not None and not_modified_since(ims.decode("latin-1"), feed.last_modified)
+
+
+def wants_gzip(raw: bytes) -> bool:
+    """Accept-Encoding allows gzip; the common forms ("gzip, deflate, br") are decided
+    without parsing, anything with q-values or a wildcard by ``accepts_gzip``."""
+    if b";" not in raw and b"*" not in raw:
+        return b"gzip" in raw.lower()
+    return accepts_gzip(raw.decode("latin-1"))
 
 
 async def serve_feed(cache: FeedCache, scope: Scope, send: Send) -> None:
@@ -260,9 +270,18 @@ async def serve_feed(cache: FeedCache, scope: Scope, send: Send) -> None:
                      [(b"retry-after", str(NOT_BUILT_RETRY_AFTER).encode())])
         metrics.record_feed_request(fmt, 503)
         return
-    headers = request_headers(scope)
-    variant = feed.gzipped if accepts_gzip(headers.get("accept-encoding", "")) else feed.plain
-    if is_fresh(headers, feed):
+    inm = ims = encodings = None
+    # One pass over the raw headers, nothing decoded: this is the hot path. Repeated
+    # fields are joined with commas, as RFC 9110 §5.3 allows.
+    for name, value in scope["headers"]:
+        if name == b"if-none-match":
+            inm = value if inm is None else inm + b", " + value
+        elif name == b"accept-encoding":
+            encodings = value if encodings is None else encodings + b", " + value
+        elif name == b"if-modified-since" and ims is None:
+            ims = value
+    variant = feed.gzipped if encodings is not None and wants_gzip(encodings) else feed.plain
+    if is_fresh(inm, ims, feed):
         await send({"type": "http.response.start", "status": 304,
                     "headers": variant.not_modified})
         await send({"type": "http.response.body", "body": b""})
@@ -272,22 +291,6 @@ async def serve_feed(cache: FeedCache, scope: Scope, send: Send) -> None:
     await send({"type": "http.response.body",
                 "body": b"" if method == "HEAD" else variant.body})
     metrics.record_feed_request(fmt, 200)
-
-
-_WANTED = frozenset({b"accept-encoding", b"if-none-match", b"if-modified-since"})
-
-
-def request_headers(scope: Scope) -> dict[str, str]:
-    """The few headers a feed answer depends on; repeated fields joined with commas, as
-    RFC 9110 §5.3 allows. Servers hand names in lower case (ASGI requires it)."""
-    headers: dict[str, str] = {}
-    for raw_name, raw_value in scope["headers"]:
-        if raw_name not in _WANTED:
-            continue
-        name = raw_name.decode("latin-1")
-        value = raw_value.decode("latin-1")
-        headers[name] = f"{headers[name]}, {value}" if name in headers else value
-    return headers
 
 
 async def _plain(send: Send, status: int, body: bytes,
