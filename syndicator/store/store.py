@@ -8,9 +8,11 @@ list whose articles were not stored.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +38,7 @@ from syndicator.store import tables as t
 from syndicator.store.outbox import Outbox, insert_deliveries
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK_ID = 7_127_001  # any constant; names "syndicator migrates" on PostgreSQL
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,18 +136,38 @@ class Store:
     # ------------------------------------------------------------ schema
 
     def upgrade(self) -> None:
-        """Apply every alembic migration not yet applied."""
+        """Apply every alembic migration not yet applied. Processes started together on
+        a fresh database (a worker and a web process) take turns: the first migrates,
+        the others find the schema at head."""
         from alembic import command
         from alembic.config import Config as AlembicConfig
 
         cfg = AlembicConfig()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         try:
-            with self.engine.begin() as conn:
+            with self._migration_lock(), self.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # Held to the end of this transaction, which is the whole upgrade.
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except SQLAlchemyError as exc:
-            raise StoreError(f"{self.safe_url()}: migration failed: {exc}") from exc
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise StoreError(f"{self.safe_url()}: migration failed: {reason}") from exc
+
+    @contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        """SQLite has no advisory locks: a lock file beside the database serves."""
+        database = make_url(self.url).database
+        if self.engine.dialect.name != "sqlite" or not database or database == ":memory:":
+            yield
+            return
+        with open(f"{database}.migrate.lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def close(self) -> None:
         self.engine.dispose()

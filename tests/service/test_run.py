@@ -116,12 +116,18 @@ def test_web_and_worker_run_apart_on_one_database(tmp_path: Path, portal: Replic
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = [sys.executable, "-m", "syndicator", "run", "-c", str(config)]
     worker = subprocess.Popen([*run, "--no-web"], cwd=tmp_path, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     web = subprocess.Popen([*run, "--no-worker"], cwd=tmp_path, env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: get(base + "/feeds/zgkjcx/kjyw.atom")[2].count(b"<entry>") >= 10)
+        try:
+            wait_for(lambda: get(base + "/feeds/zgkjcx/kjyw.atom")[2].count(b"<entry>") >= 10)
+        except AssertionError:
+            for proc in (worker, web):
+                if proc.poll() is not None and proc.stdout:
+                    print(proc.args[-1], proc.returncode, proc.stdout.read().decode()[-3000:])
+            raise
         # No admin token configured: the API does not exist.
         assert get(base + "/api/poll/zgkjcx/kjyw", method="POST")[0] == 404
         for proc in (worker, web):

@@ -136,3 +136,29 @@ def test_datetimes_come_back_aware_whatever_the_input_zone(store: Store) -> None
     put(store, [ArticleIntent(a, Change.NEW, False)], record())
     got = store.get_article("zgkjcx", "tz")
     assert got is not None and got.published == local and got.published.tzinfo is UTC
+
+
+def test_processes_started_together_on_a_fresh_database_all_upgrade(
+        store: Store, tmp_path: Path) -> None:
+    """A worker and a web process started at once must not race each other's migration
+    ("table already exists"); on a fresh database, several times over."""
+    import subprocess
+    import sys
+    import time
+
+    from syndicator.store.tables import metadata
+
+    url = store.url
+    for _ in range(3):
+        with store.engine.begin() as conn:
+            metadata.drop_all(conn)
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        # Each process imports first, then all start migrating at the same instant.
+        start = time.time() + 1.5
+        code = ("import time; from syndicator.store import Store; "
+                f"s = Store({url!r}); time.sleep(max(0, {start} - time.time())); s.upgrade()")
+        procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE)
+                 for _ in range(3)]
+        errors = [p.communicate(timeout=60)[1].decode() for p in procs]
+        assert [p.returncode for p in procs] == [0, 0, 0], errors
+    assert store.category_state("zgkjcx", "kjyw").polls == 0
