@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from syndicator.demo.content import split_body
 from syndicator.demo.portal_catalog import (
@@ -86,6 +86,18 @@ def _error_page(status: int) -> bytes:
     )
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that goes away mid-answer (a killed worker, a timed-out fetch) is
+    ordinary here, not worth a traceback on the console."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class ReplicaPortal:
     """The portal on 127.0.0.1, in a background thread; a context manager."""
 
@@ -112,8 +124,7 @@ class ReplicaPortal:
     def start(self) -> str:
         if self._server is not None:
             return self.base_url
-        server = ThreadingHTTPServer((self._host, self._port), _handler_class(self))
-        server.daemon_threads = True
+        server = _QuietServer((self._host, self._port), _handler_class(self))
         self._server = server
         self._port = server.server_address[1]
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
