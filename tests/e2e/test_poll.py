@@ -197,3 +197,32 @@ def test_failed_article_on_a_static_list_is_retried_not_hidden_by_304(
     clock.advance(minutes=10)
     [third] = app.poll(app.categories([KJYW]))
     assert third.record.not_modified
+
+
+def test_backfill_walks_the_pager_and_never_notifies(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    app = make_app(write_config(tmp_path, portal), clock)
+    [spec] = app.categories([KJYW])
+    seen: list[tuple[int, int]] = []
+    outcome = app.backfill(spec, pages=5, progress=lambda done, total: seen.append((done, total)))
+    truth = portal.articles("kjyw")
+    assert outcome.record.ok and outcome.record.items == len(truth)   # every page, in order
+    stored = app.store.articles(site="zgkjcx", category="kjyw", limit=None)
+    assert {a.url for a in stored} == {a.url for a in truth}
+    assert all(a.baseline for a in stored)
+    assert seen[-1] == (len(truth), len(truth))
+    # Reversed List_N numbering: the pages were followed by their 下一页 links.
+    pages = [r.path for r in portal.requests if "/Article/kjyw/" in r.path
+             and ("Index" in r.path or "List_" in r.path)]
+    assert pages[0].endswith("Index.html") and len(pages) == 3
+
+
+def test_cli_backfill_reports_what_it_stored(tmp_path: Path, portal: ReplicaPortal) -> None:
+    config = write_config(tmp_path, portal)
+    result = subprocess.run([sys.executable, "-m", "syndicator", "backfill", "-c", str(config),
+                             KJYW, "--pages", "2"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "zgkjcx/kjyw: 40 listed, 40 stored, 0 failed" in result.stdout
+    bad = subprocess.run([sys.executable, "-m", "syndicator", "backfill", "-c", str(config),
+                          KJYW, "--pages", "0"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1
