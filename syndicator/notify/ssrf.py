@@ -3,16 +3,17 @@
 A webhook URL comes from a config file, but the address its name resolves to can
 change; checking after resolution (and again on every redirect, which we follow by
 hand) keeps a public-looking name from reaching loopback, the LAN or a cloud metadata
-endpoint. The check and the connection resolve separately, so a resolver that changes
-its answer in between (DNS rebinding) is not covered; ``allow_private`` stays off for
-targets you do not control.
+endpoint. ``pin`` then connects to the very address it checked (the name travels in the
+Host header and as the TLS server name), so a resolver that changes its answer between
+the check and the connection (DNS rebinding) gains nothing.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -33,20 +34,45 @@ def resolve(host: str, port: int) -> list[Address]:
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
-def refusal(url: str, *, allow_private: bool) -> str | None:
-    """Why ``url`` may not be requested, or ``None`` when it may."""
+@dataclass(frozen=True, slots=True)
+class Pinned:
+    """Where to connect: ``url`` with its host replaced by the checked address, and the
+    name to present (Host header, TLS server name); ``host`` is None when unchanged."""
+
+    url: str
+    host: str | None = None
+    tls_name: str | None = None
+
+
+def pin(url: str, *, allow_private: bool) -> Pinned | str:
+    """The checked connection target of ``url``, or why it may not be requested."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return f"not an http(s) URL: {url}"
     if allow_private:
-        return None
+        return Pinned(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         addresses = resolve(parts.hostname, port)
     except (OSError, UnicodeError) as exc:
         return f"cannot resolve {parts.hostname}: {exc}"
+    if not addresses:
+        return f"cannot resolve {parts.hostname}"
     for address in addresses:
         if blocked(address):
             return (f"{parts.hostname} resolves to {address}, a private or local address "
                     f"(set allow_private: true to allow it)")
-    return None
+    first = addresses[0]
+    if str(first) == parts.hostname.strip("[]"):
+        return Pinned(url)  # already an address: nothing to pin
+    literal = f"[{first}]" if first.version == 6 else str(first)
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    host = f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname
+    return Pinned(urlunsplit(parts._replace(netloc=netloc)), host,
+                  parts.hostname if parts.scheme == "https" else None)
+
+
+def refusal(url: str, *, allow_private: bool) -> str | None:
+    """Why ``url`` may not be requested, or ``None`` when it may."""
+    checked = pin(url, allow_private=allow_private)
+    return checked if isinstance(checked, str) else None

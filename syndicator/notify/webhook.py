@@ -23,7 +23,7 @@ import httpx
 
 from syndicator.models import ChannelSpec
 from syndicator.notify.result import SendResult
-from syndicator.notify.ssrf import refusal
+from syndicator.notify.ssrf import Pinned, pin
 
 MAX_REDIRECTS = 3
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -74,11 +74,12 @@ def _answer(response: httpx.Response, now: datetime) -> SendResult:
 
 class WebhookSender:
     def __init__(self, channel: ChannelSpec, client: httpx.Client | None = None,
-                 guard: Callable[[str], str | None] | None = None) -> None:
-        """``guard`` says why a URL may not be requested (default: the SSRF rules with
-        the channel's ``allow_private``); it is asked before every hop."""
+                 guard: Callable[[str], Pinned | str | None] | None = None) -> None:
+        """``guard`` says why a URL may not be requested, or where to connect for it
+        (default: the SSRF rules with the channel's ``allow_private``, pinned to the
+        checked address); it is asked before every hop. None means "as it is"."""
         self.channel = channel
-        self.guard = guard or partial(refusal, allow_private=channel.allow_private)
+        self.guard = guard or partial(pin, allow_private=channel.allow_private)
         self.client = client or httpx.Client(follow_redirects=False,
                                              timeout=channel.timeout,
                                              headers={"User-Agent": USER_AGENT})
@@ -99,12 +100,16 @@ class WebhookSender:
         }
         url = self.channel.url
         for _hop in range(MAX_REDIRECTS + 1):
-            refused = self.guard(url)
-            if refused:
-                return SendResult(ok=False, error=f"refused: {refused}", permanent=True)
+            target = self.guard(url)
+            if isinstance(target, str):
+                return SendResult(ok=False, error=f"refused: {target}", permanent=True)
+            target = target or Pinned(url)
+            hop_headers = {**headers, "host": target.host} if target.host else headers
+            extensions = {"sni_hostname": target.tls_name} if target.tls_name else None
             try:
-                response = self.client.post(url, content=body, headers=headers,
-                                            timeout=self.channel.timeout)
+                response = self.client.post(target.url, content=body, headers=hop_headers,
+                                            timeout=self.channel.timeout,
+                                            extensions=extensions)
             except httpx.HTTPError as exc:
                 return SendResult(ok=False, error=f"{type(exc).__name__}: {exc}")
             location = response.headers.get("location")
