@@ -67,13 +67,12 @@ def web_context(app: App, worker: Worker | None) -> Any:
                 "not_modified": r.not_modified, "failed_articles": r.failed_articles,
                 "error": r.error, "status": outcome.state.status}
 
-    dead = getattr(app.store, "dead_deliveries_count", None)
     return WebContext(
         store=app.store, routes=routes, categories=app.categories(),
         public_url=app.feed_settings.public_url, hubs=app.feed_settings.hubs,
         admin_token=config.server.admin_token or "",
         poll_now=poll_now if worker is not None else None,
-        dead_deliveries=dead, opml=app.opml,
+        dead_deliveries=app.store.dead_deliveries_count, opml=app.opml,
     )
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from syndicator.demo.portal import ReplicaPortal
+from syndicator.store import Store
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -52,3 +54,16 @@ def postgres() -> Iterator[object]:
         if os.environ.get("SYNDICATOR_REQUIRE_TOOLS") == "1":
             raise
         pytest.skip(str(exc))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A migrated store on each backend the project claims (SQLite in a folder that does
+    not exist yet, so its creation is exercised too)."""
+    if request.param == "sqlite":
+        s = Store(f"sqlite:///{tmp_path}/nested/dir/s.db")
+    else:
+        s = Store(request.getfixturevalue("postgres").new_database())
+    s.upgrade()
+    yield s
+    s.close()

@@ -25,17 +25,6 @@ from syndicator.store.outbox import insert_deliveries
 SECRET = "whsec_" + base64.b64encode(b"syndicator-test-secret-0123456789").decode()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        s = Store(f"sqlite:///{tmp_path}/n.db")
-    else:
-        s = Store(request.getfixturevalue("postgres").new_database())
-    s.upgrade()
-    yield s
-    s.close()
-
-
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     s = Store(f"sqlite:///{tmp_path}/n.db")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,17 +37,6 @@ def put(store: Store, intents: list[ArticleIntent], rec: PollRecord,
         caches: list[HttpCache] | None = None) -> list[Article]:
     state = next_state(store.category_state(rec.site, rec.category), rec)
     return store.apply(intents, rec, state, caches or [])
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        s = Store(f"sqlite:///{tmp_path}/nested/dir/s.db")
-    else:
-        s = Store(request.getfixturevalue("postgres").new_database())
-    s.upgrade()
-    yield s
-    s.close()
 
 
 def test_upgrade_creates_schema_and_is_idempotent(store: Store) -> None:
