@@ -1,19 +1,23 @@
 """How fast a cached feed is served, next to a static file server with the same bytes.
 
 Builds a 50-item Atom feed, keeps it in a SQLite store as the worker would, serves it
-with the web app under uvicorn (one process, one thread) and the same bytes as a static
-file with nginx (one worker process; ``python -m http.server`` where nginx is missing),
-then loads each on loopback with ``wrk`` at 50 connections: plain 200 answers and 304
-answers to If-None-Match. Without wrk a bounded asyncio client stands in (its figures
-are then limited by the client itself). Every run is bounded in time and stops itself.
+with the web app under uvicorn (one process, one thread; once as the service runs it,
+cached feeds answered by ``FeedProtocol``, and once with every request through ASGI, to
+show what that fast path is worth) and the same bytes as a static file with nginx
+(one worker process; ``python -m http.server`` where nginx is missing), then loads each
+on loopback with ``wrk`` at 50 connections: plain 200 answers and 304 answers to
+If-None-Match. Servers share one core and wrk has another. Without wrk a bounded asyncio
+client stands in (its figures are then limited by the client itself). Every run is
+bounded in time and stops itself.
 
-    .venv/bin/python bench/serve.py [--seconds 5] [--connections 50]
+    .venv/bin/python bench/serve.py [--seconds 5] [--connections 50] [--no-pin]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import shutil
 import socket
@@ -65,8 +69,8 @@ def feed_bytes() -> bytes:
     return build_feed("atom", meta, articles)
 
 
-def start_app(work: Path, body: bytes) -> ServerThread:
-    store = Store(f"sqlite:///{work / 'bench.db'}")
+def start_app(work: Path, body: bytes, fast_feeds: bool) -> ServerThread:
+    store = Store(f"sqlite:///{work / ('fast' if fast_feeds else 'asgi')}.db")
     store.upgrade()
     now = datetime.now(UTC)
     store.put_feed(FEED_PATH, "atom", body, now, now)
@@ -74,7 +78,7 @@ def start_app(work: Path, body: bytes) -> ServerThread:
                         "科技要闻", "http://www.zgkjcx.com/Article/ShowClass.asp?ClassID=1")
     ctx = WebContext(store=store, categories=[spec], public_url="http://localhost:8080",
                      routes=[FeedRoute(FEED_PATH, "atom", "科技要闻", "zgkjcx", "kjyw", 600)])
-    server = ServerThread(create_web_app(ctx), "127.0.0.1", 0)
+    server = ServerThread(create_web_app(ctx), "127.0.0.1", 0, fast_feeds=fast_feeds)
     server.start()
     return server
 
@@ -164,6 +168,27 @@ def expect(url: str, headers: dict[str, str], status: int) -> None:
 
 # ------------------------------------------------------------------ load generators
 
+# Server and load generator on cores of their own: left to the scheduler, they sometimes
+# share one core and a run's 200s drop by half for every server alike.
+_PINS: dict[str, set[int]] = {}
+
+
+def pin_cores() -> str:
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        return "unpinned (one core)"
+    if not shutil.which("wrk"):
+        return "unpinned (the stand-in client runs in this process)"
+    _PINS["server"], _PINS["client"] = {cores[0]}, {cores[1]}
+    # Set before any server starts: its threads and child processes inherit it.
+    os.sched_setaffinity(0, _PINS["server"])
+    return f"servers on core {cores[0]}, load generator on core {cores[1]}"
+
+
+def _client_cpu() -> None:
+    if "client" in _PINS:
+        os.sched_setaffinity(0, _PINS["client"])
+
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -173,7 +198,7 @@ def wrk(url: str, headers: dict[str, str], seconds: int, connections: int
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True,
-                         timeout=seconds + 30).stdout
+                         timeout=seconds + 30, preexec_fn=_client_cpu).stdout
     if "Non-2xx or 3xx responses" in out:
         raise RuntimeError(f"wrk saw errors:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
@@ -238,18 +263,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else "")
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--no-pin", action="store_true",
+                        help="leave servers and load generator to the scheduler")
     args = parser.parse_args(argv)
+    args.cores = "unpinned" if args.no_pin else pin_cores()
     body = feed_bytes()
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
         work = Path(tmp)
-        app = start_app(work, body)
+        results = []
+        for name, fast in (("syndicator", True), ("syndicator, ASGI only", False)):
+            app = start_app(work, body, fast)
+            try:
+                results += measure(name, app.base_url, args.seconds, args.connections)
+            finally:
+                app.stop()
         label, proc, static_base = start_static(work, body)
         try:
-            results = measure("syndicator (uvicorn)", app.base_url, args.seconds,
-                              args.connections)
             results += measure(label, static_base, args.seconds, args.connections)
         finally:
-            app.stop()
             proc.terminate()
             proc.wait(timeout=10)
     print_table(results, len(body), args, "wrk" if shutil.which("wrk") else "asyncio client")
@@ -259,15 +290,16 @@ def main(argv: list[str] | None = None) -> int:
 def print_table(results: list[Result], size: int, args: argparse.Namespace,
                 load: str) -> None:
     print(f"{ITEMS}-item Atom feed, {size:,} bytes; {load}, {args.connections} connections, "
-          f"{args.seconds} s per run, loopback")
-    print(f"{'server':<24} {'answer':>6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+          f"{args.seconds} s per run, loopback; {args.cores}")
+    print(f"{'server':<26} {'answer':>6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
     for r in results:
-        print(f"{r.server:<24} {r.answer:>6} {r.rps:>9.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f}")
-    ours = {r.answer: r for r in results if r.server.startswith("syndicator")}
+        print(f"{r.server:<26} {r.answer:>6} {r.rps:>9.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f}")
+    theirs = {r.answer: r for r in results if not r.server.startswith("syndicator")}
     for r in results:
-        if not r.server.startswith("syndicator"):
-            share = ours[r.answer].rps / r.rps * 100
-            print(f"syndicator / {r.server}, {r.answer}: {share:.0f}% of its throughput")
+        if r.server.startswith("syndicator"):
+            other = theirs[r.answer]
+            print(f"{r.server} / {other.server}, {r.answer}: "
+                  f"{r.rps / other.rps * 100:.0f}% of its throughput")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ from typing import Any
 
 import uvicorn
 
+from syndicator.publish.fastpath import FeedProtocol
+
 _STARTUP_TIMEOUT = 30.0
 
 
@@ -32,8 +34,10 @@ class _Server(uvicorn.Server):
 
 
 class ServerThread:
-    def __init__(self, app: Any, host: str, port: int) -> None:
+    def __init__(self, app: Any, host: str, port: int, *, fast_feeds: bool = True) -> None:
+        """``fast_feeds=False`` sends cached feeds through ASGI too, for comparison."""
         self.app = app
+        self.fast_feeds = fast_feeds
         self.host = host
         self.port = port
         self._ready = threading.Event()
@@ -62,7 +66,9 @@ class ServerThread:
         sock.set_inheritable(True)
         self.port = sock.getsockname()[1]
         self._socket = sock
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False,
+        config = uvicorn.Config(self.app, http=FeedProtocol if self.fast_feeds else "httptools",
+                                log_level="warning",
+                                access_log=False,
                                 lifespan="off", timeout_graceful_shutdown=5,
                                 server_header=False)
         self._server = _Server(config, self._ready)

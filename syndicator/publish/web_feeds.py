@@ -22,7 +22,7 @@ import gzip
 import logging
 import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
@@ -64,6 +64,8 @@ class Variant:
     body: bytes
     headers: RawHeaders          # for a 200 answer, Content-Length included
     not_modified: RawHeaders     # for a 304 answer
+    wire: bytes                  # ``headers`` as HTTP/1.1 header lines, for fastpath.py
+    wire_not_modified: bytes     # the same for ``not_modified``
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def build_cached(feed: StoredFeed, route: FeedRoute, extra: Sequence[tuple[str, 
                 ("content-length", str(len(body)))]
         if encoding:
             full.append(("content-encoding", encoding))
-        return Variant(body, _raw(full), _raw(head))
+        return Variant(body, _raw(full), _raw(head), _lines(full), _lines(head))
 
     return CachedFeed(
         etag=feed.etag, tags=frozenset({feed.etag, zipped_tag}),
@@ -120,6 +122,14 @@ def build_cached(feed: StoredFeed, route: FeedRoute, extra: Sequence[tuple[str, 
 
 def _raw(headers: Sequence[tuple[str, str]]) -> RawHeaders:
     return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+
+
+def _lines(headers: Sequence[tuple[str, str]]) -> bytes:
+    for name, value in headers:
+        # Values come from the store and the config; a CR or LF would split the answer.
+        if "\r" in value or "\n" in value:
+            raise ValueError(f"header {name} holds a line break: {value!r}")
+    return "".join(f"{k}: {v}\r\n" for k, v in headers).encode("latin-1")
 
 
 def link_headers(route: FeedRoute, public_url: str, hubs: Sequence[str]) -> list[tuple[str,
@@ -151,6 +161,11 @@ class FeedCache:
     def due(self, now: datetime) -> bool:
         last = self._checked
         return last is None or now - last >= CHECK_INTERVAL or now < last
+
+    def peek(self) -> Mapping[tuple[str, str], CachedFeed] | None:
+        """The copy in hand when it needs no look at the store now, else None (and the
+        caller goes through ``current``)."""
+        return None if self.due(self.clock()) else self._feeds
 
     async def current(self) -> Mapping[tuple[str, str], CachedFeed]:
         now = self.clock()
@@ -251,6 +266,23 @@ def wants_gzip(raw: bytes) -> bool:
     return accepts_gzip(raw.decode("latin-1"))
 
 
+def choose(feed: CachedFeed, headers: Iterable[tuple[bytes, bytes]]) -> tuple[bool, Variant]:
+    """Whether the request may be answered 304, and with which variant; ``headers`` are
+    the request's, names lower-cased (as ASGI and uvicorn give them)."""
+    inm = ims = encodings = None
+    # One pass over the raw headers, nothing decoded: this is the hot path. Repeated
+    # fields are joined with commas, as RFC 9110 §5.3 allows.
+    for name, value in headers:
+        if name == b"if-none-match":
+            inm = value if inm is None else inm + b", " + value
+        elif name == b"accept-encoding":
+            encodings = value if encodings is None else encodings + b", " + value
+        elif name == b"if-modified-since" and ims is None:
+            ims = value
+    variant = feed.gzipped if encodings is not None and wants_gzip(encodings) else feed.plain
+    return is_fresh(inm, ims, feed), variant
+
+
 async def serve_feed(cache: FeedCache, scope: Scope, send: Send) -> None:
     """Answer one ``/feeds/…`` request from the cache; no request body is read."""
     method = scope["method"]
@@ -270,18 +302,8 @@ async def serve_feed(cache: FeedCache, scope: Scope, send: Send) -> None:
                      [(b"retry-after", str(NOT_BUILT_RETRY_AFTER).encode())])
         metrics.record_feed_request(fmt, 503)
         return
-    inm = ims = encodings = None
-    # One pass over the raw headers, nothing decoded: this is the hot path. Repeated
-    # fields are joined with commas, as RFC 9110 §5.3 allows.
-    for name, value in scope["headers"]:
-        if name == b"if-none-match":
-            inm = value if inm is None else inm + b", " + value
-        elif name == b"accept-encoding":
-            encodings = value if encodings is None else encodings + b", " + value
-        elif name == b"if-modified-since" and ims is None:
-            ims = value
-    variant = feed.gzipped if encodings is not None and wants_gzip(encodings) else feed.plain
-    if is_fresh(inm, ims, feed):
+    fresh, variant = choose(feed, scope["headers"])
+    if fresh:
         await send({"type": "http.response.start", "status": 304,
                     "headers": variant.not_modified})
         await send({"type": "http.response.body", "body": b""})

@@ -1,5 +1,6 @@
 """Feed routes: stored bytes served with ETag, Last-Modified, Cache-Control, 304, HEAD
-and gzip (SPEC §4, FEEDS.md H1–H4)."""
+and gzip (SPEC §4, FEEDS.md H1–H4), each checked in process and over a real socket,
+where cached feeds take uvicorn's fast path (publish/fastpath.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
 import pytest
+from httpx import Client
 from sqlalchemy import text
-from starlette.testclient import TestClient
 
 from syndicator.publish import content_type
 from syndicator.publish.web_feeds import gzip_etag
@@ -16,12 +17,18 @@ from syndicator.publish.web_feeds import gzip_etag
 from .conftest import MAX_AGE, Site
 
 IDENTITY = {"accept-encoding": "identity"}
+
+
+@pytest.fixture(params=["asgi", "wire"])
+def via(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
 PATHS = ["feeds/zgkjcx/kjyw", "feeds/zgkjcx/kjrw", "feeds/zgkjcx", "feeds/all"]
 
 
 @pytest.mark.parametrize("fmt", ["atom", "rss", "json"])
 @pytest.mark.parametrize("path", PATHS)
-def test_every_feed_is_served_from_the_store(site: Site, client: TestClient, path: str,
+def test_every_feed_is_served_from_the_store(site: Site, client: Client, path: str,
                                              fmt: str) -> None:
     stored = site.app.store.get_feed(path, fmt)
     assert stored is not None
@@ -39,7 +46,7 @@ def test_every_feed_is_served_from_the_store(site: Site, client: TestClient, pat
     assert modified == stored.last_modified.replace(microsecond=0)
 
 
-def test_json_feed_content_type(client: TestClient) -> None:
+def test_json_feed_content_type(client: Client) -> None:
     r = client.get("/feeds/all.json")
     assert r.headers["content-type"] == "application/feed+json; charset=utf-8"
     assert r.json()["version"] == "https://jsonfeed.org/version/1.1"
@@ -48,7 +55,7 @@ def test_json_feed_content_type(client: TestClient) -> None:
 @pytest.mark.parametrize("if_none_match", [
     "{tag}", "W/{tag}", '"other", {tag}', '"a",W/{tag} , "b"', "*", "{gz}", "W/{gz}",
 ])
-def test_if_none_match_answers_304(site: Site, client: TestClient,
+def test_if_none_match_answers_304(site: Site, client: Client,
                                    if_none_match: str) -> None:
     first = client.get("/feeds/zgkjcx/kjyw.atom", headers=IDENTITY)
     tag = first.headers["etag"]
@@ -63,13 +70,13 @@ def test_if_none_match_answers_304(site: Site, client: TestClient,
 
 
 @pytest.mark.parametrize("if_none_match", ['"nope"', 'W/"nope", "other"', "garbage", ""])
-def test_other_etags_get_the_feed(client: TestClient, if_none_match: str) -> None:
+def test_other_etags_get_the_feed(client: Client, if_none_match: str) -> None:
     r = client.get("/feeds/zgkjcx/kjyw.atom", headers={"if-none-match": if_none_match})
     assert r.status_code == 200
     assert r.content.startswith(b"<?xml")
 
 
-def test_if_modified_since(client: TestClient) -> None:
+def test_if_modified_since(client: Client) -> None:
     first = client.get("/feeds/all.rss")
     modified = parsedate_to_datetime(first.headers["last-modified"])
     later = format_datetime(modified + timedelta(hours=1), usegmt=True)
@@ -85,7 +92,7 @@ def test_if_modified_since(client: TestClient) -> None:
         "if-modified-since": later, "if-none-match": '"stale"'}).status_code == 200
 
 
-def test_head_has_the_headers_and_no_body(client: TestClient) -> None:
+def test_head_has_the_headers_and_no_body(client: Client) -> None:
     got = client.get("/feeds/zgkjcx.json", headers=IDENTITY)
     head = client.head("/feeds/zgkjcx.json", headers=IDENTITY)
     assert head.status_code == 200
@@ -98,7 +105,7 @@ def test_head_has_the_headers_and_no_body(client: TestClient) -> None:
     assert head_304.status_code == 304
 
 
-def test_gzip_is_the_same_bytes(site: Site, client: TestClient) -> None:
+def test_gzip_is_the_same_bytes(site: Site, client: Client) -> None:
     stored = site.app.store.get_feed("feeds/all", "atom")
     assert stored is not None
     r = client.get("/feeds/all.atom", headers={"accept-encoding": "br;q=1, gzip;q=0.8"})
@@ -120,7 +127,7 @@ def test_gzip_is_the_same_bytes(site: Site, client: TestClient) -> None:
     ("identity", False), ("", False), ("br", False), ("gzip;q=0, *", False),
     ("gzip;q=zero", False),
 ])
-def test_accept_encoding(client: TestClient, header: str, gzipped: bool) -> None:
+def test_accept_encoding(client: Client, header: str, gzipped: bool) -> None:
     r = client.get("/feeds/all.atom", headers={"accept-encoding": header})
     assert ("content-encoding" in r.headers) is gzipped
 
@@ -146,11 +153,11 @@ def test_websub_links_when_hubs_are_configured(site: Site) -> None:
     "/feeds/other.rss", "/feeds/all", "/feeds/", "/feeds/all.atom.atom",
     "/feeds/zgkjcx/kjyw.atom/x", "/nothing",
 ])
-def test_unknown_feeds_are_404(client: TestClient, url: str) -> None:
+def test_unknown_feeds_are_404(client: Client, url: str) -> None:
     assert client.get(url).status_code == 404
 
 
-def test_post_to_a_feed_is_405(client: TestClient) -> None:
+def test_post_to_a_feed_is_405(client: Client) -> None:
     r = client.post("/feeds/all.atom")
     assert r.status_code == 405
     assert r.headers["allow"] == "GET, HEAD"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import gzip
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -12,6 +14,7 @@ from email.message import Message
 
 import pytest
 
+from syndicator.publish import web
 from syndicator.publish.server import ServerThread
 from syndicator.publish.web import create_web_app
 
@@ -89,3 +92,131 @@ def test_port_in_use_fails_at_start(site: Site) -> None:
         second = ServerThread(create_web_app(site.ctx), "127.0.0.1", first.port)
         with pytest.raises(OSError):
             second.start()
+
+
+# ------------------------------------------------------------ the fast path on the wire
+
+KJYW = "/feeds/zgkjcx/kjyw.atom"
+
+
+@pytest.fixture
+def warm(site: Site) -> Iterator[tuple[str, Site]]:
+    """A server whose feed cache is loaded, so cached feeds skip the ASGI app."""
+    app = create_web_app(site.ctx)
+    asyncio.run(app.feed_cache.current())
+    with ServerThread(app, "127.0.0.1", 0) as thread:
+        yield thread.base_url, site
+
+
+def exchange(base: str, raw: bytes) -> bytes:
+    """Send raw request bytes at once and read until the server closes or goes quiet."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(raw)
+        sock.settimeout(1.0)
+        chunks = []
+        try:
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        except TimeoutError:
+            pass
+    return b"".join(chunks)
+
+
+def responses(data: bytes, methods: list[str]) -> list[tuple[int, dict[bytes, bytes], bytes]]:
+    """Split a stream of HTTP/1.1 answers (Content-Length framed) into status, headers
+    and body."""
+    out = []
+    for method in methods:
+        head, _, data = data.partition(b"\r\n\r\n")
+        status_line, *lines = head.split(b"\r\n")
+        headers = dict(line.lower().split(b": ", 1) for line in lines)
+        length = 0 if method == "HEAD" else int(headers.get(b"content-length", b"0"))
+        out.append((int(status_line.split()[1]), headers, data[:length]))
+        data = data[length:]
+    assert data == b""
+    return out
+
+
+def request(path: str, method: str = "GET", *extra: str) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", *extra]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def test_cached_feeds_are_answered_without_the_asgi_app(
+        warm: tuple[str, Site], monkeypatch: pytest.MonkeyPatch) -> None:
+    base, site = warm
+    asked: list[str] = []
+
+    async def recording(cache: object, scope: dict[str, object], send: object) -> None:
+        asked.append(str(scope["path"]))
+        await original(cache, scope, send)  # type: ignore[arg-type]
+
+    original = web.serve_feed
+    monkeypatch.setattr(web, "serve_feed", recording)
+    stored = site.app.store.get_feed("feeds/zgkjcx/kjyw", "atom")
+    assert stored is not None
+    status, headers, body = fetch(f"{base}{KJYW}")
+    assert (status, body) == (200, stored.body)
+    assert headers["Date"]                       # uvicorn's Date line, kept
+    assert fetch(f"{base}{KJYW}", "HEAD")[2] == b""
+    assert fetch(f"{base}{KJYW}", **{"If-None-Match": stored.etag})[0] == 304
+    assert fetch(f"{base}{KJYW}?utm_source=reader")[0] == 200
+    assert asked == []
+    # What the cache cannot answer goes to the app, which answers as before.
+    assert fetch(f"{base}/feeds/zgkjcx/none.atom")[0] == 404
+    assert fetch(f"{base}/feeds/zgkjcx/%6Bjyw.atom")[2] == stored.body
+    assert fetch(f"{base}{KJYW}", "POST")[0] == 405
+    assert asked == ["/feeds/zgkjcx/none.atom", KJYW, KJYW]
+
+
+def test_pipelined_requests_are_answered_in_order(warm: tuple[str, Site]) -> None:
+    base, site = warm
+    kjyw = site.app.store.get_feed("feeds/zgkjcx/kjyw", "atom")
+    everything = site.app.store.get_feed("feeds/all", "rss")
+    assert kjyw is not None and everything is not None
+    raw = b"".join([
+        request(KJYW, "GET", "Accept-Encoding: identity"),
+        request("/healthz"),                                   # through the app
+        request("/feeds/all.rss", "GET", "Accept-Encoding: identity"),
+        request(KJYW, "GET", f"If-None-Match: {kjyw.etag}"),
+        request("/feeds/zgkjcx/none.atom"),                    # through the app
+        request(KJYW, "HEAD", "Accept-Encoding: identity"),
+    ])
+    answers = responses(exchange(base, raw), ["GET"] * 5 + ["HEAD"])
+    assert [status for status, _, _ in answers] == [200, 200, 200, 304, 404, 200]
+    assert answers[0][2] == kjyw.body
+    assert b'"status"' in answers[1][2]
+    assert answers[2][2] == everything.body
+    assert answers[3][2] == b"" and answers[3][1][b"etag"] == kjyw.etag.encode()
+    assert answers[5][1][b"content-length"] == str(len(kjyw.body)).encode()
+
+
+@pytest.mark.parametrize("raw", [
+    b"GET /feeds/all.atom HTTP/1.0\r\n\r\n",
+    b"GET /feeds/all.atom HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+])
+def test_a_closing_request_closes_after_the_answer(warm: tuple[str, Site], raw: bytes) -> None:
+    base, site = warm
+    stored = site.app.store.get_feed("feeds/all", "atom")
+    assert stored is not None
+    data = exchange(base, raw + request(KJYW))   # the second request must go unanswered
+    [(status, headers, body)] = responses(data, ["GET"])
+    assert (status, body) == (200, stored.body)
+    assert headers[b"connection"] == b"close"
+
+
+def test_fast_answers_are_counted(warm: tuple[str, Site]) -> None:
+    base, _ = warm
+
+    def count() -> float:
+        text_ = fetch(f"{base}/metrics")[2].decode()
+        found = re.search(r'syndicator_feed_requests_total\{format="atom",status="304"\} (\S+)',
+                          text_)
+        return float(found.group(1)) if found else 0.0
+
+    tag = fetch(f"{base}{KJYW}")[1]["ETag"]
+    before = count()
+    for _ in range(3):
+        assert fetch(f"{base}{KJYW}", **{"If-None-Match": tag})[0] == 304
+    assert count() == before + 3
