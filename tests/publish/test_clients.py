@@ -1,4 +1,5 @@
-"""Real validators and feed readers read our feeds back: jing, sfeed, feedparser, reader."""
+"""Real validators and feed readers read our feeds back: jing, sfeed, newsboat, feedparser,
+reader."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from syndicator.models import Article
 from syndicator.publish import FeedMeta, build_feed, write_feeds
 
 from .articles import HUB, TRICKY_TITLE, article, meta, sample
-from .tools import jing, serve, sfeed_rows
+from .tools import jing, newsboat_items, serve, sfeed_rows
 
 # (id, title, UTC instant of `published`) newest first, as every client must see them.
 EXPECTED = [
@@ -67,6 +68,23 @@ def test_sfeed_reads_titles_links_ids_and_utc_instants(fmt: str) -> None:
 def test_sfeed_reads_feed_with_control_characters(fmt: str) -> None:
     rows = sfeed_rows(build_feed(fmt, meta(), [DIRTY]))
     assert [(r["title"], r["id"]) for r in rows] == [("控制符", "tag:syndicator,2024:zgkjcx/2700")]
+
+
+# newsboat 2.21 (Debian 12) reads Atom and RSS; JSON Feed it skips without a word.
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+def test_newsboat_reads_titles_links_ids_and_utc_instants(tmp_path: Path, fmt: str) -> None:
+    write_feeds(tmp_path / "www", _site_feeds(), ["atom", "rss"], b"<opml/>")
+    with serve(tmp_path / "www") as base:
+        url = f"{base}/feeds/zgkjcx/kjyw.{fmt}"
+        items = newsboat_items([url], tmp_path)
+    assert [(i["guid"], i["title"], i["pubDate"]) for i in reversed(items)] == [
+        (ident, title, int(when.timestamp())) for ident, title, when in EXPECTED]
+    assert items[1]["pubDate"] == 1677653220  # 14:47 +08:00 is 06:47Z
+    assert {i["feedurl"] for i in items} == {url}
+    assert [i["url"] for i in reversed(items)] == [LINK.format(n)
+                                                  for n in ("2605", "2603", "2601")]
+    assert [i["author"] for i in reversed(items)] == ["张三 & 李四", "浙江省科技厅", ""]
+    assert "全省科技系统" in items[1]["content"]
 
 
 # feedparser 6 does not read JSON Feed; the reader library covers that format below.

@@ -1,9 +1,11 @@
-"""Small readers for feed bytes: lxml trees, sfeed rows, jing verdicts, a loopback server."""
+"""Small readers for feed bytes: lxml trees, sfeed rows, newsboat items, jing verdicts, a
+loopback server."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -58,6 +60,30 @@ def jing(*files: Path) -> subprocess.CompletedProcess[str]:
         missing_tool("jing (Debian package) is not installed: Atom schema not checked")
     return subprocess.run(["jing", "-c", str(ATOM_RNC), *map(str, files)],
                           capture_output=True, text=True, check=False)
+
+
+NEWSBOAT_FIELDS = ("feedurl", "guid", "title", "pubDate", "url", "author", "content")
+
+
+def newsboat_items(urls: list[str], work: Path) -> list[dict[str, Any]]:
+    """Reload ``urls`` with newsboat (no config, a cache in ``work``) and read back the
+    items it stored, oldest first. newsboat keys items by guid across all feeds of one
+    cache, so callers give it one format at a time."""
+    if shutil.which("newsboat") is None:
+        missing_tool("newsboat (Debian package) is not installed")
+    (work / "urls").write_text("\n".join(urls) + "\n", encoding="utf-8")
+    cache = work / "cache.db"
+    result = subprocess.run(
+        ["newsboat", "-u", str(work / "urls"), "-c", str(cache), "-C", "/dev/null",
+         "-x", "reload"],
+        capture_output=True, text=True, timeout=60, check=False,
+        env={**os.environ, "HOME": str(work), "XDG_CONFIG_HOME": str(work),
+             "XDG_DATA_HOME": str(work)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    with sqlite3.connect(cache) as db:
+        rows = db.execute(f"SELECT {', '.join(NEWSBOAT_FIELDS)} FROM rss_item "
+                          "ORDER BY pubDate").fetchall()
+    return [dict(zip(NEWSBOAT_FIELDS, row, strict=True)) for row in rows]
 
 
 class _FeedHandler(SimpleHTTPRequestHandler):

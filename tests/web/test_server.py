@@ -11,12 +11,14 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from email.message import Message
+from pathlib import Path
 
 import pytest
 
 from syndicator.publish import web
 from syndicator.publish.server import ServerThread
 from syndicator.publish.web import create_web_app
+from tests.publish.tools import newsboat_items
 
 from .conftest import Site
 
@@ -206,17 +208,35 @@ def test_a_closing_request_closes_after_the_answer(warm: tuple[str, Site], raw: 
     assert headers[b"connection"] == b"close"
 
 
+def answered(base: str, status: int) -> float:
+    """Atom feed requests the server says it answered with ``status``."""
+    found = re.search(rf'syndicator_feed_requests_total\{{format="atom",status="{status}"\}} '
+                      r"(\S+)", fetch(f"{base}/metrics")[2].decode())
+    return float(found.group(1)) if found else 0.0
+
+
 def test_fast_answers_are_counted(warm: tuple[str, Site]) -> None:
     base, _ = warm
-
-    def count() -> float:
-        text_ = fetch(f"{base}/metrics")[2].decode()
-        found = re.search(r'syndicator_feed_requests_total\{format="atom",status="304"\} (\S+)',
-                          text_)
-        return float(found.group(1)) if found else 0.0
-
     tag = fetch(f"{base}{KJYW}")[1]["ETag"]
-    before = count()
+    before = answered(base, 304)
     for _ in range(3):
         assert fetch(f"{base}{KJYW}", **{"If-None-Match": tag})[0] == 304
-    assert count() == before + 3
+    assert answered(base, 304) == before + 3
+
+
+def test_newsboat_reloads_conditionally(warm: tuple[str, Site], tmp_path: Path) -> None:
+    """A real reader polling the real server gets 304s and keeps its items. newsboat 2.21
+    keeps the validators of a new feed only from its second reload on (the feed's row
+    does not exist yet when the first answer's headers arrive), so the third asks
+    conditionally."""
+    base, site = warm
+    stored = site.app.store.get_feed("feeds/zgkjcx/kjyw", "atom")
+    assert stored is not None
+    ids = re.findall(rb"<entry>\s*<id>([^<]+)</id>", stored.body)
+    ok, not_modified = answered(base, 200), answered(base, 304)
+    first = newsboat_items([f"{base}{KJYW}"], tmp_path)
+    assert sorted(item["guid"] for item in first) == sorted(i.decode() for i in ids)
+    assert newsboat_items([f"{base}{KJYW}"], tmp_path) == first
+    assert (answered(base, 200), answered(base, 304)) == (ok + 2, not_modified)
+    assert newsboat_items([f"{base}{KJYW}"], tmp_path) == first
+    assert (answered(base, 200), answered(base, 304)) == (ok + 2, not_modified + 1)
