@@ -2,7 +2,8 @@
 
 The main list is found as the container with the most sibling rows that each hold
 exactly one article link; sidebars titled 热门/推荐/排行 are discounted, so a long
-"hot articles" box does not win over a short last page.
+"hot articles" box does not win over a short last page. Hanweb JCMS's XML records and
+its dataproxy.jsp pager are read in ``hanweb``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime, tzinfo
 from syndicator.errors import NotAList
 from syndicator.extract.dates import find_dates, parse_date
 from syndicator.extract.decode import declared_encoding
+from syndicator.extract.hanweb import inline_records, next_group
 from syndicator.extract.labels import split_labels
 from syndicator.extract.meta import parse_meta_date
 from syndicator.extract.text import Element, base_url, drop_noise, norm, parse, text_of
@@ -42,7 +44,7 @@ def extract_list(html: str, url: str, *, tz: tzinfo, now: datetime,
     """Read a list page; raise NotAList when it holds no list of article links."""
     sel = selectors or Selectors()
     codec = encoding or declared_encoding(html)
-    root = parse(_inline_records(html))
+    root = parse(inline_records(html))
     if root is None:
         raise NotAList(url, "empty page")
     base = base_url(root, url)
@@ -61,25 +63,11 @@ def extract_list(html: str, url: str, *, tz: tzinfo, now: datetime,
             items[row.url] = _item(row, rows, sel, tz, now)
     following = _next_page(root, base, url, codec)
     return ListPage(url=url, items=tuple(items.values()),
-                    next_page=following or pager_script)
+                    next_page=following or pager_script or next_group(html, url, base, codec))
 
 
-_XML_SCRIPT = re.compile(r"<script\b[^>]*type\s*=\s*[\"']?text/xml[^>]*>(.*?)</script\s*>",
-                         re.I | re.S)
-_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _CREATE_PAGE = re.compile(
     r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w.-]+)[\"']\s*,\s*[\"'](\w+)[\"']")
-
-
-def _inline_records(html: str) -> str:
-    """Hanweb JCMS ships its list as XML records in a script: unwrap them into rows."""
-    if "<record" not in html:
-        return html
-
-    def rows(match: re.Match[str]) -> str:
-        return "<div>" + "".join(_RECORD.findall(match.group(1))) + "</div>"
-
-    return _XML_SCRIPT.sub(rows, html)
 
 
 def _trs_pager(root: Element, base: str) -> str | None:

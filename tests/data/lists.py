@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from build_corpus import LISTS, head
@@ -89,6 +89,61 @@ def hanweb(s: tuple[Story, ...]) -> None:
 <div class="footer">浙江省科学技术厅 主办</div></body></html>"""
     _write("gen_hanweb_xml", html, "http://kjt.zj.gov.cn/col/col1229/index.html",
            _items(rows), None)
+
+
+HANWEB_PROXY = "http://kjt.zj.gov.cn/module/web/jpage/dataproxy.jsp"
+# The column as the <nextgroup> link names it, webname percent-encoded as UTF-8.
+HANWEB_COLUMN = ("appid=1&webid=3136&path=/&columnid=1229&unitid=4013456"
+                 "&webname=%E6%B5%99%E6%B1%9F%E7%9C%81%E7%A7%91%E5%AD%A6%E6%8A%80%E6%9C%AF%E5%8E%85"
+                 "&permissiontype=0")
+HANWEB_NEXTGROUP = ('<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&appid=1&webid=3136&path=/&columnid=1229&unitid=4013456&webname=浙江省科学技术厅&permissiontype=0"></a>]]></nextgroup>')
+
+
+def hanweb_paged(s: tuple[Story, ...]) -> None:
+    """A column of 19 records shown 4 a page, 2 pages a group (perPage 4, groupSize 2):
+    the column page holds records 1-8, dataproxy.jsp answers 9-16, then 17-19."""
+    total = 19
+    dates = [datetime(2023, 3, 10, tzinfo=TZ) - timedelta(days=2 * i) for i in range(total)]
+    rows = [(f"http://kjt.zj.gov.cn/art/{d.year}/{d.month}/{d.day}/art_1229_{5891000 - i}.html",
+             s[i].title, d) for i, d in enumerate(dates)]
+
+    def records(first: int, last: int, quote: str) -> str:
+        return "\n".join(
+            f"<record><![CDATA[<li><a href={quote}/art/{d.year}/{d.month}/{d.day}/art_1229_{5891000 - i}.html{quote} title={quote}{t}{quote} target={quote}_blank{quote}>{_cut(t, 16)}</a><span>{d:%Y-%m-%d}</span></li>]]></record>"
+            for i, (u, t, d) in enumerate(rows) if first <= i + 1 <= last)
+
+    column = "http://kjt.zj.gov.cn/col/col1229/index.html"
+    html = head("工作动态 浙江省科学技术厅", "utf-8") + f"""<body>
+<div class="nav"><a href="/">首页</a><a href="/col/col1229/index.html">工作动态</a><a href="/col/col1230/index.html">通知公告</a></div>
+<div class="main"><div class="lm_title">工作动态</div>
+<div id="4013456"><script type="text/xml"><datastore>{HANWEB_NEXTGROUP}<recordset>
+{records(1, 8, '"')}
+</recordset></datastore></script></div>
+<script type="text/javascript" src="/module/jslib/jquery/jpage/jquery.jpage.js"></script>
+<script>$(function(){{$('#4013456').jpage({{themeName:'default',showMode:'full',totalRecord:{total},openCookies:false,dataStore:$('#4013456 datastore'),groupSize:2,proxyUrl:'/module/web/jpage/dataproxy.jsp',perPage:4,barPosition:'bottom'}});}});</script>
+</div>
+<div class="side"><h3>热点关注</h3><ul><li><a href="/art/2023/2/1/art_1230_5880000.html">2023年科技工作要点</a><span>2023-02-01</span></li></ul></div>
+<div class="footer">浙江省科学技术厅 主办</div></body></html>"""
+    middle = f"{HANWEB_PROXY}?startrecord=9&endrecord=16&perpage=4&{HANWEB_COLUMN}"
+    last = f"{HANWEB_PROXY}?startrecord=17&endrecord=24&perpage=4&{HANWEB_COLUMN}"
+    _write("gen_hanweb_jpage_first", html, column, _items(rows[:8]), middle)
+
+    def answer(first: int, last_record: int) -> str:
+        return f"""<?xml version="1.0" encoding="UTF-8"?>
+<datastore>
+{HANWEB_NEXTGROUP}
+<recordset>
+{records(first, last_record, "'")}
+</recordset>
+<totalrecord>{total}</totalrecord>
+<totalpage>{-(-total // 4)}</totalpage>
+</datastore>
+"""
+
+    xml = "text/xml;charset=UTF-8"
+    _write("gen_hanweb_proxy_middle", answer(9, 16), middle, _items(rows[8:16]), last,
+           header=xml)
+    _write("gen_hanweb_proxy_last", answer(17, 24), last, _items(rows[16:]), None, header=xml)
 
 
 def trs(s: tuple[Story, ...], last: bool) -> None:
@@ -205,7 +260,7 @@ def legacy(s: tuple[Story, ...]) -> None:
 
 
 BUILDERS: tuple[Callable[[tuple[Story, ...]], None], ...] = (
-    pe_showtype1, pe_monthday, hanweb, dede, empire, phpcms, modern, legacy)
+    pe_showtype1, pe_monthday, hanweb, hanweb_paged, dede, empire, phpcms, modern, legacy)
 
 
 def main(s: tuple[Story, ...], when: list[datetime]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -131,3 +132,49 @@ def test_main_list_named_like_a_box_beats_an_undated_footer() -> None:
         "101.html", "100.html", "99.html", "98.html"]
     assert got.items[0].title == "我省出台支持科技型中小企业发展十条措施"
     assert got.next_page == "http://kjt.jiangxi.gov.cn/col/col26/index_1.html"
+
+
+def hanweb_case(name: str) -> tuple[str, str]:
+    case = read_case("lists", name)
+    return decode_html(case.body, case.content_type)[0], case.url
+
+
+def test_hanweb_answer_without_a_total_has_no_next_page() -> None:
+    html, url = hanweb_case("gen_hanweb_proxy_middle")
+    got = extract_list(re.sub(r"<totalrecord>\d+</totalrecord>", "", html), url, tz=TZ, now=NOW)
+    assert len(got.items) == 8 and got.next_page is None
+
+
+def test_hanweb_column_without_jpage_numbers_steps_by_its_record_count() -> None:
+    html, url = hanweb_case("gen_hanweb_jpage_first")
+    bare = re.sub(r"(?:groupSize|perPage):\d+,", "", html)
+    got = extract_list(bare, url, tz=TZ, now=NOW)
+    assert got.next_page is not None
+    assert got.next_page.split("&appid=")[0].endswith("?startrecord=9&endrecord=16&perpage=8")
+    no_total = re.sub(r"totalRecord:\d+,", "", html)
+    assert extract_list(no_total, url, tz=TZ, now=NOW).next_page is None
+
+
+def test_hanweb_nextgroup_link_is_read_as_html() -> None:
+    # "&para" and "&copy" read as entities by a naive unescape; "&amp;" must become "&".
+    html, url = hanweb_case("gen_hanweb_jpage_first")
+    html = html.replace("&path=/&columnid", "&amp;para=1&copy=2&path=/&columnid")
+    got = extract_list(html, url, tz=TZ, now=NOW)
+    assert got.next_page is not None
+    assert "&webid=3136&para=1&copy=2&path=/&columnid=1229&" in got.next_page
+
+
+def test_hanweb_answer_rows_need_no_wrapping_element() -> None:
+    # Records that start with their link: parsed as HTML in place, "<![CDATA[" would
+    # swallow the <a> tag up to its ">" and leave no link.
+    recs = "".join(f'<record><![CDATA[<a href="/art/2023/3/{d}/art_26_{100 + d}.html">'
+                   f'第{d}号通知发布</a><span>2023-03-{d:02d}</span>]]></record>\n'
+                   for d in range(1, 6))
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n<datastore><recordset>\n{recs}'
+           "</recordset><totalrecord>5</totalrecord></datastore>")
+    url = ("http://kjt.jiangxi.gov.cn/module/web/jpage/dataproxy.jsp"
+           "?startrecord=1&endrecord=5&perpage=5&columnid=26")
+    got = extract_list(xml, url, tz=TZ, now=NOW)
+    assert [i.title for i in got.items] == [f"第{d}号通知发布" for d in range(1, 6)]
+    assert got.items[4].published == datetime(2023, 3, 5, tzinfo=TZ)
+    assert got.next_page is None

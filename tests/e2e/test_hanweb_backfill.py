@@ -1,0 +1,97 @@
+"""Backfill of a Hanweb JCMS column over HTTP: the column page, then dataproxy.jsp
+windows derived from the jpage numbers, until the last record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from syndicator.app import App
+from tests.conftest import Clock
+from tests.e2e.hanweb_site import HanwebSite
+from tests.e2e.helpers import make_app
+
+CONFIG = """\
+storage: sqlite:///{db}
+server:
+  host: 127.0.0.1
+  port: 8080
+  public_url: http://feeds.example.test
+fetch:
+  user_agent: "syndicator-test/0.1 (+https://example.org/contact)"
+  timeout: 5s
+  host_delay: 0s
+  retries: 1
+  robots_txt: true
+  max_bytes: 5MB
+defaults:
+  every: 10m
+  timezone: Asia/Shanghai
+sites:
+  - id: zjkjt
+    name: 浙江省科学技术厅
+    url: {base}
+    categories:
+      - id: gzdt
+        name: 工作动态
+        list_url: {base}col/col1229/index.html
+"""
+
+
+@pytest.fixture
+def site() -> Iterator[HanwebSite]:
+    # 23 records, 5 a page, 2 pages a group: records 1-10 on the column page, then
+    # windows 11-20 and 21-30 (three records).
+    with HanwebSite(total=23, per_page=5, group_size=2) as server:
+        yield server
+
+
+def hanweb_app(tmp_path: Path, site: HanwebSite, clock: Clock) -> App:
+    path = tmp_path / "syndicator.yaml"
+    path.write_text(CONFIG.format(db=tmp_path / "test.db", base=site.base_url),
+                    encoding="utf-8")
+    return make_app(path, clock)
+
+
+def test_backfill_follows_dataproxy_windows_to_the_last_record(
+        tmp_path: Path, site: HanwebSite, clock: Clock) -> None:
+    app = hanweb_app(tmp_path, site, clock)
+    [spec] = app.categories(["zjkjt/gzdt"])
+    outcome = app.backfill(spec, pages=10)
+    assert outcome.record.ok, outcome.errors
+    assert outcome.record.items == 23 and outcome.record.new == 23
+    stored = app.store.articles(site="zjkjt", category="gzdt", limit=None)
+    assert {a.url for a in stored} == {site.base_url + r.path[1:] for r in site.records}
+    assert {a.title for a in stored} == {r.title for r in site.records}
+    assert all(a.baseline for a in stored)
+    # Three list pages: no window past <totalrecord>, although --pages allowed ten.
+    assert site.proxy_windows() == [(11, 20, 5), (21, 30, 5)]
+    assert site.requests.count("/col/col1229/index.html") == 1
+    app.close()
+
+
+def test_backfill_stops_at_the_pages_asked_for(
+        tmp_path: Path, site: HanwebSite, clock: Clock) -> None:
+    app = hanweb_app(tmp_path, site, clock)
+    [spec] = app.categories(["zjkjt/gzdt"])
+    outcome = app.backfill(spec, pages=2)
+    assert outcome.record.ok, outcome.errors
+    assert outcome.record.items == 20 and outcome.record.new == 20
+    assert site.proxy_windows() == [(11, 20, 5)]
+    app.close()
+
+
+def test_poll_after_backfill_reads_only_the_column_page(
+        tmp_path: Path, site: HanwebSite, clock: Clock) -> None:
+    app = hanweb_app(tmp_path, site, clock)
+    [spec] = app.categories(["zjkjt/gzdt"])
+    app.backfill(spec, pages=10)
+    site.requests.clear()
+    clock.advance(minutes=10)
+    [outcome] = app.poll([spec])
+    assert outcome.record.ok and outcome.record.new == 0
+    # Every record on the column page is known: the proxy is not asked for more.
+    assert site.requests == ["/col/col1229/index.html"]
+    app.close()
