@@ -33,6 +33,7 @@ _LATIN_LABELS = frozenset({"iso88591", "latin1", "l1", "cp1252",
                            "windows1252", "cp819", "ibm819", "iso885915"})
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([^\s;\"',]+)", re.I)
+_XML_DECLARATION = re.compile(rb"\s*<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9_:.\-]+)", re.I)
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_:.\-]+)", re.I)
 _HEAD_END = re.compile(rb"</head\s*>|<body\b", re.I)
 _MAX_HEAD = 256 * 1024
@@ -97,7 +98,14 @@ def _header_charset(content_type: str | None) -> str | None:
 
 
 def _meta_charset(body: bytes) -> str | None:
-    """The first charset named by a <meta> in the head, however long the head is."""
+    """The charset of an XML declaration opening the document (Hanweb's dataproxy.jsp
+    answers are XML, often GBK and served without a header charset), else the first one
+    named by a <meta> in the head, however long the head is."""
+    declared = _XML_DECLARATION.match(body)
+    if declared:
+        codec = normalize_charset(declared.group(1).decode("ascii", errors="ignore"))
+        if codec:
+            return codec
     head = body[:_MAX_HEAD]
     end = _HEAD_END.search(head)
     if end:
@@ -117,10 +125,12 @@ def _detect(body: bytes) -> str | None:
 
 
 _META_TEXT = re.compile(r"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_:.\-]+)", re.I)
+_XML_TEXT = re.compile(r"\s*<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9_:.\-]+)", re.I)
 
 
 def declared_encoding(html: str) -> str:
-    """The codec the page's own <meta> names (links in it were written in that charset)."""
-    match = _META_TEXT.search(html[:_MAX_HEAD])
+    """The codec the page's own XML declaration or <meta> names (links in it were written
+    in that charset)."""
+    match = _XML_TEXT.match(html) or _META_TEXT.search(html[:_MAX_HEAD])
     codec = normalize_charset(match.group(1)) if match else None
     return codec if codec and codec != "cp1252" else "utf-8"

@@ -94,3 +94,24 @@ def test_garbage_falls_back_with_replacement_not_an_error() -> None:
     text, encoding = decode_html(b"\xff\xfe\x00\xd8\x81" * 3 + b"\x80\x80\xc3", "text/html")
     assert isinstance(text, str)
     assert encoding
+
+
+PROXY_ANSWER = ('<?xml version="1.0" encoding="{label}"?>\n<datastore><totalrecord>1</totalrecord>'
+                "<recordset><record><![CDATA[<li><a href='/art/2024/1/1/art_1229_1.html'>"
+                "王堃团队攻关纪实</a><span>2024-01-01</span></li>]]></record></recordset>"
+                "</datastore>")
+
+
+@pytest.mark.parametrize("label", ["GBK", "gb2312", "GB18030"])
+def test_an_xml_declaration_names_the_charset(label: str) -> None:
+    """dataproxy.jsp answers are XML declaring GBK, often with no header charset."""
+    text, encoding = decode_html(PROXY_ANSWER.replace("{label}", label).encode("gbk"),
+                                 "text/xml")
+    assert encoding == "gb18030"
+    assert "王堃团队攻关纪实" in text
+
+
+def test_an_xml_declaration_inside_the_page_is_not_a_declaration() -> None:
+    body = ("<html><head><meta charset=gbk></head><body><pre>&lt;?xml encoding='utf-8'?&gt;"
+            "<?xml version='1.0' encoding='utf-8'?>王堃</pre></body></html>").encode("gbk")
+    assert decode_html(body)[1] == "gb18030"
