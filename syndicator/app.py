@@ -105,6 +105,11 @@ class App:
         """Send what the outbox holds due now (also what earlier runs left)."""
         return self.dispatcher.deliver_due(limit)
 
+    def retry_delivery(self, delivery_id: int) -> DeliveryReport | None:
+        """Send one delivery now and nothing else (``None``: missing, or another worker
+        is sending it)."""
+        return self.dispatcher.deliver_one(delivery_id)
+
     def send_digests(self, now: datetime | None = None,
                      channel: str | None = None) -> dict[str, int]:
         return self.dispatcher.send_digests(now or self.clock(), channel)

@@ -79,8 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("deliveries", help="list notification deliveries; replay one")
     _add_config(p)
-    p.add_argument("--state", choices=["pending", "dead", "delivered"])
-    p.add_argument("--retry", type=int, metavar="ID", help="send delivery ID again")
+    p.add_argument("--state", choices=["pending", "digest", "dead", "delivered"])
+    p.add_argument("--retry", type=int, metavar="ID",
+                   help="send delivery ID now (only it), whatever its state")
     p.add_argument("--limit", type=int, default=50)
 
     p = sub.add_parser("demo", help="offline demo: replica portal, mail and webhook sinks")

@@ -33,27 +33,40 @@ def _when(moment: datetime | None) -> str:
 
 def _line(d: Delivery) -> str:
     subject = d.data.get("title") or (f"{d.site}/{d.category}" if d.site else "-")
-    next_try = _when(d.next_attempt) if d.state == "pending" else "-"
+    waiting = d.state == "pending" or (d.state == "digest" and d.attempts > 0)
+    next_try = _when(d.next_attempt) if waiting else "-"
     error = (d.last_error or "-").replace("\n", " ")[:80]
     return (f"{d.id:>6}  {d.state:<9} {d.channel:<12} {d.event:<18} {d.attempts:>3}  "
             f"{next_try:<20} {subject[:40]}  {error}")
+
+
+def _retry(app: App, delivery_id: int) -> int:
+    """Send one delivery now and say in one line what came of it."""
+    if app.store.outbox.get(delivery_id) is None:
+        raise SyndicatorError(f"no delivery with id {delivery_id}")
+    report = app.retry_delivery(delivery_id)
+    after = app.store.outbox.get(delivery_id)
+    if report is None or after is None:
+        raise SyndicatorError(f"delivery {delivery_id} is being sent by another worker; "
+                              "see its outcome with `syndicator deliveries`")
+    error = (after.last_error or "").replace("\n", " ")
+    if report.delivered:
+        outcome = "delivered"
+    elif report.deferred:
+        outcome = f"held back by the channel's rate limit; next try {_when(after.next_attempt)}"
+    elif after.state == "dead":
+        outcome = f"dead ({error})"
+    else:
+        outcome = f"failed ({error}); next try {_when(after.next_attempt)}"
+    print(f"delivery {delivery_id}: {outcome}")
+    return 0 if report.delivered else 1
 
 
 def cmd_deliveries(args: argparse.Namespace) -> int:
     app = _app(args)
     try:
         if args.retry is not None:
-            delivery = app.store.outbox.get(args.retry)
-            if delivery is None:
-                raise SyndicatorError(f"no delivery with id {args.retry}")
-            app.store.outbox.replay(args.retry, app.clock())
-            report = app.deliver_due()
-            after = app.store.outbox.get(args.retry)
-            state = after.state if after else "?"
-            error = f" ({after.last_error})" if after and after.last_error else ""
-            print(f"delivery {args.retry}: {state}{error}; "
-                  f"{report.delivered} delivered, {report.failed} failed, {report.dead} dead")
-            return 0 if after and after.state == "delivered" else 1
+            return _retry(app, args.retry)
         rows = app.store.outbox.list(state=args.state, limit=args.limit)
         print(f"{'id':>6}  {'state':<9} {'channel':<12} {'kind':<18} {'try':>3}  "
               f"{'next try':<20} {'article':<40}  last error")

@@ -23,7 +23,7 @@ def next_delay(failed_attempts: int, *, retry_after: float | None = None,
     schedule (capped at a day), but never extends the number of attempts."""
     if failed_attempts < 1:
         return 0.0
-    if failed_attempts > len(SCHEDULE):
+    if gives_up(failed_attempts):
         return None
     if retry_after is not None and retry_after >= 0:
         # At least a second: "Retry-After: 0" must not turn a batch into a busy loop.
@@ -31,6 +31,11 @@ def next_delay(failed_attempts: int, *, retry_after: float | None = None,
     base = SCHEDULE[failed_attempts - 1]
     spread = (rng or random).uniform(-JITTER, JITTER)
     return base * (1 + spread)
+
+
+def gives_up(failed_attempts: int) -> bool:
+    """Whether ``failed_attempts`` failures exhaust the schedule (the row is dead)."""
+    return failed_attempts > len(SCHEDULE)
 
 
 def total_span() -> float:

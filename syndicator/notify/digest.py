@@ -2,46 +2,58 @@
 run of the channel's cron bundles all of them into ONE message (none when none wait).
 
 The rows are leased while the message is sent and marked delivered only after the SMTP
-server accepted it; on failure they stay for the next run, so a digest is late rather
-than lost.
+server accepted it. A digest that is refused follows the back-off of a single delivery
+(5 s, 5 min, 30 min … ``backoff.py``): its rows wait together for the retry, which the
+delivery pump sends when due, and each row is given up (dead, listed, counted and
+announced to operators) after its own tenth failed attempt. While a failed digest waits,
+the cron leaves the channel alone: the retry sends whatever has arrived meanwhile, and a
+daily cron cannot add attempts faster than the back-off allows.
+
+Everything here decides; the dispatcher sends and the store records.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable
-from datetime import datetime
-from typing import Any
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from syndicator.models import ChannelSpec, DeliveryState
-from syndicator.notify.email import build_digest
-
-log = logging.getLogger("syndicator.notify")
+from syndicator.models import Delivery
+from syndicator.notify import backoff
+from syndicator.notify.result import SendResult
 
 MAX_ITEMS = 10_000
 
 
-def send_digests(outbox: Any, channels: Iterable[ChannelSpec],
-                 sender_for: Callable[[ChannelSpec], Any], owner: str, now: datetime, *,
-                 lease: float, channel_id: str | None = None) -> dict[str, int]:
-    """Returns how many articles each channel's digest listed."""
-    sent: dict[str, int] = {}
-    for channel in channels:
-        if channel.kind != "email" or not channel.digest:
-            continue
-        if channel_id is not None and channel.id != channel_id:
-            continue
-        rows = outbox.claim(owner, now, lease=lease, limit=MAX_ITEMS,
-                            state=DeliveryState.DIGEST, channel=channel.id, due_only=False)
-        if not rows:
-            continue
-        rows.sort(key=lambda d: (d.created, d.id))
-        result = sender_for(channel).send(build_digest(channel, rows, now))
-        outbox.digest_done([d.id for d in rows], owner, now,
-                           None if result.ok else result.error or "failed")
-        if result.ok:
-            sent[channel.id] = len(rows)
-            log.info("digest via %s: %d articles", channel.id, len(rows))
-        else:
-            log.warning("digest via %s failed: %s", channel.id, result.error)
-    return sent
+def due(retry_at: datetime | None, now: datetime, *, scheduled: bool) -> bool:
+    """Whether a channel's digest goes now. ``retry_at``: when its failed digest is to
+    be tried again (``None``: none failed); ``scheduled``: the channel's cron fired."""
+    if retry_at is None:
+        return scheduled
+    return retry_at <= now
+
+
+@dataclass(frozen=True, slots=True)
+class DigestFailure:
+    """What a refused digest comes to: rows that wait for ``retry_at``, rows given up."""
+
+    retry: tuple[int, ...]
+    dead: tuple[int, ...]
+    retry_at: datetime | None
+
+
+def after_failure(rows: Sequence[Delivery], result: SendResult, now: datetime,
+                  rng: random.Random | None = None) -> DigestFailure:
+    """Each row dies after its own last attempt, as a single delivery would (all at once
+    when retrying cannot help). The others wait for one retry time, that of the
+    most-tried of them, so that one message stays one message."""
+    if result.permanent:
+        return DigestFailure((), tuple(d.id for d in rows), None)
+    dead = tuple(d.id for d in rows if backoff.gives_up(d.attempts + 1))
+    kept = [d for d in rows if d.id not in dead]
+    attempt = max((d.attempts + 1 for d in kept), default=0)
+    delay = backoff.next_delay(attempt, retry_after=result.retry_after, rng=rng) if kept else None
+    if delay is None:
+        return DigestFailure((), tuple(d.id for d in rows), None)
+    return DigestFailure(tuple(d.id for d in kept), dead, now + timedelta(seconds=delay))

@@ -3,6 +3,9 @@
 Nothing is sent that the store did not first record as pending, and nothing is marked
 delivered before the receiver said so: a crash between the two sends again (with the
 same webhook-id / Message-ID) rather than losing a notification.
+
+Rate limits are counted in the store, not here, so several dispatchers (one per worker)
+on one database stay within a bot's limit together.
 """
 
 from __future__ import annotations
@@ -24,12 +27,10 @@ from syndicator.models import (
     DeliveryState,
     EventType,
     Subscription,
-    delivery_key,
 )
-from syndicator.notify import backoff, render
-from syndicator.notify.digest import send_digests
-from syndicator.notify.email import EmailSender, build_one
-from syndicator.notify.ratelimit import TokenBucket
+from syndicator.notify import backoff, digest, ratelimit, render
+from syndicator.notify.alerts import dead_alerts, dead_digest_alerts
+from syndicator.notify.email import EmailSender, build_digest, build_one
 from syndicator.notify.result import SendResult
 from syndicator.notify.webhook import WebhookSender
 
@@ -43,14 +44,22 @@ class OutboxLike(Protocol):
     def claim(self, owner: str, now: datetime, *, lease: float = ..., limit: int = ...,
               state: str = ..., channel: str | None = ...,
               due_only: bool = ...) -> list[Delivery]: ...
+    def claim_one(self, delivery_id: int, owner: str, now: datetime, *,
+                  lease: float = ...) -> Delivery | None: ...
     def delivered(self, delivery_id: int, owner: str, now: datetime) -> bool: ...
     def failed(self, delivery_id: int, owner: str, error: str,
                next_attempt: datetime) -> bool: ...
     def dead(self, delivery_id: int, owner: str, error: str, *, attempted: bool = ...,
              alerts: Sequence[DeliveryIntent] = ...) -> bool: ...
     def defer(self, delivery_id: int, owner: str, next_attempt: datetime) -> bool: ...
-    def digest_done(self, ids: Sequence[int], owner: str, now: datetime,
-                    error: str | None) -> None: ...
+    def digest_done(self, ids: Sequence[int], owner: str, now: datetime) -> None: ...
+    def digest_failed(self, retry: Sequence[int], dead: Sequence[int], owner: str,
+                      error: str, retry_at: datetime | None, *,
+                      alerts: Sequence[DeliveryIntent] = ...) -> None: ...
+    def digest_retry_at(self, channel: str, now: datetime) -> datetime | None: ...
+    def take_send_slot(self, channel: str, now: datetime,
+                       admit: Callable[[Sequence[datetime], datetime],
+                                       tuple[float, tuple[datetime, ...]]]) -> float: ...
     def disable_channel(self, channel: str, now: datetime, reason: str) -> None: ...
     def enable_channel(self, channel: str) -> None: ...
     def disabled_channels(self) -> dict[str, str]: ...
@@ -70,28 +79,6 @@ def worker_id() -> str:
     return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def dead_alerts(delivery: Delivery, error: str, operators: Sequence[str],
-                now: datetime) -> list[DeliveryIntent]:
-    """Operator notices of a delivery's death; none for an alert's own death (no loop),
-    none to the channel that just failed."""
-    if delivery.event in EventType.OPERATOR or delivery.event == EventType.TEST:
-        return []
-    data = {"delivery_id": delivery.id, "channel": delivery.channel,
-            "event": delivery.event, "key": delivery.key, "site": delivery.site,
-            "category": delivery.category, "title": delivery.data.get("title"),
-            "url": delivery.data.get("url"), "attempts": delivery.attempts + 1,
-            "error": error}
-    return [DeliveryIntent(key=_alert_key(delivery.key, channel), channel=channel,
-                   event=EventType.DEAD, state=DeliveryState.PENDING, site=delivery.site,
-                   category=delivery.category, article_key=delivery.article_key,
-                   data=data, created=now)
-            for channel in operators if channel != delivery.channel]
-
-
-def _alert_key(key: str, channel: str) -> str:
-    return delivery_key("dead", key, channel)
-
-
 class Dispatcher:
     def __init__(self, outbox: OutboxLike, channels: Sequence[ChannelSpec],
                  subscriptions: Sequence[Subscription], *, clock: Callable[[], datetime],
@@ -104,7 +91,6 @@ class Dispatcher:
         self.owner = owner or worker_id()
         self.rng = rng or random.Random()
         self._senders: dict[str, Any] = dict(senders or {})
-        self._buckets: dict[str, TokenBucket] = {}
 
     def close(self) -> None:
         for sender in self._senders.values():
@@ -142,8 +128,10 @@ class Dispatcher:
         return result
 
     def deliver_due(self, limit: int = 1000) -> DeliveryReport:
-        """Send every due pending delivery, up to ``limit``, in leased batches."""
+        """Send every due pending delivery, up to ``limit``, in leased batches, then
+        every failed digest whose retry has come."""
         report = DeliveryReport()
+        held: dict[str, datetime] = {}
         while report.claimed < limit:
             now = self.clock()
             batch = self.outbox.claim(self.owner, now, lease=self._lease(),
@@ -153,11 +141,26 @@ class Dispatcher:
             report.claimed += len(batch)
             disabled = self.outbox.disabled_channels()
             for delivery in batch:
-                self._deliver(delivery, disabled, report)
+                self._deliver(delivery, disabled, held, report)
+        self._digests(self.clock(), None, scheduled=False, report=report)
+        return report
+
+    def deliver_one(self, delivery_id: int) -> DeliveryReport | None:
+        """Send one delivery now, whatever its state (an operator's retry), and nothing
+        else: other due rows stay for the worker. ``None`` when the row is missing or
+        another worker holds its lease (is sending it now)."""
+        delivery = self.outbox.claim_one(delivery_id, self.owner, self.clock(),
+                                         lease=self._lease())
+        if delivery is None:
+            return None
+        report = DeliveryReport(claimed=1)
+        self._deliver(delivery, self.outbox.disabled_channels(), {}, report)
         return report
 
     def _deliver(self, delivery: Delivery, disabled: dict[str, str],
-                 report: DeliveryReport) -> None:
+                 held: dict[str, datetime], report: DeliveryReport) -> None:
+        """``held``: channels the rate limit holds back, until when, in this pass; only
+        time frees a slot, so later rows of the channel need not ask the store again."""
         now = self.clock()
         channel = self.channels.get(delivery.channel)
         if channel is None or delivery.channel in disabled:
@@ -167,9 +170,13 @@ class Dispatcher:
             report.dead += 1
             return
         if channel.kind == "apprise":
-            wait = self._buckets.setdefault(channel.id, TokenBucket()).take(now)
-            if wait > 0:
-                self.outbox.defer(delivery.id, self.owner, now + timedelta(seconds=wait))
+            until = held.get(channel.id)
+            if until is None or until <= now:
+                wait = self.outbox.take_send_slot(channel.id, now, ratelimit.admit)
+                until = now + timedelta(seconds=wait)
+            if until > now:
+                held[channel.id] = until
+                self.outbox.defer(delivery.id, self.owner, until)
                 report.deferred += 1
                 return
         try:
@@ -209,9 +216,63 @@ class Dispatcher:
     # ------------------------------------------------------------ digests and tests
 
     def send_digests(self, now: datetime, channel_id: str | None = None) -> dict[str, int]:
-        """One digest message per digest channel (or only ``channel_id``)."""
-        return send_digests(self.outbox, self.channels.values(), self.sender, self.owner,
-                            now, lease=self._lease(), channel_id=channel_id)
+        """The cron run: one digest message per digest channel (or only ``channel_id``),
+        unless its failed digest waits for a later retry. Returns how many articles each
+        channel's delivered digest listed."""
+        return self._digests(now, channel_id, scheduled=True, report=DeliveryReport())
+
+    def _digests(self, now: datetime, channel_id: str | None, *, scheduled: bool,
+                 report: DeliveryReport) -> dict[str, int]:
+        sent: dict[str, int] = {}
+        for channel in self.channels.values():
+            if channel.kind != "email" or not channel.digest:
+                continue
+            if channel_id is not None and channel.id != channel_id:
+                continue
+            if not digest.due(self.outbox.digest_retry_at(channel.id, now), now,
+                              scheduled=scheduled):
+                continue
+            listed = self._send_digest(channel, now, report)
+            if listed:
+                sent[channel.id] = listed
+        return sent
+
+    def _send_digest(self, channel: ChannelSpec, now: datetime,
+                     report: DeliveryReport) -> int:
+        rows = self.outbox.claim(self.owner, now, lease=self._lease(), limit=digest.MAX_ITEMS,
+                                 state=DeliveryState.DIGEST, channel=channel.id,
+                                 due_only=False)
+        if not rows:
+            return 0
+        rows.sort(key=lambda d: (d.created, d.id))
+        report.claimed += len(rows)
+        try:
+            result: SendResult = self.sender(channel).send(build_digest(channel, rows, now))
+        except Exception as exc:  # like a refusal: retried, and dead in bounded time
+            log.exception("digest through %s raised", channel.id)
+            result = SendResult(ok=False, error=f"{type(exc).__name__}: {exc}")
+        ids = [d.id for d in rows]
+        if result.ok:
+            self.outbox.digest_done(ids, self.owner, now)
+            report.delivered += len(rows)  # one message, however many articles
+            log.info("digest via %s: %d articles", channel.id, len(rows))
+            return len(rows)
+        error = f"digest: {result.error or 'failed'}"
+        report.errors.append(f"{channel.id}: {error}")
+        failure = digest.after_failure(rows, result, now, self.rng)
+        alerts = dead_digest_alerts(channel.id, [d for d in rows if d.id in failure.dead],
+                                    error, self.operators, now)
+        self.outbox.digest_failed(failure.retry, failure.dead, self.owner, error,
+                                  failure.retry_at, alerts=alerts)
+        report.failed += len(failure.retry)
+        report.dead += len(failure.dead)
+        if failure.dead:
+            log.warning("digest via %s is dead (%d articles): %s", channel.id,
+                        len(failure.dead), error)
+        else:
+            log.warning("digest via %s failed (%s); next try at %s", channel.id, error,
+                        failure.retry_at)
+        return 0
 
     def test(self, channel_id: str) -> SendResult:
         """Send a test message now, outside the outbox. A success re-enables a channel

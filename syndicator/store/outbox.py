@@ -7,13 +7,16 @@ conditional ``UPDATE … WHERE id IN (SELECT …) RETURNING``, whose WHERE re-ch
 lease. A worker that dies keeps its rows only until the lease
 runs out. Every outcome is recorded only by the lease holder, so a worker that lost its
 lease cannot overwrite what another one did.
+
+The sends a rate-limited channel has had are kept here too (``rate_limits``), so that
+workers sharing the database share the channel's limit.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, func, or_, select
@@ -25,6 +28,14 @@ from syndicator.models import Delivery, DeliveryIntent, DeliveryState
 from syndicator.store import tables as t
 
 D = t.deliveries
+R = t.rate_limits
+
+# A slot is taken by compare-and-set; a lost race just reads again. Only a crowd of
+# workers hammering one channel could lose this many times in a row.
+SLOT_TRIES = 50
+
+# (earlier sends, now) -> (seconds to wait, sends to keep): ``notify.ratelimit.admit``.
+Admit = Callable[[Sequence[datetime], datetime], tuple[float, tuple[datetime, ...]]]
 
 
 def insert_deliveries(conn: Connection, intents: Sequence[DeliveryIntent]) -> int:
@@ -99,6 +110,22 @@ class Outbox:
             raise StoreError(f"could not claim deliveries: {exc}") from exc
         return sorted((_row(r) for r in rows), key=lambda d: (d.next_attempt or now, d.id))
 
+    def claim_one(self, delivery_id: int, owner: str, now: datetime, *,
+                  lease: float = 120.0) -> Delivery | None:
+        """Lease one row whatever its state (an operator's retry), making it a pending
+        row due now; ``None`` when the row is missing or another worker holds it. One
+        conditional UPDATE, so a row a worker is sending now is never sent twice."""
+        values = {"state": DeliveryState.PENDING, "next_attempt": now, "delivered_at": None,
+                  "lease_owner": owner, "lease_until": now + timedelta(seconds=lease)}
+        stmt = (D.update().where(D.c.id == delivery_id, _free(now)).values(**values)
+                .returning(*D.c))
+        try:
+            with self._begin() as conn:
+                row = conn.execute(stmt).first()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not claim delivery {delivery_id}: {exc}") from exc
+        return _row(row) if row else None
+
     def _held(self, delivery_id: int, owner: str) -> Any:
         return and_(D.c.id == delivery_id, D.c.lease_owner == owner)
 
@@ -140,14 +167,46 @@ class Outbox:
         return self._update(self._held(delivery_id, owner), {
             "next_attempt": next_attempt, "lease_owner": None, "lease_until": None})
 
-    def digest_done(self, ids: Sequence[int], owner: str, now: datetime,
-                    error: str | None) -> None:
-        """Close the rows of one digest message: delivered, or kept for the next run."""
-        values: dict[str, Any] = {"attempts": D.c.attempts + 1, "lease_owner": None,
-                                  "lease_until": None, "last_error": error}
-        if error is None:
-            values.update(state=DeliveryState.DELIVERED, delivered_at=now)
-        self._update(and_(D.c.id.in_(list(ids)), D.c.lease_owner == owner), values)
+    def digest_done(self, ids: Sequence[int], owner: str, now: datetime) -> None:
+        """The rows of one digest message were accepted: delivered."""
+        self._update(self._all_held(ids, owner), {
+            "state": DeliveryState.DELIVERED, "attempts": D.c.attempts + 1,
+            "delivered_at": now, "last_error": None, "lease_owner": None,
+            "lease_until": None})
+
+    def digest_failed(self, retry: Sequence[int], dead: Sequence[int], owner: str,
+                      error: str, retry_at: datetime | None, *,
+                      alerts: Sequence[DeliveryIntent] = ()) -> None:
+        """The rows of one digest message were not accepted: ``retry`` ones wait in
+        ``digest`` for ``retry_at``, ``dead`` ones are given up; with the operator
+        notices of that death, all in one transaction."""
+        released = {"attempts": D.c.attempts + 1, "last_error": error, "lease_owner": None,
+                    "lease_until": None}
+        try:
+            with self._begin() as conn:
+                if retry:
+                    conn.execute(D.update().where(self._all_held(retry, owner))
+                                 .values(next_attempt=retry_at, **released))
+                if dead:
+                    done = conn.execute(D.update().where(self._all_held(dead, owner))
+                                        .values(state=DeliveryState.DEAD, **released))
+                    if done.rowcount and alerts:
+                        insert_deliveries(conn, alerts)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not record a digest: {exc}") from exc
+
+    def digest_retry_at(self, channel: str, now: datetime) -> datetime | None:
+        """When the channel's failed digest is to be tried again (``None``: no failed
+        digest waits). Rows being sent right now are not waiting."""
+        query = select(func.min(D.c.next_attempt)).where(
+            D.c.channel == channel, D.c.state == DeliveryState.DIGEST, D.c.attempts > 0,
+            _free(now))
+        with self.engine.connect() as conn:
+            found: datetime | None = conn.execute(query).scalar()
+        return found
+
+    def _all_held(self, ids: Sequence[int], owner: str) -> Any:
+        return and_(D.c.id.in_(list(ids)), D.c.lease_owner == owner)
 
     # ------------------------------------------------------------ operator views
 
@@ -164,12 +223,6 @@ class Outbox:
         with self.engine.connect() as conn:
             row = conn.execute(select(D).where(D.c.id == delivery_id)).first()
         return _row(row) if row else None
-
-    def replay(self, delivery_id: int, now: datetime) -> bool:
-        """Make a row due again now, whatever its state (the operator asked)."""
-        return self._update(D.c.id == delivery_id, {
-            "state": DeliveryState.PENDING, "next_attempt": now, "lease_owner": None,
-            "lease_until": None, "delivered_at": None})
 
     def counts(self) -> dict[str, int]:
         query = select(D.c.state, func.count()).group_by(D.c.state)
@@ -197,3 +250,39 @@ class Outbox:
         query = select(t.channels).where(t.channels.c.disabled_at.is_not(None))
         with self.engine.connect() as conn:
             return {r.id: r.disabled_reason or "disabled" for r in conn.execute(query)}
+
+    # ------------------------------------------------------------ rate limits
+
+    def take_send_slot(self, channel: str, now: datetime, admit: Admit) -> float:
+        """Ask ``admit`` whether one more message may go to ``channel`` now, given the
+        sends every worker recorded; record this one if so. Returns 0 when it may, else
+        the seconds to wait. The update is a compare-and-set on ``version``, so two
+        workers reading the same sends cannot both take the last slot."""
+        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        try:
+            for _ in range(SLOT_TRIES):
+                with self._begin() as conn:
+                    conn.execute(insert(R).values(channel=channel, sent="[]", version=0)
+                                 .on_conflict_do_nothing(index_elements=["channel"]))
+                    row = conn.execute(select(R.c.sent, R.c.version)
+                                       .where(R.c.channel == channel)).one()
+                    wait, keep = admit(_times(row.sent), now)
+                    if wait > 0:
+                        return wait
+                    taken = conn.execute(R.update().where(
+                        R.c.channel == channel, R.c.version == row.version,
+                    ).values(sent=_times_json(keep), version=row.version + 1)).rowcount
+                if taken:
+                    return 0.0
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not take a send slot of {channel}: {exc}") from exc
+        raise StoreError(f"could not take a send slot of {channel}: "
+                         f"{SLOT_TRIES} races lost in a row")
+
+
+def _times(text: str) -> list[datetime]:
+    return [datetime.fromisoformat(v) for v in json.loads(text)]
+
+
+def _times_json(times: Sequence[datetime]) -> str:
+    return json.dumps([v.astimezone(UTC).isoformat() for v in times])

@@ -173,3 +173,14 @@ channels = Table(
     Column("disabled_at", UtcDateTime),
     Column("disabled_reason", Text),
 )
+
+# When each rate-limited channel (a chat bot) was last sent to, so that every worker on
+# the database counts the same sends: ``sent`` is a JSON list of the send times still
+# inside the window, and ``version`` makes each update a compare-and-set.
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("channel", String(64), primary_key=True),
+    Column("sent", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+)

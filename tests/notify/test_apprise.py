@@ -24,7 +24,9 @@ def test_each_result_is_recorded_and_the_rate_limit_queues(sqlite_store: Store,
         assert body["title"].startswith("[科技要闻] ")
         assert "http://portal.test/Article/" in body["message"]
         assert dispatcher.deliver_due().claimed == 0  # nothing dropped, nothing due yet
-        clock.advance(seconds=15)
+        clock.advance(seconds=59)
+        assert dispatcher.deliver_due().claimed == 0  # 20 sent in the last minute
+        clock.advance(seconds=1)
         assert dispatcher.deliver_due().delivered == 5
         assert sqlite_store.delivery_counts()["delivered"] == 25
         rows = sqlite_store.outbox.list(limit=None)

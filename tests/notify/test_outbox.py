@@ -6,16 +6,44 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+from alembic import command
+from alembic.config import Config as AlembicConfig
 from sqlalchemy import inspect
 
 from syndicator.models import DeliveryState
+from syndicator.notify import ratelimit
 from syndicator.store import Store
+from syndicator.store.schema import MIGRATIONS
 from tests.conftest import Clock
 from tests.notify.conftest import enqueue, intent
 
 
 def test_schema_has_outbox_tables(store: Store) -> None:
-    assert {"deliveries", "channels"} <= set(inspect(store.engine).get_table_names())
+    assert {"deliveries", "channels", "rate_limits"} <= set(
+        inspect(store.engine).get_table_names())
+
+
+def migrate(store: Store, action: str, revision: str) -> None:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        getattr(command, action)(cfg, revision)
+
+
+def test_migration_0005_adds_rate_limits_and_takes_them_back(store: Store,
+                                                             clock: Clock) -> None:
+    enqueue(store, [intent(1, "ding", clock())])
+    assert store.outbox.take_send_slot("ding", clock(), ratelimit.admit) == 0
+    migrate(store, "downgrade", "0004")
+    tables = set(inspect(store.engine).get_table_names())
+    assert "rate_limits" not in tables and "deliveries" in tables
+    assert len(store.outbox.list()) == 1
+    store.upgrade()
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0005"
+        assert conn.exec_driver_sql("SELECT count(*) FROM rate_limits").scalar() == 0
+    assert store.outbox.take_send_slot("ding", clock(), ratelimit.admit) == 0
 
 
 def test_same_key_is_one_row(store: Store, clock: Clock) -> None:
@@ -63,13 +91,17 @@ def test_concurrent_claims_never_overlap(store: Store, clock: Clock) -> None:
     assert len(every) == 200 and len(set(every)) == 200
 
 
-def test_replay_and_counts(store: Store, clock: Clock) -> None:
+def test_claim_one_takes_a_row_in_any_state_but_never_a_held_one(store: Store,
+                                                                  clock: Clock) -> None:
     enqueue(store, [intent(1, "hook", clock())])
     [d] = store.outbox.claim("a", clock())
+    assert store.outbox.claim_one(d.id, "b", clock()) is None  # "a" is sending it
     store.outbox.dead(d.id, "a", "HTTP 500")
     assert store.dead_deliveries_count() == 1
     assert [r.id for r in store.outbox.list(state="dead")] == [d.id]
-    assert store.outbox.replay(d.id, clock())
-    [again] = store.outbox.claim("b", clock() + timedelta(seconds=1))
-    assert again.id == d.id and again.attempts == 1
+    again = store.outbox.claim_one(d.id, "b", clock() + timedelta(seconds=1))
+    assert again is not None
+    assert (again.id, again.state, again.attempts) == (d.id, "pending", 1)
     assert store.dead_deliveries_count() == 0
+    assert store.outbox.claim("c", clock() + timedelta(seconds=2)) == []  # "b" holds it
+    assert store.outbox.claim_one(d.id + 1000, "b", clock()) is None
