@@ -97,8 +97,11 @@ class App:
     @property
     def dispatcher(self) -> Dispatcher:
         if self._dispatcher is None:
+            from syndicator import metrics
+
             self._dispatcher = Dispatcher(self.store.outbox, self.channels,
-                                          self.subscriptions, clock=self.clock)
+                                          self.subscriptions, clock=self.clock,
+                                          observe=metrics.record_delivery)
         return self._dispatcher
 
     def deliver_due(self, limit: int = 1000) -> DeliveryReport:

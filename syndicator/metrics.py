@@ -70,8 +70,9 @@ FETCH_SECONDS = Histogram(
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
 DELIVERIES = Counter(
-    "syndicator_deliveries", "Notification delivery attempts, by outcome "
-    "(delivered, failed, dead).",
+    "syndicator_deliveries", "Notification delivery attempts, by channel and outcome "
+    "(delivered, failed, dead; deferred: held back by the channel's rate limit). A digest "
+    "counts once per message.",
     ["channel", "outcome"], registry=REGISTRY,
 )
 

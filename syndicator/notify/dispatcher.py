@@ -75,6 +75,10 @@ class DeliveryReport:
     errors: list[str] = field(default_factory=list)
 
 
+def _ignore(channel: str, outcome: str) -> None:
+    pass
+
+
 def worker_id() -> str:
     return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -83,8 +87,13 @@ class Dispatcher:
     def __init__(self, outbox: OutboxLike, channels: Sequence[ChannelSpec],
                  subscriptions: Sequence[Subscription], *, clock: Callable[[], datetime],
                  owner: str | None = None, rng: random.Random | None = None,
-                 senders: dict[str, Any] | None = None) -> None:
+                 senders: dict[str, Any] | None = None,
+                 observe: Callable[[str, str], None] | None = None) -> None:
+        """``observe(channel, outcome)`` hears every attempt's outcome (delivered,
+        failed, dead, deferred): the composition root passes the metrics counter, which
+        this room may not import."""
         self.outbox = outbox
+        self.observe = observe or _ignore
         self.channels = {c.id: c for c in channels}
         self.operators = list(dict.fromkeys(s.channel for s in subscriptions if s.operator))
         self.clock = clock
@@ -168,6 +177,7 @@ class Dispatcher:
                    else f"channel disabled: {disabled[delivery.channel]}")
             self.outbox.dead(delivery.id, self.owner, why, attempted=False)
             report.dead += 1
+            self.observe(delivery.channel, "dead")
             return
         if channel.kind == "apprise":
             until = held.get(channel.id)
@@ -178,6 +188,7 @@ class Dispatcher:
                 held[channel.id] = until
                 self.outbox.defer(delivery.id, self.owner, until)
                 report.deferred += 1
+                self.observe(channel.id, "deferred")
                 return
         try:
             result = self.send(channel, delivery, now)
@@ -193,6 +204,7 @@ class Dispatcher:
         if result.ok:
             self.outbox.delivered(delivery.id, self.owner, now)
             report.delivered += 1
+            self.observe(delivery.channel, "delivered")
             log.info("delivery %s %s via %s: delivered", delivery.id, delivery.event,
                      delivery.channel)
             return
@@ -206,10 +218,12 @@ class Dispatcher:
             alerts = dead_alerts(delivery, error, self.operators, now)
             self.outbox.dead(delivery.id, self.owner, error, alerts=alerts)
             report.dead += 1
+            self.observe(delivery.channel, "dead")
             log.warning("delivery %s via %s is dead: %s", delivery.id, delivery.channel, error)
             return
         self.outbox.failed(delivery.id, self.owner, error, now + timedelta(seconds=delay))
         report.failed += 1
+        self.observe(delivery.channel, "failed")
         log.info("delivery %s via %s failed (%s); next try in %.0fs", delivery.id,
                  delivery.channel, error, delay)
 
@@ -254,7 +268,8 @@ class Dispatcher:
         ids = [d.id for d in rows]
         if result.ok:
             self.outbox.digest_done(ids, self.owner, now)
-            report.delivered += len(rows)  # one message, however many articles
+            report.delivered += len(rows)
+            self.observe(channel.id, "delivered")  # one message, however many articles
             log.info("digest via %s: %d articles", channel.id, len(rows))
             return len(rows)
         error = f"digest: {result.error or 'failed'}"
@@ -266,6 +281,7 @@ class Dispatcher:
                                   failure.retry_at, alerts=alerts)
         report.failed += len(failure.retry)
         report.dead += len(failure.dead)
+        self.observe(channel.id, "dead" if failure.dead else "failed")
         if failure.dead:
             log.warning("digest via %s is dead (%d articles): %s", channel.id,
                         len(failure.dead), error)

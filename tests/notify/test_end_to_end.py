@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from syndicator import metrics
 from syndicator.app import App
 from syndicator.cli import main
 from syndicator.demo.portal import ReplicaPortal
@@ -36,6 +37,12 @@ def sinks() -> Iterator[Sinks]:
         yield s
 
 
+def delivered_total() -> float:
+    return sum(sample.value for family in metrics.REGISTRY.collect()
+               if family.name == "syndicator_deliveries" for sample in family.samples
+               if sample.name.endswith("_total") and sample.labels["outcome"] == "delivered")
+
+
 def build(tmp_path: Path, portal: ReplicaPortal, sinks: Sinks, clock: Clock,
           storage: str | None = None) -> App:
     cfg = write_notify_config(tmp_path, portal, smtp_port=sinks.smtp.port,
@@ -56,8 +63,10 @@ def test_new_articles_are_sent_once_per_channel_and_baseline_never(
         clock.advance(minutes=10)
         outcomes = app.poll(app.categories())
         assert sum(o.record.new for o in outcomes) == 3
+        before = delivered_total()
         report = app.deliver_due()
         assert (report.delivered, report.failed) == (5, 0)  # 2 mails (kjyw) + 3 webhooks
+        assert delivered_total() == before + 5  # what /metrics shows
         clock.advance(minutes=10)
         app.poll(app.categories())
         assert app.deliver_due().claimed == 0

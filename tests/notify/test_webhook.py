@@ -63,6 +63,22 @@ def test_failure_retries_later_with_the_same_webhook_id(store: Store, sink: Webh
     assert store.outbox.list()[0].state == "delivered"
 
 
+def test_every_outcome_is_reported_to_the_observer(store: Store, sink: WebhookSink,
+                                                  clock: Clock) -> None:
+    heard: list[tuple[str, str]] = []
+    sink.answer([500, 200, 410])
+    enqueue(store, [intent(1, "hook", clock())])
+    dispatcher = Dispatcher(store.outbox, [webhook(sink.url)], [], clock=clock,
+                            observe=lambda channel, outcome: heard.append((channel, outcome)))
+    dispatcher.deliver_due()
+    clock.advance(seconds=6)
+    dispatcher.deliver_due()
+    enqueue(store, [intent(2, "hook", clock()), intent(3, "hook", clock())])
+    dispatcher.deliver_due()
+    assert heard == [("hook", "failed"), ("hook", "delivered"), ("hook", "dead"),
+                     ("hook", "dead")]
+
+
 def test_410_disables_the_channel_and_kills_its_rows(store: Store, sink: WebhookSink,
                                                      clock: Clock) -> None:
     sink.answer([410])
