@@ -1,7 +1,8 @@
 """Extraction accuracy and speed on the fixture corpus, beside trafilatura and readability.
 
 Every tool gets the same decoded ``str`` of each article page in tests/data (the
-main corpus and, separately, the holdout set). Fields are scored one by one against
+main corpus, the holdout set and, separately, the third-party set of real pages
+saved by others, tests/data/thirdparty). Fields are scored one by one against
 the expected JSON: title, published (to the minute, with offset), source, author,
 editor, body (holds the first and last sentences) and no boilerplate in the body.
 A field a tool does not produce at all is counted wrong, and the table says so.
@@ -174,6 +175,8 @@ def main() -> None:
     table("Corpus (tests/data/articles)", load(DATA / "articles"), args.repeat)
     table("Holdout (tests/data/holdout/articles)", load(DATA / "holdout" / "articles"),
           args.repeat)
+    table("Third-party (tests/data/thirdparty/articles)",
+          load(DATA / "thirdparty" / "articles"), args.repeat)
 
 
 if __name__ == "__main__":
