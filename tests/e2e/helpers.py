@@ -8,7 +8,8 @@ from syndicator.app import App
 from syndicator.config import load_config
 from syndicator.demo.portal import ReplicaPortal
 
-CONFIG = """\
+# Everything but the sites: the settings every end-to-end config shares.
+SETTINGS = """\
 storage: {storage}
 server:
   host: 127.0.0.1
@@ -24,6 +25,8 @@ fetch:
 defaults:
   every: 10m
   timezone: Asia/Shanghai
+"""
+CONFIG = SETTINGS + """\
 sites:
   - id: zgkjcx
     name: 中国科技创新网

@@ -11,24 +11,9 @@ import pytest
 from syndicator.app import App
 from tests.conftest import Clock
 from tests.e2e.hanweb_site import HanwebSite
-from tests.e2e.helpers import make_app
+from tests.e2e.helpers import SETTINGS, make_app
 
-CONFIG = """\
-storage: sqlite:///{db}
-server:
-  host: 127.0.0.1
-  port: 8080
-  public_url: http://feeds.example.test
-fetch:
-  user_agent: "syndicator-test/0.1 (+https://example.org/contact)"
-  timeout: 5s
-  host_delay: 0s
-  retries: 1
-  robots_txt: true
-  max_bytes: 5MB
-defaults:
-  every: 10m
-  timezone: Asia/Shanghai
+CONFIG = SETTINGS + """\
 sites:
   - id: zjkjt
     name: 浙江省科学技术厅
@@ -50,7 +35,7 @@ def site() -> Iterator[HanwebSite]:
 
 def hanweb_app(tmp_path: Path, site: HanwebSite, clock: Clock) -> App:
     path = tmp_path / "syndicator.yaml"
-    path.write_text(CONFIG.format(db=tmp_path / "test.db", base=site.base_url),
+    path.write_text(CONFIG.format(storage=f"sqlite:///{tmp_path / 'test.db'}", base=site.base_url),
                     encoding="utf-8")
     return make_app(path, clock)
 
