@@ -18,7 +18,7 @@ from lxml import etree
 from syndicator.errors import NotAnArticle
 from syndicator.extract import body as bodies
 from syndicator.extract import page
-from syndicator.extract.dates import parse_date
+from syndicator.extract.dates import closing_date, parse_date
 from syndicator.extract.decode import declared_encoding
 from syndicator.extract.labels import LabelLine, find_label_lines, split_labels
 from syndicator.extract.meta import MetaFields, parse_meta_date, read_meta
@@ -35,6 +35,7 @@ from syndicator.extract.text import (
 )
 from syndicator.models import ArticleData, Selectors
 
+_MAX_SIGN_OFF = 40
 _SENTENCE_END = re.compile(r"[。！？!?”」』…）)\]】]$")
 
 
@@ -87,6 +88,8 @@ def extract_article(html: str, url: str, *, tz: tzinfo, now: datetime,
         images, files = bodies.assets(layout.body, base, codec)
         content_html = tidy(sanitize_html(bodies.inner_html(layout.body), base, codec))
         text = html_to_text(content_html)
+        if published is None and not sel.date:
+            published = _sign_off_date(text, tz)
     return ArticleData(
         url=url, title=title,
         published=published[0] if published else None,
@@ -94,7 +97,8 @@ def extract_article(html: str, url: str, *, tz: tzinfo, now: datetime,
         source=meta.source or fields.get("source"),
         author=meta.author or fields.get("author"),
         editor=fields.get("editor") or fields.get("entry"),
-        category=meta.category or _category(layout.crumb, title),
+        category=(meta.category or _category(layout.crumb, title)
+                  or page.folder_link_name(root, url, base, title, layout.body)),
         content_html=content_html, content_text=text, images=images, attachments=files,
         next_part=following, external_url=external,
     )
@@ -171,7 +175,8 @@ def _label_fields(root: Element, sel: Selectors, layout: _Layout) -> dict[str, s
     info = (before[-1] if before else infos[0]) if infos else None
     merged: dict[str, str | None] = dict(info.fields) if info else {}
     for line in layout.lines:
-        for key in ("editor", "entry"):
+        keys = ("editor", "entry") if line.is_info else ("editor", "entry", "source")
+        for key in keys:
             if merged.get(key) is None and line.fields.get(key):
                 merged[key] = line.fields[key]
     return merged
@@ -198,6 +203,18 @@ def _published(root: Element, sel: Selectors, meta: MetaFields,
         if found:
             return found
     return None
+
+
+def _sign_off_date(text: str, tz: tzinfo) -> tuple[datetime, bool] | None:
+    """The date of a body that closes with one (落款日期), when the page states no other.
+
+    Chinese notices end with the issuer and the date, on one line or two; only a short
+    last line that ends in a full date counts, so a date quoted in prose never does.
+    """
+    last = text.rsplit("\n", 1)[-1].strip()
+    if not last or len(last) > _MAX_SIGN_OFF:
+        return None
+    return closing_date(last, tz)
 
 
 def _category(crumb: Element | None, title: str) -> str | None:

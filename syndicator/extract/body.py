@@ -25,6 +25,9 @@ _PAGER_SIGN = re.compile(r"上一页|下一页|\[\d+\]")
 _NEIGHBOUR = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|上篇|下篇)")
 _ACTION = re.compile(r"^(?:打印|关闭|分享|收藏|返回|顶部|字体|[大中小]|推荐|告诉好友|发表评论|评论|"
                      r"打印此文|打印本页|关闭窗口|收藏本页|返回顶部|加入收藏|分享到)")
+_REPRINT = re.compile(r"^[（(【\[]?\s*(?:文章|本文|本站文章|原创文章)?\s*(?:如需)?\s*"
+                      r"(?:转载|转贴)\s*(?:时)?\s*(?:请|须|需|必须)\s*(?:务必)?\s*注明")
+_MAX_NOTE = 80
 _BRACKETS = re.compile(r"[\s【】\[\]()（）|｜:：,，、.。]+")
 _PART_FILE = re.compile(r"_(\d+)\.[A-Za-z]+$")
 _PART_QUERY = re.compile(r"(?:^|&)page=(\d+)(?:&|$)", re.I)
@@ -181,15 +184,22 @@ def is_action_line(el: Element) -> bool:
     return len(_BRACKETS.sub("", rest)) <= 6 and any(text_of(a) for a in links)
 
 
+def is_reprint_note(el: Element) -> bool:
+    """The site's "文章转载请注明来源于：X" line: about the page, not part of the article."""
+    text = text_of(el)
+    return bool(text) and len(text) <= _MAX_NOTE and bool(_REPRINT.match(text))
+
+
 def clean_body(body: Element, drop: Iterable[Element]) -> None:
-    """Remove label lines, pagers, 上一篇/下一篇 and share lines from the body, in place."""
+    """Remove label lines, pagers, 上一篇/下一篇, share lines and reprint notes from the
+    body, in place."""
     for el in drop:
         if el is not body and _inside(el, body):
             el.drop_tree()
     for el in list(elements(body)):
         if el is body or not _inside(el, body):
             continue
-        if is_pager(el) or is_neighbour_link(el) or is_action_line(el):
+        if is_pager(el) or is_neighbour_link(el) or is_action_line(el) or is_reprint_note(el):
             el.drop_tree()
     for el in reversed(list(elements(body))):
         if el is not body and el.tag in ("p", "div", "span", "font", "center") \

@@ -20,6 +20,10 @@ _TIME = r"(?:\s*T?\s*)(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})(?:\s*[:分]\s*(?P
 _YMD = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[年\-/.])\s*(?P<m>\d{1,2})\s*(?:月|(?P=sep))\s*"
     r"(?P<d>\d{1,2})(?!\d)\s*[日号]?(?:" + _TIME + r")?")
+# DedeCMS's MyDate('y-m-d') prints "14-12-25": two digits each, year first.
+_SHORT_YMD = re.compile(
+    r"(?<![A-Za-z\d\-/.:])(?P<y>\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?![A-Za-z\d\-/.:])(?:"
+    + _TIME + r")?")
 _MD = re.compile(
     r"(?<![\d\-/.])(?P<m>\d{1,2})\s*(?:月\s*(?P<d1>\d{1,2})\s*[日号]|[\-/](?P<d2>\d{1,2})"
     r"(?![\d\-/.]))(?:" + _TIME + r")?")
@@ -52,12 +56,19 @@ def parse_date(text: str, tz: tzinfo, now: datetime) -> tuple[datetime, bool] | 
 def find_dates(text: str, tz: tzinfo, now: datetime,
                year_less: bool = True) -> list[tuple[datetime, bool]]:
     """Every date in ``text``, in text order; year-less forms only where no full date is
-    (and only when ``year_less``)."""
+    (and only when ``year_less``). "14-12-25" counts as full: its year is only short."""
     text = normalize_digits(text)
     spans: list[tuple[int, tuple[datetime, bool]]] = []
     taken: list[tuple[int, int]] = []
     for match in _YMD.finditer(text):
         value = _build(int(match["y"]), int(match["m"]), int(match["d"]), match, tz)
+        if value:
+            spans.append((match.start(), value))
+            taken.append(match.span())
+    for match in _SHORT_YMD.finditer(text):
+        if any(a < match.end() and match.start() < b for a, b in taken):
+            continue
+        value = _with_century(int(match["y"]), int(match["m"]), int(match["d"]), match, tz, now)
         if value:
             spans.append((match.start(), value))
             taken.append(match.span())
@@ -71,6 +82,18 @@ def find_dates(text: str, tz: tzinfo, now: datetime,
     return [value for _, value in sorted(spans, key=lambda item: item[0])]
 
 
+def closing_date(text: str, tz: tzinfo) -> tuple[datetime, bool] | None:
+    """The full date (with its year) that ends ``text``, as in a dated sign-off
+    "某某公司 2020年7月31日"; None when anything follows the last date."""
+    text = normalize_digits(text).rstrip()
+    last = None
+    for match in _YMD.finditer(text):
+        last = match
+    if last is None or text[last.end():].strip():
+        return None
+    return _build(int(last["y"]), int(last["m"]), int(last["d"]), last, tz)
+
+
 def _build(year: int, month: int, day: int, match: re.Match[str],
            tz: tzinfo) -> tuple[datetime, bool] | None:
     hour, minute, second = match["H"], match["M"], match["S"]
@@ -81,6 +104,17 @@ def _build(year: int, month: int, day: int, match: re.Match[str],
                         tzinfo=tz), False
     except ValueError:
         return None
+
+
+def _with_century(short: int, month: int, day: int, match: re.Match[str], tz: tzinfo,
+                  now: datetime) -> tuple[datetime, bool] | None:
+    """A two-digit year in this century, or the last one when that would be the future."""
+    limit = (now.astimezone(tz) + _FUTURE_SLACK).date()
+    for century in (2000, 1900):
+        value = _build(century + short, month, day, match, tz)
+        if value and value[0].date() <= limit:
+            return value
+    return None
 
 
 def _with_inferred_year(month: int, day: int, match: re.Match[str], tz: tzinfo,

@@ -8,6 +8,7 @@ only stable anchors.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from syndicator.extract.text import Element, clean_value, elements, norm
@@ -18,10 +19,11 @@ _LABELS: dict[str, str] = {
     "发表时间": "date", "发表日期": "date", "发文日期": "date", "成文日期": "date",
     "录入时间": "date", "添加时间": "date", "上传时间": "date", "来源": "source",
     "文章来源": "source", "信息来源": "source", "稿件来源": "source", "稿源": "source",
-    "出处": "source", "作者": "author", "撰稿": "author", "撰稿人": "author", "文章作者": "author",
-    "责任编辑": "editor", "责编": "editor", "编辑": "editor", "文章录入": "entry",
-    "录入": "entry", "点击数": "hits", "点击": "hits", "浏览": "hits", "浏览次数": "hits",
-    "阅读": "hits", "阅读数": "hits", "访问量": "hits", "字体": "other", "字号": "other",
+    "来源于": "source", "出处": "source", "作者": "author", "撰稿": "author",
+    "撰稿人": "author", "文章作者": "author", "责任编辑": "editor", "责编": "editor",
+    "编辑": "editor", "文章录入": "entry", "录入": "entry", "点击数": "hits", "点击": "hits",
+    "浏览": "hits", "浏览次数": "hits", "阅读": "hits", "阅读数": "hits", "访问量": "hits",
+    "人气": "hits", "字体": "other", "字号": "other",
     "评论": "other", "文章标题": "title", "标题": "title",
 }
 _NO_COLON = frozenset({"点击数", "浏览次数", "阅读数"})
@@ -53,7 +55,9 @@ class LabelLine:
 
     @property
     def is_info(self) -> bool:
-        return bool(_INFO_FIELDS & self.fields.keys())
+        """A row of fields about the article; a lone "来源：X" line is not one, its
+        field only fills what the info line lacks."""
+        return bool(_INFO_FIELDS & self.fields.keys()) and len(self.fields) >= 2
 
 
 def split_labels(text: str) -> dict[str, str | None]:
@@ -75,24 +79,47 @@ def split_labels(text: str) -> dict[str, str | None]:
 
 
 def find_label_lines(root: Element) -> list[LabelLine]:
-    """The smallest short elements holding two or more labels, or one editor label."""
-    lines: list[LabelLine] = []
-    chosen: list[Element] = []
+    """The smallest short elements holding two or more labels or starting with an editor
+    label, then lone "来源：X" lines outside those, in document order."""
     candidates = [el for el in elements(root) if el.tag not in ("html", "body", "head")]
-    for el in reversed(candidates):
-        text = spaced_text(el)
-        if not text or len(text) > MAX_LINE or any(_contains(el, c) for c in chosen):
+    read: dict[int, tuple[str, dict[str, str | None]]] = {}
+    found = _smallest(candidates, _is_line, [], read)
+    # Second, so that a "<i>来源：X</i>" inside a "发布时间：… 来源：…" row never hides the row.
+    found += _smallest(candidates, _is_source_line, [line for _, line in found], read)
+    return [line for _, line in sorted(found, key=lambda item: item[0])]
+
+
+def _smallest(candidates: list[Element], accept: Callable[[str, dict[str, str | None]], bool],
+              taken: list[LabelLine],
+              read: dict[int, tuple[str, dict[str, str | None]]]) -> list[tuple[int, LabelLine]]:
+    """Accepted candidates, innermost first, none holding another or a ``taken`` line;
+    ``read`` keeps each candidate's text and fields for the next pass."""
+    chosen = [line.element for line in taken if line.element is not None]
+    found: list[tuple[int, LabelLine]] = []
+    for index in range(len(candidates) - 1, -1, -1):
+        el = candidates[index]
+        if any(_contains(el, c) or _contains(c, el) or c is el for c in chosen):
             continue
-        if _is_prose(text):
-            continue
-        fields = split_labels(text)
-        labelled = fields.keys() - {"lead"}
-        if (len(labelled) >= 2 or (labelled & {"editor", "entry"} and _starts_with_label(text))
-                or (labelled & _INFO_FIELDS and _DATE_LEAD.search(fields.get("lead") or ""))):
+        if index not in read:
+            text = spaced_text(el)
+            short = bool(text) and len(text) <= MAX_LINE and not _is_prose(text)
+            read[index] = (text, split_labels(text) if short else {})
+        text, fields = read[index]
+        if fields and accept(text, fields):
             chosen.append(el)
-            lines.append(LabelLine(el, fields))
-    lines.reverse()
-    return lines
+            found.append((index, LabelLine(el, fields)))
+    return found
+
+
+def _is_line(text: str, fields: dict[str, str | None]) -> bool:
+    labelled = fields.keys() - {"lead"}
+    return (len(labelled) >= 2
+            or bool(labelled & {"editor", "entry"} and _starts_with_label(text))
+            or bool(labelled & _INFO_FIELDS and _DATE_LEAD.search(fields.get("lead") or "")))
+
+
+def _is_source_line(text: str, fields: dict[str, str | None]) -> bool:
+    return fields.keys() == {"source"} and _starts_with_label(text)
 
 
 def spaced_text(el: Element) -> str:

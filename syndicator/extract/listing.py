@@ -196,10 +196,15 @@ def _heading(container: Element) -> str:
         if el is None:
             break
         for sib in el.itersiblings(preceding=True):
+            if not isinstance(sib.tag, str):
+                continue  # a comment or <?xml?> left beside the root
             text = text_of(sib)
             if text:
-                # A box title is short; a long neighbour is other content, not a heading.
-                return text if len(text) <= 20 else ""
+                # A box title is short; a long neighbour is other content, not a heading,
+                # and a row of links is a menu (the tabs 公司公告 定期报告 … above a
+                # list), not a title either.
+                menu = len(sib.findall(".//a")) >= 2
+                return text if len(text) <= 20 and not menu else ""
         parent = el.getparent()
         if parent is not None and norm(parent.text or ""):
             return norm(parent.text or "")[-30:]

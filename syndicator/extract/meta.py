@@ -7,12 +7,16 @@ consulted first, each family only for the fields it really states.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
 from syndicator.extract.dates import parse_date
 from syndicator.extract.text import Element, clean_value
+
+# "2007-08-20-23:59:59": TRS joins date and time with a hyphen.
+_DASHED_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})-(\d{1,2}:\d{2})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,15 +53,30 @@ def _metas(root: Element) -> dict[str, str]:
     return found
 
 
+# Article-level publish times: Hanweb and most provincial templates print PubDate,
+# gov.cn's TRS templates firstpublishedtime ("2007-08-20-23:59:59").
+_PUBLISHED_NAMES = ("PubDate", "firstpublishedtime")
+
+
 def _government(root: Element) -> dict[str, str]:
     metas = _metas(root)
     # Lower-case "author" is the generic HTML tag, often naming the site or its vendor;
-    # these names are trusted only on templates that also carry ArticleTitle or PubDate.
-    if not ({"ArticleTitle", "PubDate"} & metas.keys()):
+    # these names are trusted only on templates that also carry ArticleTitle or a
+    # publish time, and "author" only beside a publish time: then the metas are the
+    # article's own, written by the CMS for this page.
+    dated = any(name in metas for name in _PUBLISHED_NAMES)
+    if not (dated or "ArticleTitle" in metas):
         return {}
-    wanted = {"ArticleTitle": "title", "PubDate": "published", "ContentSource": "source",
+    wanted = {"ArticleTitle": "title", "PubDate": "published",
+              "firstpublishedtime": "published", "ContentSource": "source",
               "Author": "author", "ColumnName": "category"}
-    return {field: metas[name] for name, field in wanted.items() if name in metas}
+    if dated:
+        wanted["author"] = "author"
+    found: dict[str, str] = {}
+    for name, field in wanted.items():
+        if name in metas:
+            found.setdefault(field, metas[name])
+    return found
 
 
 def _open_graph(root: Element) -> dict[str, str]:
@@ -124,7 +143,7 @@ def _ld_name(value: Any) -> str | None:
 
 def parse_meta_date(text: str, tz: tzinfo, now: datetime) -> tuple[datetime, bool] | None:
     """ISO 8601 with an offset is honoured; anything else is read as local time in ``tz``."""
-    candidate = text.strip()
+    candidate = _DASHED_TIME.sub(r"\1 \2", text.strip())
     if "T" in candidate or "+" in candidate or candidate.endswith("Z"):
         try:
             value = datetime.fromisoformat(candidate.replace("Z", "+00:00"))

@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin, urlsplit
 
 from syndicator.extract.text import Element, clean_value, elements, norm, text_of
 from syndicator.extract.urls import absolutize
 
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|—+|-+|>>|»|::)\s*")
 _CRUMB_HINT = re.compile(r"(?:您现在的位置|当前位置|您的位置|所在位置|位置\s*[:：])")
-_CRUMB_TAIL = re.compile(r"(?:文章正文|正文|内容|详情|阅读文章)\s*$")
+# The crumb's last step: "正文" (or "资讯正文", "详情"…) ending it, or a "正文" step
+# followed by the article's own title ("… >> 正文 　标题").
+_CRUMB_TAIL = re.compile(r"(?:文章正文|正文|内容|详情|阅读文章)\s*$"
+                         r"|(?:^|[\s>»›→])正文\s[^>»›→]*$")
 _CRUMB_SEPARATOR = re.compile(r"[>»›→]|&gt;")
 _CRUMB_SKIP = frozenset({"首页", "网站首页", "主页", "返回首页"})
+# A crumb printed as plain text, "首页 - 新闻动态": a home word, a separator, a step.
+_TEXT_CRUMB = re.compile(r"^(?:首页|网站首页|主页)\s*(?:[>»›→/]+|-+)\s*\S")
+_TEXT_CRUMB_SPLIT = re.compile(r"\s*(?:[>»›→/]+|\s-+\s|-{2,})\s*")
+_MAX_TEXT_CRUMB = 60
 _REDIRECT_JS = re.compile(
     r"""(?:(?:window|document|top|self|parent)\s*\.\s*)?location(?:\s*\.\s*href)?\s*=\s*["']"""
     r"""([^"']+)["']|location\s*\.\s*replace\s*\(\s*["']([^"']+)["']""")
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.I)
 _MAX_TITLE = 200
+# A title cut at a space must keep at least this many characters to be taken.
+_MIN_SPACE_HEAD = 5
+_INDEX_FILE = re.compile(r"(?<=/)(?:index|default)(?:_\d+)?\.(?:s?html?|aspx?|php|jsp)$", re.I)
+_NOT_A_NAME = re.compile(r"^(?:返回|更多|查看|进入|more\b)|列表$|://", re.I)
+_MAX_COLUMN_NAME = 20
 
 
 def title_candidates(raw: str) -> list[str]:
@@ -48,13 +61,16 @@ def text_between(text: str, pieces: list[str], start: int, stop: int) -> str:
 
 
 def visible_texts(root: Element) -> set[str]:
-    """Texts of short elements outside links and <head>: the evidence a title is shown."""
+    """Texts of short elements outside links, hidden blocks and <head>: the evidence a
+    title is shown."""
     body = root.find("body")
-    scope = body if body is not None else root
     found: set[str] = set()
-    for el in elements(scope):
-        if el.tag == "a" or any(anc.tag == "a" for anc in el.iterancestors()):
-            continue
+    stack = [body if body is not None else root]
+    while stack:
+        el = stack.pop()
+        if not isinstance(el.tag, str) or el.tag == "a" or _hidden(el):
+            continue  # and nothing inside it
+        stack.extend(el)
         text = text_of(el)
         if text and len(text) <= _MAX_TITLE:
             found.add(text)
@@ -64,16 +80,71 @@ def visible_texts(root: Element) -> set[str]:
     return found
 
 
+def _hidden(el: Element) -> bool:
+    """Inline-hidden: share widgets keep a copy of the title there, broken differently."""
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or el.get("hidden") is not None
+
+
 def confirmed_title(root: Element) -> str | None:
-    """The longest run of <title> segments that the page also shows as an element's text."""
+    """The longest run of <title> segments that the page also shows as an element's text.
+
+    Failing that, a run cut before a space ("标题 专题名_网站": some templates add the
+    topic after a plain space), then a run the page shows with spaces elsewhere (a
+    heading broken by <br>, a U+3000 in <title>): then only the spaces both agree on
+    are kept, since Chinese puts none between words.
+    """
     title = root.find(".//title")
     if title is None or not title.text_content().strip():
         return None
     shown = visible_texts(root)
-    for candidate in title_candidates(title.text_content()):
-        if candidate in shown:
-            return candidate
+    squeezed = {_squeeze(text): text for text in shown}
+    candidates = title_candidates(title.text_content())
+    whole = norm(title.text_content())
+    # Titles lead and site names trail: every way of matching a run from the start
+    # is tried before a later run ("中国政府网") may match exactly.
+    leading = [c for c in candidates if whole.startswith(c)]
+    for group in (leading, [c for c in candidates if c not in leading]):
+        for candidate in group:
+            if candidate in shown:
+                return candidate
+        for candidate in group:
+            for head in _space_heads(candidate):
+                if head in shown:
+                    return head
+        for candidate in group:
+            seen = squeezed.get(_squeeze(candidate))
+            if seen is not None and len(candidate) >= _MIN_SPACE_HEAD:
+                return _common_spaces(candidate, seen)
     return None
+
+
+def _space_heads(text: str) -> list[str]:
+    """Leading runs of ``text`` cut at its spaces, longest first."""
+    cuts = [i for i, ch in enumerate(text) if ch == " "]
+    heads = [text[:i] for i in reversed(cuts)]
+    return [h for h in heads if len(h) >= _MIN_SPACE_HEAD]
+
+
+def _squeeze(text: str) -> str:
+    return text.replace(" ", "")
+
+
+def _common_spaces(left: str, right: str) -> str:
+    """``left`` keeping only the spaces that ``right`` has at the same place."""
+    out: list[str] = []
+    j = 0
+    for ch in left:
+        if ch == " ":
+            if j < len(right) and right[j] == " ":
+                out.append(ch)
+                j += 1
+            continue
+        while j < len(right) and right[j] == " ":
+            j += 1
+        out.append(ch)
+        j += 1
+    return "".join(out)
 
 
 def head_title(root: Element) -> str | None:
@@ -92,6 +163,8 @@ def title_before(info: Element) -> Element | None:
         if el is None:
             return None
         for sib in el.itersiblings(preceding=True):
+            if not isinstance(sib.tag, str):
+                continue  # a comment or <?xml?> left beside the root
             text = text_of(sib)
             if text:
                 return sib if len(text) <= _MAX_TITLE else None
@@ -116,19 +189,73 @@ def find_breadcrumb(root: Element) -> Element | None:
         if el.tag in ("html", "body", "a"):
             continue
         text = text_of(el)
-        if not text or len(text) > 200 or len(el.findall(".//a")) < 2:
+        if not text or len(text) > 200:
             continue
-        if _CRUMB_HINT.search(text) or (_CRUMB_TAIL.search(text)
-                                        and _CRUMB_SEPARATOR.search(text)):
+        links = el.findall(".//a")
+        linked = len(links) >= 2 and _reads_like_crumb(text, links)
+        if linked or (not links and len(text) <= _MAX_TEXT_CRUMB and _TEXT_CRUMB.match(text)):
             best = el
     return best
 
 
+def _reads_like_crumb(text: str, links: list[Element]) -> bool:
+    """A line of links that a hint opens, or that leads from 首页 or to 正文.
+
+    Themes draw the separators with CSS (Bootstrap's ``ol.breadcrumb``), so a line
+    that starts at the home link and ends at 正文 needs none; one that has only one
+    of the two ends needs a separator in its text.
+    """
+    if _CRUMB_HINT.search(text):
+        return True
+    first = text_of(links[0])
+    from_home = first in _CRUMB_SKIP and text.startswith(first)
+    to_text = bool(_CRUMB_TAIL.search(text))
+    separated = bool(_CRUMB_SEPARATOR.search(text))
+    if from_home and to_text:
+        return True
+    if to_text and separated:
+        return True
+    return from_home and bool(_CRUMB_SEPARATOR.match(text[len(first):].lstrip()))
+
+
 def breadcrumb_category(crumb: Element, title: str | None) -> str | None:
-    """The last class link of the breadcrumb (the one just before 正文)."""
+    """The last class link of the breadcrumb (the one just before 正文); for a crumb
+    without links, its last step that is not the title."""
     names = [text_of(a) for a in crumb.iter("a")]
+    if not names:
+        steps = _TEXT_CRUMB_SPLIT.split(text_of(crumb))
+        names = [n for n in steps if not _CRUMB_TAIL.match(n)]
     names = [n for n in names if n and n not in _CRUMB_SKIP and n != title]
     return clean_value(names[-1]) if len(names) >= 1 else None
+
+
+def folder_link_name(root: Element, url: str, base: str, title: str | None,
+                     skip: Element | None = None) -> str | None:
+    """The text of the first link to the folder the article sits in, its column's index.
+
+    Static CMS output (EmpireCMS, DedeCMS, PowerEasy) files an article under its
+    column's folder (``/news/gsdt/40.html``) and links that folder (``/news/gsdt/``)
+    from the menu or footer by the column's name; the folder of a dynamic page
+    (``show.aspx?id=``) says nothing, so those are not asked. Links inside ``skip``
+    (the body, whose keyword links point anywhere) do not count.
+    """
+    parts = urlsplit(url)
+    if parts.query or parts.path.endswith("/"):
+        return None
+    folder = urljoin(url, "./")
+    if urlsplit(folder).path == "/":
+        return None
+    for link in root.iter("a"):
+        if skip is not None and any(anc is skip for anc in link.iterancestors()):
+            continue
+        target = absolutize(link.get("href") or "", base)
+        if not target or "?" in target or _INDEX_FILE.sub("", target) != folder:
+            continue
+        name = text_of(link)
+        if (name and len(name) <= _MAX_COLUMN_NAME and name != title
+                and name not in _CRUMB_SKIP and not _NOT_A_NAME.search(name)):
+            return clean_value(name)
+    return None
 
 
 def redirect_target(root: Element, base: str) -> str | None:

@@ -54,4 +54,21 @@ def sanitize_html(html: str, base_url: str, encoding: str = "utf-8") -> str:
         link_rel=None,
         strip_comments=True,
     )
-    return strip_control(cleaned)
+    return _drop_empty_blocks(strip_control(cleaned))
+
+
+# A block whose content is only spaces, <br> and empty inline tags: editors leave
+# "<p><br></p>" and "<div>&nbsp;</div>" as spacers, which say nothing in a feed reader.
+_EMPTY_BLOCK = re.compile(
+    r"<(p|div|h[1-6]|blockquote)>"
+    r"(?:\s|&nbsp;|&#160;|<br>|</?(?:span|strong|b|em|i|u|sub|sup|code|a)>|<a [^>]*>)*"
+    r"</\1>")
+
+
+def _drop_empty_blocks(html: str) -> str:
+    """Remove blocks holding no text and no image, innermost first, until none is left."""
+    while True:
+        shorter = _EMPTY_BLOCK.sub("", html)
+        if shorter == html:
+            return html
+        html = shorter

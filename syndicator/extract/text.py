@@ -50,7 +50,43 @@ def parse(html: str) -> Element | None:
         root = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
         return None
+    _adopt_strays(root)
     return root
+
+
+def _adopt_strays(root: Element) -> None:
+    """Move what the parser parked after the root back into <head> and <body>.
+
+    Server-side includes often close the document early (a header include ending in
+    ``</html>``); libxml2 then puts everything after it, the article included, into a
+    second top-level ``<html>`` that walking the root never reaches. Browsers show
+    that content as part of the body, so the tree is made to say the same.
+    """
+    for stray in [sib for sib in root.itersiblings() if isinstance(sib.tag, str)]:
+        body = root.find("body")
+        if body is None:
+            body = etree.SubElement(root, "body")
+        _append_text(body, stray.text)
+        stray.text = None
+        for child in list(stray):
+            if child.tag in ("head", "body"):
+                target = root.find("head") if child.tag == "head" else body
+                target = body if target is None else target
+                _append_text(target, child.text)
+                target.extend(list(child))
+                _append_text(target, child.tail)
+                stray.remove(child)
+            else:
+                body.append(child)
+
+
+def _append_text(el: Element, text: str | None) -> None:
+    if not text:
+        return
+    if len(el):
+        el[-1].tail = (el[-1].tail or "") + text
+    else:
+        el.text = (el.text or "") + text
 
 
 def drop_noise(root: Element) -> None:

@@ -129,14 +129,17 @@ def article_key(url: str) -> str:
     return canonical[len(parts.scheme) + 1:] if parts.scheme else canonical
 
 
-_DATED_PATH = re.compile(r"/(?:19|20)\d{2}(?:[-/_]?\d{2})(?:[-/_]?\d{2})?(?:/|_)")
+# Month and day fill two digits when glued ("/20230301/"), one or two when separated
+# ("/2020/7/2-<hash>.html", "/2023-3-1/").
+_DATED_PATH = re.compile(
+    r"/(?:19|20)\d{2}(?:[-/_]\d{1,2}|\d{2})(?:[-/_]\d{1,2}|\d{2})?(?:/|_)")
 _ID_QUERY = re.compile(
     r"(?:^|&)(?:id|aid|artid|articleid|newsid|infoid|contentid|docid|itemid)=\d+(?:&|$)", re.I)
 
 
 def looks_like_article(url: str) -> bool:
     """An article-shaped link: a numeric id, a dated folder (/202303/, /2023-03-01/,
-    /2023/0301/) or an ``id=N`` query (show.asp?id=, PHPCMS ``&id=``)."""
+    /2023/0301/, /2020/7/) or an ``id=N`` query (show.asp?id=, PHPCMS ``&id=``)."""
     if article_id(url):
         return True
     parts = urlsplit(url)

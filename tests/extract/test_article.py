@@ -150,3 +150,87 @@ def test_download_script_attachment_and_share_bar_on_a_government_page() -> None
         "http://kjt.jiangxi.gov.cn/module/download/downfile.jsp?filename=abc.pdf&classid=0",)
     assert "打印" not in got.content_text and "微信" not in got.content_text
     assert got.content_text.endswith("确保各项措施落地见效。")
+
+
+def test_article_after_an_include_that_closes_the_document() -> None:
+    # A header include ending in </body></html>: the parser parks the rest of the page
+    # outside the root, where a browser still shows it as the body.
+    got = extract_article(page("ssi_early_close.html"),
+                          "http://kjj.example.cn/kjdt/2024/0612/35.html", tz=TZ, now=NOW)
+    assert got.title == "高新区发布人才新政"
+    assert got.published == datetime(2024, 6, 12, 9, 30, tzinfo=TZ)
+    assert got.source == "高新区管委会"
+    assert got.content_text == ("高新区日前发布人才新政，对引进的高层次人才给予安家补贴。\n"
+                                "新政还提出，为青年科技人员提供租房优惠，并简化落户手续。")
+
+
+def test_lone_source_line_and_topic_after_a_space_in_the_title() -> None:
+    got = extract_article(page("topic_after_space.html"),
+                          "http://news.example.cn/kpzt/88123.html", tz=TZ, now=NOW)
+    assert got.title == "市科协举办青少年科技节"
+    assert got.source == "市科协"
+    # The date and editor line below the body is still the info line.
+    assert got.published == datetime(2024, 5, 10, tzinfo=TZ) and got.date_only
+    assert got.editor == "李明"
+    assert "来源于" not in got.content_text
+
+
+TRS_GOV = page("title_broken_heading.html")
+TRS_GOV_URL = "https://www.example.gov.cn/gongbao/content/2024/content_5501.htm"
+
+
+def test_trs_publish_time_and_author_metas() -> None:
+    got = extract_article(TRS_GOV, TRS_GOV_URL, tz=TZ, now=NOW)
+    assert got.published == datetime(2024, 6, 20, 16, 5, 30, tzinfo=TZ)
+    assert got.date_only is False
+    assert got.author == "王芳"
+
+
+def test_author_meta_without_a_publish_time_is_not_the_article_author() -> None:
+    undated = TRS_GOV.replace('<meta name="firstpublishedtime" content="2024-06-20-16:05:30">',
+                              "")
+    got = extract_article(undated, TRS_GOV_URL, tz=TZ, now=NOW)
+    assert got.author is None and got.published is None
+
+
+def test_title_broken_differently_in_head_and_heading_loses_the_layout_spaces() -> None:
+    got = extract_article(TRS_GOV, TRS_GOV_URL, tz=TZ, now=NOW)
+    # The hidden share copy repeats <title>'s spacing but is not shown, so not evidence.
+    assert got.title == "关于公布2024年度省级重点实验室名单的通知"
+
+
+SIGN_OFF = page("signoff_date.html")
+SIGN_OFF_URL = "http://www.example-it.cn/news/tzgg/7.html"
+
+
+def test_dated_sign_off_closing_the_body_is_the_date_when_nothing_else_is() -> None:
+    got = extract_article(SIGN_OFF, SIGN_OFF_URL, tz=TZ, now=NOW)
+    assert got.published == datetime(2021, 3, 5, tzinfo=TZ) and got.date_only
+    assert got.content_text.endswith("某信息技术公司客户服务部\n二〇二一年三月五日")
+
+
+def test_a_date_inside_the_last_sentence_is_no_sign_off() -> None:
+    html = SIGN_OFF.replace("二〇二一年三月五日", "自二〇二一年三月五日起执行")
+    got = extract_article(html, SIGN_OFF_URL, tz=TZ, now=NOW)
+    assert got.published is None
+
+
+def test_a_label_date_beats_the_sign_off() -> None:
+    heading = "<h2>关于暂停办理业务的通知</h2>"
+    html = SIGN_OFF.replace(heading, heading + "<div>发布时间：2021-03-04 来源：客服部</div>")
+    got = extract_article(html, SIGN_OFF_URL, tz=TZ, now=NOW)
+    assert got.published == datetime(2021, 3, 4, tzinfo=TZ)
+
+
+def test_reprint_note_is_not_part_of_the_body() -> None:
+    got = extract_article(SIGN_OFF, SIGN_OFF_URL, tz=TZ, now=NOW)
+    assert "转载" not in got.content_text and "转载" not in got.content_html
+
+
+def test_spacer_paragraphs_are_dropped_from_the_body() -> None:
+    spacers = "<p><br></p><p>&nbsp;<span> </span></p>"
+    html = SIGN_OFF.replace("<p>升级完成后", spacers + "<p>升级完成后")
+    got = extract_article(html, SIGN_OFF_URL, tz=TZ, now=NOW)
+    assert "<br>" not in got.content_html
+    assert got.content_html.startswith("<p>因系统升级，")
+    assert "</p>\n<p>升级完成后" in got.content_html

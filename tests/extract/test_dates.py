@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from syndicator.extract.dates import find_dates, parse_date
+from syndicator.extract.dates import closing_date, find_dates, parse_date
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=SHANGHAI)
@@ -80,3 +80,41 @@ def test_find_dates_in_text_order_and_full_dates_are_not_split() -> None:
     assert [d for d, _ in found] == [datetime(2026, 3, 1, tzinfo=SHANGHAI),
                                      datetime(2023, 2, 28, tzinfo=SHANGHAI),
                                      datetime(2026, 3, 2, tzinfo=SHANGHAI)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("14-12-25", datetime(2014, 12, 25, tzinfo=SHANGHAI)),
+    ("[08-03-14]", datetime(2008, 3, 14, tzinfo=SHANGHAI)),
+    ("14-12-25 10:30", datetime(2014, 12, 25, 10, 30, tzinfo=SHANGHAI)),
+    # 2099 would be in the future: the year can only be 1999.
+    ("99-03-01", datetime(1999, 3, 1, tzinfo=SHANGHAI)),
+    ("26-11-26", datetime(2026, 11, 26, tzinfo=SHANGHAI)),
+    ("26-12-01", datetime(1926, 12, 1, tzinfo=SHANGHAI)),
+])
+def test_two_digit_years(text: str, expected: datetime) -> None:
+    found = parse_date(text, SHANGHAI, NOW)
+    assert found is not None and found[0] == expected
+
+
+@pytest.mark.parametrize("text", ["14-13-25", "1-2-3", "010-62-58", "v14-12-25x1"])
+def test_not_two_digit_year_dates(text: str) -> None:
+    found = find_dates(text, SHANGHAI, NOW, year_less=False)
+    assert found == []
+
+
+def test_two_digit_year_date_is_a_full_date() -> None:
+    # Lists read full dates first; "14-12-25" must not lose to a month-day elsewhere.
+    assert find_dates("第3月1日 14-12-25", SHANGHAI, NOW, year_less=False) == [
+        (datetime(2014, 12, 25, tzinfo=SHANGHAI), True)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("某某公司企业文化部 2020年7月31日", (datetime(2020, 7, 31, tzinfo=SHANGHAI), True)),
+    ("二〇二一年三月五日", (datetime(2021, 3, 5, tzinfo=SHANGHAI), True)),
+    ("2021-03-05 ", (datetime(2021, 3, 5, tzinfo=SHANGHAI), True)),
+    ("2021年3月5日起施行", None),
+    ("3月5日", None),
+    ("", None),
+])
+def test_closing_date(text: str, expected: tuple[datetime, bool] | None) -> None:
+    assert closing_date(text, SHANGHAI) == expected

@@ -178,3 +178,59 @@ def test_hanweb_answer_rows_need_no_wrapping_element() -> None:
     assert [i.title for i in got.items] == [f"第{d}号通知发布" for d in range(1, 6)]
     assert got.items[4].published == datetime(2023, 3, 5, tzinfo=TZ)
     assert got.next_page is None
+
+
+TABS_LIST = """<html><head><title>公司公告 - 某基金公司</title></head><body>
+<div class="tabs"><ul>
+<li class="on"><a href="/info/notice/index.html">公司公告</a></li>
+<li><a href="/info/report/index.html">定期报告</a></li>
+<li><a href="/info/other/index.html">其他公告</a></li></ul></div>
+<ul class="list">
+<li><a href="/contents/2024/7/2-4f1c2e.html">关于增加销售机构的公告</a><span>2024-07-02</span></li>
+<li><a href="/contents/2024/6/28-9a7b3d.html">关于调整基金费率的公告</a><span>2024-06-28</span></li>
+<li><a href="/contents/2024/6/9-0c1d2e.html">基金合同生效公告</a><span>2024-06-10</span></li>
+</ul></body></html>"""
+
+
+def test_a_tab_menu_above_the_list_is_not_a_sidebar_heading() -> None:
+    # The tabs read "公司公告 定期报告 其他公告": a row of links is a menu, not a box
+    # title such as "热门文章", so the list under it is the page's list.
+    got = extract_list(TABS_LIST, "https://www.example.com/info/notice/index.html",
+                       tz=TZ, now=NOW)
+    assert [i.url.rsplit("/", 3)[-3:] for i in got.items] == [
+        ["2024", "7", "2-4f1c2e.html"], ["2024", "6", "28-9a7b3d.html"],
+        ["2024", "6", "9-0c1d2e.html"]]
+    assert got.items[2].published == datetime(2024, 6, 10, tzinfo=TZ)
+
+
+def test_a_sidebar_titled_by_one_link_is_still_a_sidebar() -> None:
+    html = SIDEBAR_ONLY.format(title="中国科技创新网 >> 科技要闻",
+                               heading="<a href='/hot.html'>热门文章</a>")
+    with pytest.raises(NotAList):
+        extract_list(html, "http://www.zgkjcx.com/Article/kjyw/Index.html", tz=TZ, now=NOW)
+
+
+def test_two_digit_year_dates_in_a_dede_list() -> None:
+    html = """<html><head><title>新闻</title></head><body><ul class="list">
+<li><h4><a href="/a/xinwen/2017/0502/34.html">第一篇</a></h4><span class="date">14-12-25</span></li>
+<li><h4><a href="/a/xinwen/2017/0502/33.html">第二篇</a></h4><span class="date">08-03-14</span></li>
+</ul></body></html>"""
+    got = extract_list(html, "http://www.example.org/a/xinwen/", tz=TZ, now=NOW)
+    assert [i.published for i in got.items] == [datetime(2014, 12, 25, tzinfo=TZ),
+                                                datetime(2008, 3, 14, tzinfo=TZ)]
+
+
+def test_a_list_after_an_early_html_close_is_found() -> None:
+    html = ("<html><head><title>科技要闻</title></head><body><div>页头</div></body></html>"
+            "<ul><li><a href='/Article/kjyw/202303/2603.html'>甲文</a> 2023-03-01</li>"
+            "<li><a href='/Article/kjyw/202303/2602.html'>乙文</a> 2023-02-28</li></ul>")
+    got = extract_list(html, "http://www.zgkjcx.com/Article/kjyw/Index.html", tz=TZ, now=NOW)
+    assert [i.title for i in got.items] == ["甲文", "乙文"]
+
+
+def test_a_comment_beside_the_root_is_no_heading() -> None:
+    # Found by the robustness test: a sibling of the root that is not an element.
+    html = "</title><?xml version='1.0' encoding='gbk'?><a href='2603_2.html'>下一页"
+    with pytest.raises(NotAList):
+        extract_list(html, "http://www.zgkjcx.com/Article/kjyw/202303/2603.html",
+                     tz=TZ, now=NOW)

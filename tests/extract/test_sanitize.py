@@ -32,6 +32,22 @@ def test_sanitize(dirty: str, clean: str) -> None:
     assert sanitize_html(dirty, BASE) == clean
 
 
+@pytest.mark.parametrize(("dirty", "clean"), [
+    ("<p>a</p><p><br></p><p>b</p>", "<p>a</p><p>b</p>"),
+    ("<p>a</p><div>&nbsp;<span> </span><br/></div>", "<p>a</p>"),
+    ("<div><p><br></p>\n<p>\u3000</p></div><p>a</p>", "<p>a</p>"),
+    ("<p><strong><br></strong></p><h2> </h2><p>a</p>", "<p>a</p>"),
+    # Images, tables and rules say something; a line with text keeps its <br>.
+    ("<p><img src='/a.jpg'></p>", '<p><img src="http://www.zgkjcx.com/a.jpg"></p>'),
+    ("<p>a<br>&nbsp;</p>", "<p>a<br>&nbsp;</p>"),
+    ("<table><tr><td></td><td>x</td></tr></table>",
+     "<table><tbody><tr><td></td><td>x</td></tr></tbody></table>"),
+    ("<div><hr></div>", "<div><hr></div>"),
+])
+def test_blocks_without_text_or_image_are_dropped(dirty: str, clean: str) -> None:
+    assert sanitize_html(dirty, BASE) == clean
+
+
 def test_allowed_structure_survives() -> None:
     html = ("<h2>小标题</h2><ul><li>一</li></ul><ol><li>二</li></ol><blockquote>引</blockquote>"
             "<pre><code>x</code></pre><figure><figcaption>说明</figcaption></figure>"

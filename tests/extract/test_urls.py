@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from syndicator.extract import article_key, canonical_url
-from syndicator.extract.urls import absolutize
+from syndicator.extract.urls import absolutize, looks_like_article
 
 PAGE = "http://www.zgkjcx.com/Article/kjyw/202303/2603.html"
 
@@ -82,3 +82,16 @@ def test_query_in_a_gb_page_is_encoded_in_gbk() -> None:
         "%D5%E3%BD%AD%CA%A1%BF%C6%BC%BC%CC%FC")
     assert absolutize(href, base).endswith("SourceName=%E6%B5%99%E6%B1%9F%E7%9C%81"
                                            "%E7%A7%91%E6%8A%80%E5%8E%85")
+
+
+@pytest.mark.parametrize(("url", "article"), [
+    ("https://www.example.com/dfaets/contents/2020/7/2-b51327b18dff4d8aa16377.html", True),
+    ("http://www.example.cn/news/2023-3-1/abc.html", True),
+    ("http://www.example.cn/a/2023/0301/xyz.html", True),
+    ("http://www.example.cn/news/2020/7/", False),
+    ("http://www.example.cn/news/about.html", False),
+    ("http://www.example.cn/2020/1234.html", True),  # the id, not the date
+    ("http://www.example.cn/2020/ab12.html", False),
+])
+def test_looks_like_article(url: str, article: bool) -> None:
+    assert looks_like_article(url) is article
