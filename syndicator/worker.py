@@ -32,7 +32,11 @@ from syndicator.websub import HubPinger
 log = logging.getLogger("syndicator.worker")
 
 PUMP_SECONDS = 5
-LEASE = timedelta(minutes=30)   # far longer than a poll; a crashed worker's lease expires
+# A poll holds its category's lease, renewed every RENEW_SECONDS while it runs however
+# long it takes; a worker killed mid-poll renews nothing, so its categories are free for
+# the others within LEASE (a fixed 30 min lease kept them unpolled for that long).
+LEASE = timedelta(seconds=90)
+RENEW_SECONDS = 30.0
 LEASE_RETRY = 30.0
 
 
@@ -81,6 +85,9 @@ class Worker:
         self.pinger = pinger
         self.on_feeds_changed = on_feeds_changed
         self._running: dict[str, Future[PollOutcome | None]] = {}
+        self._leased: set[str] = set()
+        self._renewer: threading.Thread | None = None
+        self._stopping = threading.Event()
         self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._locks = {key: threading.Lock() for key in self.specs}
         self._feeds_lock = threading.Lock()
@@ -130,10 +137,45 @@ class Worker:
                     self.due[spec.key] = (stored if stored is not None and stored > now
                                           else now + timedelta(seconds=LEASE_RETRY))
                 return None
+            self._hold(spec.key)
             try:
                 return self._poll_claimed(spec)
             finally:
+                with self._state_lock:
+                    self._leased.discard(spec.key)
                 store.release_poll(spec.site_id, spec.id, self.owner)
+
+    def _hold(self, key: str) -> None:
+        with self._state_lock:
+            self._leased.add(key)
+            if self._renewer is None:
+                self._renewer = threading.Thread(target=self._renew_loop, daemon=True,
+                                                 name="poll-leases")
+                self._renewer.start()
+
+    def _renew_loop(self) -> None:
+        while not self._stopping.wait(RENEW_SECONDS):
+            try:
+                self.renew_leases()
+            except Exception:
+                # The database may be briefly away; the lease has two more beats to go.
+                log.exception("renewing poll leases failed")
+
+    def renew_leases(self) -> list[str]:
+        """Extend the lease of every poll in progress; returns the categories whose
+        lease was no longer ours (held past its end by a stalled process and taken)."""
+        with self._state_lock:
+            keys = sorted(self._leased)
+        until = self.clock() + LEASE
+        refused = [key for key in keys if not self.app.store.renew_poll(
+            self.specs[key].site_id, self.specs[key].id, self.owner, until)]
+        with self._state_lock:
+            # A poll that ended meanwhile released its lease: that one was not taken.
+            lost = [key for key in refused if key in self._leased]
+        for key in lost:
+            log.warning("poll lease of %s was taken over; another worker may poll it too",
+                        key)
+        return lost
 
     def _poll_claimed(self, spec: CategorySpec) -> PollOutcome:
         [outcome] = self.app.poll([spec])
@@ -260,7 +302,8 @@ class Worker:
             self.deliver()
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Stop ticking, let polls in progress finish (bounded by fetch timeouts)."""
+        """Stop ticking, let polls in progress finish (bounded by fetch timeouts) while
+        their leases are still renewed."""
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
@@ -273,5 +316,6 @@ class Worker:
         threading.Thread(target=drain, daemon=True).start()
         if not done.wait(timeout):
             log.warning("stopping with polls still running after %.0fs", timeout)
+        self._stopping.set()
         if self.pinger is not None:
             self.pinger.stop()

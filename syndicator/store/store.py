@@ -231,6 +231,16 @@ class Store:
             result = conn.execute(query.values(lease_owner=owner, lease_until=until))
         return result.rowcount == 1
 
+    def renew_poll(self, site: str, category: str, owner: str, until: datetime) -> bool:
+        """Extend a poll lease the owner still holds; False when it is no longer its
+        own (it ran out and another worker took the category)."""
+        c = t.category_state.c
+        with self.engine.begin() as conn:
+            result = conn.execute(t.category_state.update().where(
+                c.site == site, c.category == category, c.lease_owner == owner,
+            ).values(lease_until=until))
+        return result.rowcount == 1
+
     def release_poll(self, site: str, category: str, owner: str) -> None:
         c = t.category_state.c
         with self.engine.begin() as conn:

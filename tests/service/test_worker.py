@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from syndicator import metrics
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.websub import HubPinger
-from syndicator.worker import Worker
+from syndicator.worker import LEASE, Worker
 from tests.conftest import Clock
 from tests.e2e.helpers import make_app, write_config
 from tests.service.hub import running_hub
@@ -186,5 +187,94 @@ def test_two_workers_on_one_database_poll_each_category_once(
     assert portal.requests == []
     assert one.due == two.due
     assert min(one.due.values()) > clock() + timedelta(minutes=8)
+    one.stop()
+    two.stop()
+
+
+class StallingFetcher:
+    """Holds the first request until the test lets it go: a poll still in progress."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.entered = threading.Event()
+        self.go_on = threading.Event()
+
+    def get(self, url: str, **kw: object) -> object:
+        if not self.entered.is_set():
+            self.entered.set()
+            assert self.go_on.wait(30), "the test never let the poll go on"
+        return self.inner.get(url, **kw)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        self.inner.close()  # type: ignore[attr-defined]
+
+
+def two_workers(tmp_path: Path, portal: ReplicaPortal, clock: Clock, backend: str,
+                request: pytest.FixtureRequest) -> tuple[Worker, Worker]:
+    storage = None
+    if backend == "postgresql":
+        storage = request.getfixturevalue("postgres").new_database()
+    config = write_config(tmp_path, portal, storage=storage)
+    return (Worker(make_app(config, clock), clock=clock, rng=random.Random(1)),
+            Worker(make_app(config, clock), clock=clock, rng=random.Random(2)))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_worker_killed_mid_poll_holds_its_category_for_minutes_not_half_an_hour(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock, backend: str,
+        request: pytest.FixtureRequest) -> None:
+    one, two = two_workers(tmp_path, portal, clock, backend, request)
+    spec = one.specs["zgkjcx/kjyw"]
+    # What a poll's claim leaves behind when SIGKILL ends it: nothing releases the lease
+    # and nothing renews it (bench/replicas.py --kill-mid-poll saw 30 minutes of this).
+    now = clock()
+    assert one.app.store.claim_poll(spec.site_id, spec.id, one.owner, now, now + LEASE)
+    assert two.poll(spec, force=True) is None
+    clock.advance(minutes=2)
+    outcome = two.poll(spec, force=True)
+    assert outcome is not None and outcome.record.ok
+    one.stop()
+    two.stop()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_poll_longer_than_the_lease_keeps_it_while_renewed(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock, backend: str,
+        request: pytest.FixtureRequest) -> None:
+    one, two = two_workers(tmp_path, portal, clock, backend, request)
+    spec = one.specs["zgkjcx/kjyw"]
+    stalling = StallingFetcher(one.app.fetcher)
+    one.app.fetcher = stalling  # type: ignore[assignment]
+    with ThreadPoolExecutor(1) as pool:
+        polling = pool.submit(one.poll, spec)
+        assert stalling.entered.wait(30)
+        for _ in range(4):                      # 4 x 60 s: well past one lease
+            clock.advance(seconds=60)
+            assert one.renew_leases() == []
+            assert two.poll(spec, force=True) is None
+        stalling.go_on.set()
+        outcome = polling.result(timeout=60)
+    assert outcome is not None and outcome.record.ok
+    assert one.renew_leases() == []             # nothing held, nothing lost
+    assert two.poll(spec, force=True) is not None   # released at the end of the poll
+    one.stop()
+    two.stop()
+
+
+def test_renewal_reports_a_lease_another_worker_took(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock,
+        request: pytest.FixtureRequest) -> None:
+    one, two = two_workers(tmp_path, portal, clock, "sqlite", request)
+    spec = one.specs["zgkjcx/kjyw"]
+    stalling = StallingFetcher(one.app.fetcher)
+    one.app.fetcher = stalling  # type: ignore[assignment]
+    with ThreadPoolExecutor(1) as pool:
+        polling = pool.submit(one.poll, spec)
+        assert stalling.entered.wait(30)
+        clock.advance(seconds=LEASE.total_seconds() + 1)   # a stall with no renewal
+        assert two.poll(spec, force=True) is not None
+        assert one.renew_leases() == ["zgkjcx/kjyw"]
+        stalling.go_on.set()
+        polling.result(timeout=60)
     one.stop()
     two.stop()
