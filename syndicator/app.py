@@ -167,17 +167,26 @@ class App:
         for group in self.feed_groups():
             yield group.meta, self._articles(group)
 
-    def rebuild_feeds(self) -> list[str]:
-        """Build every feed and keep the bytes in the store; return the served paths
-        whose bytes changed (for WebSub pings and logs)."""
+    def rebuild_feeds(self, specs: Sequence[CategorySpec] | None = None) -> list[str]:
+        """Build the feeds that hold ``specs``' articles (their own, their sites', the
+        all feed; every feed when None) and keep the bytes in the store; return the
+        served paths whose bytes changed (for WebSub pings and logs)."""
         changed: list[str] = []
-        now = self.clock()
-        for meta, articles in self.iter_feeds():
-            newest = max((a.updated for a in articles), default=EPOCH)
-            for fmt in self.feed_settings.formats:
-                body = build_feed(fmt, meta, articles)
-                if self.store.put_feed(meta.path, fmt, body, newest, now):
-                    changed.append(f"{meta.path}.{fmt}")
+        groups = self.feed_groups()
+        if specs is not None:
+            keys = {(s.site_id, s.id) for s in specs}
+            sites = {site for site, _ in keys}
+            groups = [g for g in groups if g.site is None or (
+                g.site in sites if g.category is None else (g.site, g.category) in keys)]
+        with self.store.feeds_lock():
+            now = self.clock()
+            for group in groups:
+                articles = self._articles(group)
+                newest = max((a.updated for a in articles), default=EPOCH)
+                for fmt in self.feed_settings.formats:
+                    body = build_feed(fmt, group.meta, articles)
+                    if self.store.put_feed(group.meta.path, fmt, body, newest, now):
+                        changed.append(f"{group.meta.path}.{fmt}")
         return changed
 
     def opml(self) -> bytes:

@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
@@ -187,14 +187,14 @@ class Worker:
                             (record.finished - record.started).total_seconds())
         metrics.set_category_status(spec.key, outcome.state.status)
         if outcome.stored or outcome.state.status != outcome.previous.status:
-            self.rebuild_feeds()
+            self.rebuild_feeds([spec])
         self._schedule_next(spec, outcome)
         self.after_poll(outcome)
         return outcome
 
-    def rebuild_feeds(self) -> list[str]:
+    def rebuild_feeds(self, specs: Sequence[CategorySpec] | None = None) -> list[str]:
         with self._feeds_lock:
-            changed = self.app.rebuild_feeds()
+            changed = self.app.rebuild_feeds(specs)
         if changed:
             base = self.app.feed_settings.public_url.rstrip("/")
             if self.pinger is not None:

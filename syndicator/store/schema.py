@@ -17,6 +17,7 @@ from syndicator.errors import StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_ID = 7_127_001  # any constant; names "syndicator migrates" on PostgreSQL
+FEEDS_LOCK_ID = 7_127_002      # "syndicator builds feeds"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -68,13 +69,40 @@ def upgrade(engine: Engine, url: str, shown_url: str) -> None:
 @contextmanager
 def _migration_lock(engine: Engine, url: str) -> Iterator[None]:
     """SQLite has no advisory locks: a lock file beside the database serves."""
+    with _lock_file(engine, url, "migrate"):
+        yield
+
+
+@contextmanager
+def _lock_file(engine: Engine, url: str, name: str) -> Iterator[None]:
     database = make_url(url).database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
         return
-    with open(f"{database}.migrate.lock", "a+b") as handle:
+    with open(f"{database}.{name}.lock", "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def feeds_lock(engine: Engine, url: str) -> Iterator[None]:
+    """One feed build at a time across every process on the database: a build reads
+    the articles after taking it, so the last feed written was read last and holds
+    every article committed before (two workers building at once could otherwise leave
+    the older read's bytes in place). PostgreSQL: a session advisory lock on a
+    connection of its own; SQLite: a lock file."""
+    if engine.dialect.name != "postgresql":
+        with _lock_file(engine, url, "feeds"):
+            yield
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"SELECT pg_advisory_lock({FEEDS_LOCK_ID})")
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.exec_driver_sql(f"SELECT pg_advisory_unlock({FEEDS_LOCK_ID})")
+            conn.commit()

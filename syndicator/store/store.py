@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,7 +34,7 @@ from syndicator.models import (
 )
 from syndicator.store import tables as t
 from syndicator.store.outbox import Outbox, insert_deliveries
-from syndicator.store.schema import make_engine, upgrade
+from syndicator.store.schema import feeds_lock, make_engine, upgrade
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,11 @@ class Store:
     def upgrade(self) -> None:
         """Apply every migration not yet applied (see ``schema.upgrade``)."""
         upgrade(self.engine, self.url, self.safe_url())
+
+    def feeds_lock(self) -> AbstractContextManager[None]:
+        """Held around reading articles and writing the feeds built from them (see
+        ``schema.feeds_lock``)."""
+        return feeds_lock(self.engine, self.url)
 
     def close(self) -> None:
         self.engine.dispose()
