@@ -257,7 +257,10 @@ class Worker:
         if self.pinger is not None:
             self.pinger.start()
         scheduler = BackgroundScheduler(timezone="UTC")
-        scheduler.add_job(self.run_due, "interval", seconds=1, id="tick",
+        # Each beat at a random point of its second: with fixed phases, the worker whose
+        # beat came first after a due time won nearly every claim, and a second worker
+        # on the database added no capacity (bench/replicas.py: 2 of 226 polls).
+        scheduler.add_job(self.run_due, "interval", seconds=1, jitter=1, id="tick",
                           max_instances=1, coalesce=True, misfire_grace_time=30)
         self.add_jobs(scheduler)
         scheduler.start()
