@@ -1,10 +1,11 @@
 """Extraction accuracy and speed on the fixture corpus, beside trafilatura and readability.
 
 Every tool gets the same decoded ``str`` of each article page in tests/data (the
-main corpus, the holdout set and, separately, the third-party set of real pages
-saved by others, tests/data/thirdparty). Fields are scored one by one against
-the expected JSON: title, published (to the minute, with offset), source, author,
-editor, body (holds the first and last sentences) and no boilerplate in the body.
+main corpus, the holdout set and, separately, the two third-party sets of real
+pages saved by others, tests/data/thirdparty and the blind tests/data/thirdparty2).
+Fields are scored one by one against the expected JSON: title, published (to the
+minute, with offset), source, author, editor, body (holds the first and last
+sentences) and no boilerplate in the body.
 A field a tool does not produce at all is counted wrong, and the table says so.
 
     .venv/bin/python bench/extract.py [--repeat N]
@@ -177,6 +178,8 @@ def main() -> None:
           args.repeat)
     table("Third-party (tests/data/thirdparty/articles)",
           load(DATA / "thirdparty" / "articles"), args.repeat)
+    table("Third-party 2, blind (tests/data/thirdparty2/articles)",
+          load(DATA / "thirdparty2" / "articles"), args.repeat)
 
 
 if __name__ == "__main__":
