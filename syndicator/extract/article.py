@@ -8,7 +8,7 @@ punctuation-dense body, the breadcrumb).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
@@ -20,7 +20,7 @@ from syndicator.extract import body as bodies
 from syndicator.extract import page
 from syndicator.extract.dates import closing_date, parse_date
 from syndicator.extract.decode import declared_encoding
-from syndicator.extract.labels import LabelLine, find_label_lines, split_labels
+from syndicator.extract.labels import LabelLine, closing_fields, find_label_lines, split_labels
 from syndicator.extract.meta import MetaFields, parse_meta_date, read_meta
 from syndicator.extract.sanitize import sanitize_html
 from syndicator.extract.text import (
@@ -36,6 +36,7 @@ from syndicator.extract.text import (
 from syndicator.models import ArticleData, Selectors
 
 _MAX_SIGN_OFF = 40
+Fields = dict[str, str | None]
 _SENTENCE_END = re.compile(r"[。！？!?”」』…）)\]】]$")
 
 
@@ -47,6 +48,7 @@ class _Layout:
     body: Element | None
     title_el: Element | None
     crumb: Element | None
+    summary: Element | None
 
 
 def extract_article(html: str, url: str, *, tz: tzinfo, now: datetime,
@@ -75,16 +77,21 @@ def extract_article(html: str, url: str, *, tz: tzinfo, now: datetime,
         raise NotAnArticle(url, "no title found")
     if layout.body is None and external is None:
         raise NotAnArticle(url, "no article body found")
-    fields = _label_fields(root, sel, layout)
+    fields, others = _label_fields(root, sel, layout)
     published = _published(root, sel, meta, fields, tz, now)
+    if published is None and not sel.date:
+        published = _time_element_date(root, layout.body, tz, now)
     content_html, text, following = "", "", None
     images: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
+    closing: dict[str, str] = {}
     if layout.body is not None:
         following = bodies.next_part((layout.body, root), url, base, codec)
         drop = [ln.element for ln in layout.lines if ln.element is not None]
-        drop += [el for el in (layout.title_el, layout.crumb) if el is not None]
+        drop += [el for el in (layout.title_el, layout.crumb, layout.summary)
+                 if el is not None]
         bodies.clean_body(layout.body, drop)
+        closing = _closing_credit(layout.body)
         images, files = bodies.assets(layout.body, base, codec)
         content_html = tidy(sanitize_html(bodies.inner_html(layout.body), base, codec))
         text = html_to_text(content_html)
@@ -94,9 +101,9 @@ def extract_article(html: str, url: str, *, tz: tzinfo, now: datetime,
         url=url, title=title,
         published=published[0] if published else None,
         date_only=published[1] if published else True,
-        source=meta.source or fields.get("source"),
-        author=meta.author or fields.get("author"),
-        editor=fields.get("editor") or fields.get("entry"),
+        source=meta.source or fields.get("source") or others.get("source"),
+        author=meta.author or fields.get("author") or closing.get("author"),
+        editor=_first(fields, closing, others, keys=("editor", "entry")),
         category=(meta.category or _category(layout.crumb, title)
                   or page.folder_link_name(root, url, base, title, layout.body)),
         content_html=content_html, content_text=text, images=images, attachments=files,
@@ -118,8 +125,10 @@ def _layout(root: Element, sel: Selectors, redirect: bool) -> _Layout:
     outside = [ln.element for ln in lines if ln.is_info and ln.element is not None]
     outside += [el for el in (title_el, crumb) if el is not None]
     chosen = _select(root, sel.body) if sel.body else []
-    body = chosen[0] if chosen else (None if redirect else bodies.find_body(root, outside))
-    return _Layout(lines, body, title_el, crumb)
+    summary = None if chosen or redirect else bodies.lead_summary(root)
+    body = chosen[0] if chosen else (None if redirect
+                                     else bodies.find_body(root, outside, summary))
+    return _Layout(lines, body, title_el, crumb, summary)
 
 
 def _title_element(root: Element, sel: Selectors, lines: list[LabelLine]) -> Element | None:
@@ -159,27 +168,56 @@ def _title(root: Element, sel: Selectors, meta: MetaFields, layout: _Layout) -> 
     return page.head_title(root)
 
 
-def _label_fields(root: Element, sel: Selectors, layout: _Layout) -> dict[str, str | None]:
-    """Fields of the info line nearest before the body, and of the editor line."""
+def _label_fields(root: Element, sel: Selectors, layout: _Layout) -> tuple[Fields, Fields]:
+    """Fields of the info line nearest before the body, and what the other label lines
+    add: editor and entry (the last line inside the body first: a template closes the
+    text with its own, after any pasted with the text), and a lone source line."""
     if sel.info:
         found = _select(root, sel.info)
-        fields: dict[str, str | None] = {}
+        fields: Fields = {}
         for el in found:
             for key, value in split_labels(text_of(el)).items():
                 fields.setdefault(key, value)
-        return fields
+        return fields, {}
     order = {el: i for i, el in enumerate(elements(root))}
     limit = order.get(layout.body, len(order)) if layout.body is not None else len(order)
     infos = [ln for ln in layout.lines if ln.is_info and ln.element is not None]
     before = [ln for ln in infos if order.get(ln.element, 0) <= limit]
     info = (before[-1] if before else infos[0]) if infos else None
-    merged: dict[str, str | None] = dict(info.fields) if info else {}
+    body = layout.body
+    in_body = [ln for ln in layout.lines if body is not None and ln.element is not None
+               and bodies.inside(ln.element, body)]
+    others: Fields = {}
+    for line in reversed(in_body):
+        for key in ("editor", "entry"):
+            if others.get(key) is None and line.fields.get(key):
+                others[key] = line.fields[key]
     for line in layout.lines:
         keys = ("editor", "entry") if line.is_info else ("editor", "entry", "source")
         for key in keys:
-            if merged.get(key) is None and line.fields.get(key):
-                merged[key] = line.fields[key]
-    return merged
+            if others.get(key) is None and line.fields.get(key):
+                others[key] = line.fields[key]
+    return (dict(info.fields) if info else {}), others
+
+
+def _first(*layers: Mapping[str, str | None], keys: tuple[str, ...]) -> str | None:
+    """The first value of ``keys`` in order, each key looked up through every layer."""
+    for key in keys:
+        for layer in layers:
+            value = layer.get(key)
+            if value:
+                return value
+    return None
+
+
+def _closing_credit(body: Element) -> dict[str, str]:
+    """Author, editor or entry that the body's last line credits; an editor or entry
+    line is the template's, not the article's text, and leaves the body."""
+    lines = block_text(body).rsplit("\n", 1)
+    found = closing_fields(lines[-1])
+    if found.keys() & {"editor", "entry"}:
+        bodies.drop_closing_text(body, lines[-1])
+    return found
 
 
 def _published(root: Element, sel: Selectors, meta: MetaFields,
@@ -197,9 +235,28 @@ def _published(root: Element, sel: Selectors, meta: MetaFields,
         found = parse_meta_date(meta.published, tz, now)
         if found:
             return found
-    for key in ("date", "lead"):
+    for key in ("date", "lead", "trail"):
         value = fields.get(key)
         found = parse_date(value, tz, now) if value else None
+        if found:
+            return found
+    return None
+
+
+def _time_element_date(root: Element, body: Element | None, tz: tzinfo,
+                       now: datetime) -> tuple[datetime, bool] | None:
+    """A bare date in an element the template names for it (``span#p_publishtime``).
+
+    Only ahead of the body's end and outside list rows: sidebars list other articles
+    with their own dates, and a list row's date is that article's.
+    """
+    order = {el: i for i, el in enumerate(elements(root))}
+    last = max((order.get(el, 0) for el in elements(body)), default=len(order)) \
+        if body is not None else len(order)
+    for el in page.publish_time_elements(root):
+        if order.get(el, len(order)) > last:
+            break
+        found = parse_date(text_of(el), tz, now)
         if found:
             return found
     return None

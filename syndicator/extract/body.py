@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import lxml.html
 
-from syndicator.extract.text import Element, elements, text_of
+from syndicator.extract.text import Element, elements, norm, text_of
 from syndicator.extract.urls import absolutize, article_key
 
 _PUNCT = frozenset("，。；！？“”,;!?")
@@ -32,6 +32,14 @@ _BRACKETS = re.compile(r"[\s【】\[\]()（）|｜:：,，、.。]+")
 _PART_FILE = re.compile(r"_(\d+)\.[A-Za-z]+$")
 _PART_QUERY = re.compile(r"(?:^|&)page=(\d+)(?:&|$)", re.I)
 _PART_PARAM = re.compile(r"[?&]page=\d+(?=&|$)", re.I)
+_PARAGRAPHS = frozenset({"p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+                         "blockquote", "pre"})
+_INLINE = frozenset({"span", "font"})
+# Text beside an inline wrapper, as a share of its own, that still belongs to the body.
+_WRAPPED_EXTRA = 0.1
+# A summary and the text it repeats must agree on this many leading characters.
+_SUMMARY_HEAD = 20
+_SUMMARY_CUT = re.compile(r"\s*(?:\.{2,}|…+)\s*$")
 _EMPTY_OK = frozenset({"img", "table", "br", "hr", "video", "audio", "object", "embed"})
 ATTACHMENT_EXTS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip",
                              "rar", "7z", "txt", "wps"})
@@ -41,11 +49,13 @@ def _punct(text: str | None) -> int:
     return sum(1 for ch in text if ch in _PUNCT) if text else 0
 
 
-def punctuation_counts(root: Element) -> dict[Element, int]:
-    """Sentence punctuation outside links under every element (children before parents)."""
+def punctuation_counts(root: Element, skip: Sequence[Element] = ()) -> dict[Element, int]:
+    """Sentence punctuation outside links (and ``skip``) under every element, children
+    before parents."""
     counts: dict[Element, int] = {}
+    skipped = {id(el) for el in skip}
     for el in reversed(list(elements(root))):
-        if el.tag == "a":
+        if el.tag == "a" or id(el) in skipped:
             counts[el] = 0
             continue
         total = _punct(el.text)
@@ -55,23 +65,27 @@ def punctuation_counts(root: Element) -> dict[Element, int]:
     return counts
 
 
-def find_body(root: Element, outside: Sequence[Element] = ()) -> Element | None:
+def find_body(root: Element, outside: Sequence[Element] = (),
+              summary: Element | None = None) -> Element | None:
     """The deepest container with >= 80% of the punctuation; None for a page without prose.
 
     ``outside`` are elements that are never part of a body (the info line, the title,
     the breadcrumb). On a short article a sidebar notice can hold a fifth of the page's
     punctuation, so the 80% block climbs up to the whole layout; when it then holds one
-    of those elements, the richest block beside them is taken instead.
+    of those elements, the richest block beside them is taken instead. ``summary`` is
+    a lead box repeating the body's opening: its punctuation is the body's twice.
     """
-    counts = punctuation_counts(root)
+    counts = punctuation_counts(root, [summary] if summary is not None else [])
     total = counts.get(root, 0)
     if total == 0:
         return None
     best = _deepest(counts, total, counts)
-    if best is not None and outside and any(_inside(el, best) or el is best for el in outside):
+    if best is not None and outside and any(inside(el, best) or el is best for el in outside):
         beside = _beside(best, outside, counts)
         best = beside if beside is not None else best
     while best is not None and _is_one_paragraph(best, counts):
+        best = best.getparent()
+    while best is not None and _is_wrapped_inline(best):
         best = best.getparent()
     return best
 
@@ -105,12 +119,33 @@ def _beside(block: Element, outside: Sequence[Element],
 
 
 def _is_one_paragraph(el: Element, counts: dict[Element, int]) -> bool:
-    """True when same-tag siblings also hold prose: then ``el`` is a paragraph, not the body."""
+    """True when same-tag siblings also hold prose: then ``el`` is a paragraph, not the body.
+
+    A block made of paragraphs itself is a body whatever its siblings hold: templates
+    put a summary box or the site's reprint rules in divs beside the text's div.
+    """
     parent = el.getparent()
     if parent is None or parent.tag not in _CONTAINERS:
         return False
+    if sum(1 for child in el if child.tag in _PARAGRAPHS) >= 2:
+        return False
     return any(sib is not el and sib.tag == el.tag and counts.get(sib, 0) > 0
                for sib in parent)
+
+
+def _is_wrapped_inline(el: Element) -> bool:
+    """True for a <span>/<font> whose block holds little else: the text's wrapper.
+
+    Editors wrap a whole text in a font span, and a lead image or a closing phrase
+    beside that span is still the article; a block with much other text is layout.
+    """
+    parent = el.getparent()
+    if el.tag not in _INLINE or parent is None or parent.tag not in _CONTAINERS \
+            or parent.tag == "body":
+        return False
+    own = len(el.text_content().strip())
+    extra = len(parent.text_content().strip()) - own
+    return extra <= _WRAPPED_EXTRA * own
 
 
 def part_number(url: str) -> int:
@@ -194,10 +229,10 @@ def clean_body(body: Element, drop: Iterable[Element]) -> None:
     """Remove label lines, pagers, 上一篇/下一篇, share lines and reprint notes from the
     body, in place."""
     for el in drop:
-        if el is not body and _inside(el, body):
+        if el is not body and inside(el, body):
             el.drop_tree()
     for el in list(elements(body)):
-        if el is body or not _inside(el, body):
+        if el is body or not inside(el, body):
             continue
         if is_pager(el) or is_neighbour_link(el) or is_action_line(el) or is_reprint_note(el):
             el.drop_tree()
@@ -208,8 +243,81 @@ def clean_body(body: Element, drop: Iterable[Element]) -> None:
             el.drop_tree()
 
 
-def _inside(el: Element, ancestor: Element) -> bool:
+def inside(el: Element, ancestor: Element) -> bool:
     return any(anc is ancestor for anc in el.iterancestors())
+
+
+def lead_summary(root: Element) -> Element | None:
+    """The box that repeats the page's description above the text (DedeCMS's ``intro``).
+
+    Templates print the description, cut from the start of the body, as a summary; it
+    is the first block showing exactly the description while another block starts
+    alike (the text itself). A text's own first paragraph can equal a description cut
+    at its end, so a paragraph followed by more paragraphs is never the summary.
+    """
+    description = _description(root)
+    if description is None:
+        return None
+    head = description[:_SUMMARY_HEAD]
+    starts = [el for el in elements(root)
+              if el.tag not in ("head", "title") and el.text
+              and norm(el.text).startswith(head)]
+    if len(starts) < 2:
+        return None
+    for el in starts:
+        top = _outermost_same_text(el)
+        if _SUMMARY_CUT.sub("", text_of(top)) != description or _is_text_paragraph(top):
+            continue
+        if any(not inside(other, top) and not inside(top, other) and other is not top
+               for other in starts):
+            return top
+    return None
+
+
+def _outermost_same_text(el: Element) -> Element:
+    text = text_of(el)
+    while True:
+        parent = el.getparent()
+        if parent is None or parent.tag in ("body", "html") or text_of(parent) != text:
+            return el
+        el = parent
+
+
+def _is_text_paragraph(el: Element) -> bool:
+    following = next((sib for sib in el.itersiblings() if isinstance(sib.tag, str)), None)
+    return el.tag == "p" and following is not None and following.tag == "p" \
+        and bool(text_of(following))
+
+
+def _description(root: Element) -> str | None:
+    for meta in root.iter("meta"):
+        if (meta.get("name") or "").strip().lower() == "description":
+            text = _SUMMARY_CUT.sub("", norm(meta.get("content") or ""))
+            return text if len(text) >= _SUMMARY_HEAD else None
+    return None
+
+
+def drop_closing_text(body: Element, line: str) -> None:
+    """Remove ``line`` when it is the body's last text, a bare text node (an element
+    holding it is a label line and is dropped as one)."""
+    slots: list[tuple[Element, str]] = []
+    _text_slots(body, slots, own_tail=False)
+    for el, attr in reversed(slots):
+        value = getattr(el, attr)
+        if not value or not value.strip():
+            continue
+        if norm(value) == norm(line):
+            setattr(el, attr, None)
+        return
+
+
+def _text_slots(el: Element, slots: list[tuple[Element, str]], own_tail: bool = True) -> None:
+    """Every (element, "text"/"tail") in document order."""
+    slots.append((el, "text"))
+    for child in el:
+        _text_slots(child, slots)
+    if own_tail:
+        slots.append((el, "tail"))
 
 
 def assets(body: Element, base: str,

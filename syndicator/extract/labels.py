@@ -15,7 +15,8 @@ from syndicator.extract.text import Element, clean_value, elements, norm
 
 # label -> field; "hits" and "other" only delimit the fields we keep.
 _LABELS: dict[str, str] = {
-    "发布日期": "date", "发布时间": "date", "更新时间": "date", "日期": "date", "时间": "date",
+    "发布日期": "date", "发布时间": "date", "发布": "date", "更新时间": "date", "日期": "date",
+    "时间": "date",
     "发表时间": "date", "发表日期": "date", "发文日期": "date", "成文日期": "date",
     "录入时间": "date", "添加时间": "date", "上传时间": "date", "来源": "source",
     "文章来源": "source", "信息来源": "source", "稿件来源": "source", "稿源": "source",
@@ -31,6 +32,21 @@ _INFO_FIELDS = frozenset({"date", "source", "author"})
 MAX_LINE = 200
 # An unlabelled date before a single label ("2023-03-01 14:47 来源：X") is a field too.
 _DATE_LEAD = re.compile(r"^\D{0,6}(?:19|20)\d{2}\s*[-年/.]\s*\d{1,2}")
+# A value ends where an unlabelled date starts ("来源：未知 2015-02-06 22:16"): the
+# date is a field of its own, printed bare by templates that label only some fields.
+_BARE_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}")
+# ... and where the row's action links start, which no source or name begins with.
+_ACTION_WORDS = re.compile(
+    r"(?:^|(?<=[\s|｜【\[（(]))(?:我要评论|发表评论|参与评论|网友评论|查看评论|打印(?:本页|此文|文章)?"
+    r"|关闭(?:窗口|本页)?|收藏(?:本页|本文)?|分享到?|返回顶部|返回列表)")
+_HAS_DIGIT = re.compile(r"\d")
+# A closing credit line reads as a field only when its value is a name, not a sentence.
+_MAX_CLOSING_LINE = 40
+_MAX_CLOSING_NAME = 16
+_CLOSING_FIELDS = frozenset({"author", "editor", "entry"})
+# Fields whose value is a name: a date or an action link never continues one (a title can
+# hold a date, so it is not cut).
+_NAME_FIELDS = frozenset({"source", "author", "editor", "entry"})
 
 
 def _label_pattern(label: str) -> str:
@@ -73,9 +89,44 @@ def split_labels(text: str) -> dict[str, str | None]:
         fields["lead"] = clean_value(text[: found[0][0]])
     for index, (_, end, field) in enumerate(found):
         stop = found[index + 1][0] if index + 1 < len(found) else len(text)
-        if field not in fields:
-            fields[field] = clean_value(text[end:stop])
+        value = text[end:stop]
+        if field in _NAME_FIELDS:
+            value, bare = _cut_value(value)
+            if bare and "trail" not in fields:
+                fields["trail"] = clean_value(bare)
+        # A "发布：" naming the publisher leaves the date to a later date label.
+        if field not in fields or (field == "date"
+                                   and not _HAS_DIGIT.search(fields[field] or "")):
+            fields[field] = clean_value(value)
     return fields
+
+
+def _cut_value(value: str) -> tuple[str, str | None]:
+    """The value up to a bare date or an action link, and that date if one follows."""
+    action = _ACTION_WORDS.search(value)
+    if action:
+        value = value[: action.start()]
+    date = _BARE_DATE.search(value)
+    if date is None:
+        return value, None
+    return value[: date.start()], value[date.start():]
+
+
+def closing_fields(line: str) -> dict[str, str]:
+    """Author, editor or entry credited by the body's last line ("作者:X", "(责任编辑：X)").
+
+    Templates close the body with their own editor line, and prose sites sign a piece
+    off with its author; a line that goes on like a sentence is text, not a credit.
+    """
+    text = norm(line)
+    if not text or len(text) > _MAX_CLOSING_LINE or not _starts_with_label(text):
+        return {}
+    found: dict[str, str] = {}
+    for key, value in split_labels(text.strip("（()）【】[] ")).items():
+        if (key in _CLOSING_FIELDS and value and len(value) <= _MAX_CLOSING_NAME
+                and not any(ch in value for ch in "，。；！？,;")):
+            found[key] = value
+    return found
 
 
 def find_label_lines(root: Element) -> list[LabelLine]:

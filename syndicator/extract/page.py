@@ -30,6 +30,15 @@ _MIN_SPACE_HEAD = 5
 _INDEX_FILE = re.compile(r"(?<=/)(?:index|default)(?:_\d+)?\.(?:s?html?|aspx?|php|jsp)$", re.I)
 _NOT_A_NAME = re.compile(r"^(?:返回|更多|查看|进入|more\b)|列表$|://", re.I)
 _MAX_COLUMN_NAME = 20
+_PUBLISH_NAME = re.compile(
+    r"(?:^|[\s_-])(?:p_|article_?|news_?)?(?:publish|pub|post|release|issue|fb)[-_]?"
+    r"(?:time|date|sj|rq)(?:$|[\s_-])", re.I)
+_BARE_TIME_ID = re.compile(r"^(?:date|time|datetime)$", re.I)
+_MAX_TIME_TEXT = 40
+# Trailing date folders: /2015/0206/, /2012-09-05/, /201303/, /20230301/, /2023/03/01/.
+_DATE_FOLDERS = re.compile(
+    r"/(?:(?:19|20)\d{2}(?:/\d{1,2}){1,2}|(?:19|20)\d{2}/\d{4}|(?:19|20)\d{2}-\d{1,2}-\d{1,2}"
+    r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:\d{2})?)/$")
 
 
 def title_candidates(raw: str) -> list[str]:
@@ -243,8 +252,20 @@ def folder_link_name(root: Element, url: str, base: str, title: str | None,
     if parts.query or parts.path.endswith("/"):
         return None
     folder = urljoin(url, "./")
-    if urlsplit(folder).path == "/":
-        return None
+    # DedeCMS and EmpireCMS file articles by date inside the column's folder
+    # (``/a/opinion/2015/0206/23.html``, ``/news/2012-09-05/1843.html``).
+    column = _DATE_FOLDERS.sub("/", folder)
+    for wanted in dict.fromkeys((folder, column)):
+        if urlsplit(wanted).path == "/":
+            continue
+        name = _link_name_to(root, wanted, base, title, skip)
+        if name:
+            return name
+    return None
+
+
+def _link_name_to(root: Element, folder: str, base: str, title: str | None,
+                  skip: Element | None) -> str | None:
     for link in root.iter("a"):
         if skip is not None and any(anc is skip for anc in link.iterancestors()):
             continue
@@ -256,6 +277,25 @@ def folder_link_name(root: Element, url: str, base: str, title: str | None,
                 and name not in _CRUMB_SKIP and not _NOT_A_NAME.search(name)):
             return clean_value(name)
     return None
+
+
+def publish_time_elements(root: Element) -> list[Element]:
+    """Short elements whose id or class names the publish time (``p_publishtime``,
+    ``pubdate``, ``post-time``), in document order; a bare ``date``/``time`` only as an
+    id, since list rows use those classes for every item's date."""
+    found = []
+    for el in elements(root):
+        ident = el.get("id") or ""
+        classes = el.get("class") or ""
+        if not (_PUBLISH_NAME.search(ident) or _PUBLISH_NAME.search(classes)
+                or _BARE_TIME_ID.match(ident)):
+            continue
+        if any(anc.tag in ("li", "a") for anc in el.iterancestors()) or el.tag in ("li", "a"):
+            continue
+        text = text_of(el)
+        if text and len(text) <= _MAX_TIME_TEXT:
+            found.append(el)
+    return found
 
 
 def redirect_target(root: Element, base: str) -> str | None:

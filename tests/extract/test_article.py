@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -234,3 +235,111 @@ def test_spacer_paragraphs_are_dropped_from_the_body() -> None:
     assert "<br>" not in got.content_html
     assert got.content_html.startswith("<p>因系统升级，")
     assert "</p>\n<p>升级完成后" in got.content_html
+
+
+SUMMARY_BOX = page("summary_box.html")
+SUMMARY_BOX_URL = "http://127.0.0.1/a/whdt/2024/0308/24.html"
+
+
+def test_a_summary_box_repeating_the_opening_does_not_widen_the_body() -> None:
+    # The intro box repeats the description; counted, it holds a third of the page's
+    # punctuation and the body would climb to the page wrapper with menus and form.
+    got = extract_article(SUMMARY_BOX, SUMMARY_BOX_URL, tz=TZ, now=NOW)
+    assert got.content_text == (
+        "市图书馆自本月起推出夜间阅读服务，周一至周五开放至晚上九点，方便上班族下班后借阅。\n"
+        "馆方表示，夜间开放期间，自助借还机和电子阅览室照常使用。")
+
+
+def test_a_text_own_first_paragraph_is_not_its_summary() -> None:
+    # No box above the text, a teaser copy below it, and a description that is exactly
+    # the first paragraph: that paragraph stays in the body, the teaser is the summary.
+    first = "市图书馆自本月起推出夜间阅读服务，周一至周五开放至晚上九点，方便上班族下班后借阅。"
+    start = SUMMARY_BOX.index('<div class="intro">')
+    intro = SUMMARY_BOX[start:SUMMARY_BOX.index("</div>", start) + len("</div>")]
+    described = re.sub(r'(<meta name="description" content=")[^"]*', rf"\g<1>{first}",
+                       SUMMARY_BOX)
+    html = described.replace(intro, "").replace(
+        '<div class="comment">', f'<div class="related">{first}</div><div class="comment">')
+    got = extract_article(html, SUMMARY_BOX_URL, tz=TZ, now=NOW)
+    assert got.content_text.startswith(first + "\n馆方表示，")
+
+
+def test_closing_editor_text_is_the_editor_and_leaves_the_body() -> None:
+    got = extract_article(SUMMARY_BOX, SUMMARY_BOX_URL, tz=TZ, now=NOW)
+    assert got.editor == "admin"
+    assert "责任编辑" not in got.content_html
+
+
+def test_the_template_closing_editor_beats_one_pasted_with_the_text() -> None:
+    pasted = "<span>(责任编辑：某商会秘书处)</span>"
+    html = SUMMARY_BOX.replace('<p align="center"> </p>', pasted)
+    got = extract_article(html, SUMMARY_BOX_URL, tz=TZ, now=NOW)
+    assert got.editor == "admin"
+    assert "责任编辑" not in got.content_text
+
+
+INLINE_BODY = page("inline_wrapped_body.html")
+INLINE_BODY_URL = "http://www.example.com/cn/jishu/2020/1124/44.html"
+
+
+def test_a_text_wrapped_in_one_span_keeps_the_block_around_it() -> None:
+    got = extract_article(INLINE_BODY, INLINE_BODY_URL, tz=TZ, now=NOW)
+    assert got.images == ("http://www.example.com/uploads/allimg/lead.jpg",)
+    assert got.content_text.startswith("一、尺寸：")
+    assert got.content_text.endswith("，欢迎来电咨询")
+
+
+def test_a_span_beside_much_other_text_stays_the_body() -> None:
+    # A block holding much unpunctuated text besides the span is a layout block.
+    other = "<div>相关产品 光栅板 立体广告画 三维装饰画 背景墙 光栅立体画 变画 UV打印</div>"
+    html = INLINE_BODY.replace(" ，欢迎来电咨询", other)
+    got = extract_article(html, INLINE_BODY_URL, tz=TZ, now=NOW)
+    assert "相关产品" not in got.content_text and got.images == ()
+
+
+def test_fabu_label_is_the_publish_time() -> None:
+    got = extract_article(INLINE_BODY, INLINE_BODY_URL, tz=TZ, now=NOW)
+    assert got.published == datetime(2020, 11, 25, 11, 27, tzinfo=TZ)
+    assert got.date_only is False
+
+
+BARE_TIME = page("bare_publish_time.html")
+BARE_TIME_URL = "http://www.example.gov.cn/news/xwyw/2012-09-05/1843.html"
+
+
+def test_a_bare_date_in_an_element_named_for_the_publish_time() -> None:
+    got = extract_article(BARE_TIME, BARE_TIME_URL, tz=TZ, now=NOW)
+    # The sidebar row's pubtime is that row's article's; the article's own comes next.
+    assert got.published == datetime(2012, 9, 4, tzinfo=TZ) and got.date_only
+    assert (got.source, got.editor) == ("某县新闻网", "刘明")
+
+
+def test_a_publish_time_element_after_the_body_is_not_the_date() -> None:
+    moved = '<span id="p_publishtime">2012-09-04</span>'
+    html = BARE_TIME.replace(moved, "").replace("</body>", f"<div>{moved}</div></body>")
+    got = extract_article(html, BARE_TIME_URL, tz=TZ, now=NOW)
+    assert got.published is None
+
+
+def test_closing_author_line_names_the_author_and_stays_in_the_text() -> None:
+    got = extract_article(BARE_TIME, BARE_TIME_URL, tz=TZ, now=NOW)
+    assert got.author == "李华"
+    assert got.content_text.endswith("作者:李华")
+
+
+ARTICLE_BOX = page("article_box.html")
+ARTICLE_BOX_URL = "http://127.0.0.1/a/view/opinion/2015/0206/23.html"
+
+
+def test_the_text_block_beside_summary_and_rules_boxes_is_the_body() -> None:
+    got = extract_article(ARTICLE_BOX, ARTICLE_BOX_URL, tz=TZ, now=NOW)
+    assert got.content_text == (
+        "春节将至，各家支付工具纷纷推出红包活动，用户规模再上台阶。\n"
+        "业内人士认为，移动支付的竞争已从补贴转向场景，线下商户成为新的争夺点。\n"
+        "与此同时，监管也在完善，备付金集中存管将逐步推开。")
+
+
+def test_a_bare_time_after_the_source_is_the_date_not_part_of_the_source() -> None:
+    got = extract_article(ARTICLE_BOX, ARTICLE_BOX_URL, tz=TZ, now=NOW)
+    assert got.published == datetime(2015, 2, 6, 22, 16, tzinfo=TZ)
+    assert got.source is None and got.author == "admin"

@@ -60,6 +60,15 @@ def test_breadcrumb_forms(crumb: str, category: str | None) -> None:
     ('<a href="/news/">新闻</a>', "http://www.example.cn/news/show.aspx?id=12", None),
     # Another column's folder is not this one.
     ('<a href="/news/tzgg/">通知公告</a>', URL, None),
+    # Articles filed by date inside their column's folder.
+    ('<a href="/news/kpdt/">科普动态</a>', "http://www.example.cn/news/kpdt/2015/0206/12.html",
+     "科普动态"),
+    ('<a href="/news/kpdt/">科普动态</a>', "http://www.example.cn/news/kpdt/2012-09-05/12.html",
+     "科普动态"),
+    ('<a href="/news/kpdt/">科普动态</a>', "http://www.example.cn/news/kpdt/202303/12.html",
+     "科普动态"),
+    # A folder named like a year is a column, not a date.
+    ('<a href="/news/">新闻</a>', "http://www.example.cn/news/2015/12.html", None),
 ])
 def test_column_from_the_link_to_the_article_folder(footer: str, url: str,
                                                     category: str | None) -> None:
