@@ -140,19 +140,9 @@ def _title_element(root: Element, sel: Selectors, lines: list[LabelLine]) -> Ele
     if text:
         for el in elements(root.find("body") if root.find("body") is not None else root):
             if text_of(el) == text and el.tag != "a":
-                return _outermost_same_text(el)
+                return bodies.outermost_same_text(el)
     info = next((ln.element for ln in lines if ln.is_info and ln.element is not None), None)
     return page.title_before(info) if info is not None else None
-
-
-def _outermost_same_text(el: Element) -> Element:
-    """The widest ancestor showing the same text, so removing it leaves no empty shell."""
-    text = text_of(el)
-    while True:
-        parent = el.getparent()
-        if parent is None or parent.tag in ("body", "html") or text_of(parent) != text:
-            return el
-        el = parent
 
 
 def _title(root: Element, sel: Selectors, meta: MetaFields, layout: _Layout) -> str | None:

@@ -265,7 +265,7 @@ def lead_summary(root: Element) -> Element | None:
     if len(starts) < 2:
         return None
     for el in starts:
-        top = _outermost_same_text(el)
+        top = outermost_same_text(el)
         if _SUMMARY_CUT.sub("", text_of(top)) != description or _is_text_paragraph(top):
             continue
         if any(not inside(other, top) and not inside(top, other) and other is not top
@@ -274,7 +274,8 @@ def lead_summary(root: Element) -> Element | None:
     return None
 
 
-def _outermost_same_text(el: Element) -> Element:
+def outermost_same_text(el: Element) -> Element:
+    """The widest ancestor showing the same text, so removing it leaves no empty shell."""
     text = text_of(el)
     while True:
         parent = el.getparent()
