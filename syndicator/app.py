@@ -178,6 +178,14 @@ class App:
             sites = {site for site, _ in keys}
             groups = [g for g in groups if g.site is None or (
                 g.site in sites if g.category is None else (g.site, g.category) in keys)]
+        # A feed is first built once one of its categories has been read: before that
+        # the web answers 503 with Retry-After, where an empty feed would tell readers
+        # "no entries" (and a worker starting on a fresh database builds every feed).
+        read = {(s.site, s.category) for s in self.store.category_states()
+                if s.last_success is not None}
+        groups = [g for g in groups if any(
+            (g.site is None or site == g.site) and (g.category is None or cat == g.category)
+            for site, cat in read)]
         with self.store.feeds_lock():
             now = self.clock()
             for group in groups:

@@ -96,3 +96,27 @@ def test_builds_take_turns_so_the_newest_read_is_written_last(
     finally:
         a.close()
         b.close()
+
+
+def test_no_feed_is_built_for_categories_never_read(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    """Before its first successful poll a feed is not built, so the web answers 503 and
+    Retry-After rather than an empty feed."""
+    app = make_app(write_config(tmp_path, portal), clock)
+    try:
+        assert app.rebuild_feeds() == []
+        assert app.store.all_feeds() == []
+        portal.fail_next("kjyw/Index.html", 500, count=10)
+        [failed] = app.poll(app.categories([KJYW]))
+        assert not failed.record.ok
+        assert app.rebuild_feeds() == []
+        portal.fail_next("", 0, count=0)
+        clock.advance(minutes=10)
+        app.poll(app.categories([KJYW]))
+        app.rebuild_feeds()
+        built = {(f.path, f.format) for f in app.store.all_feeds()}
+        assert built == {(path, fmt) for path in ("feeds/zgkjcx/kjyw", "feeds/zgkjcx",
+                                                  "feeds/all")
+                         for fmt in ("atom", "rss", "json")}
+    finally:
+        app.close()
