@@ -181,8 +181,7 @@ class App:
         # A feed is first built once one of its categories has been read: before that
         # the web answers 503 with Retry-After, where an empty feed would tell readers
         # "no entries" (and a worker starting on a fresh database builds every feed).
-        read = {(s.site, s.category) for s in self.store.category_states()
-                if s.last_success is not None}
+        read = self.store.read_categories()
         groups = [g for g in groups if any(
             (g.site is None or site == g.site) and (g.category is None or cat == g.category)
             for site, cat in read)]

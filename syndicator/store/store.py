@@ -206,6 +206,13 @@ class Store:
             keys = [(r.site, r.category) for r in rows]
         return [self.category_state(site, category) for site, category in keys]
 
+    def read_categories(self) -> set[tuple[str, str]]:
+        """(site, category) of every category polled successfully at least once."""
+        c = t.category_state.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(c.site, c.category).where(c.last_success.is_not(None)))
+            return {(r.site, r.category) for r in rows}
+
     def set_next_due(self, site: str, category: str, due: datetime) -> None:
         """Remember when a category is next due, so a restart neither stampedes nor
         forgets (a category never polled gets a state row here)."""
