@@ -204,9 +204,12 @@ class Worker:
         return changed
 
     def _schedule_next(self, spec: CategorySpec, outcome: PollOutcome) -> None:
-        published = [a.published for a in self.app.store.articles(
-            site=spec.site_id, category=spec.id, limit=200)]
-        due = next_due(self.schedules[spec.key], self.clock(),
+        schedule = self.schedules[spec.key]
+        # Only `every: auto` reads the publishing rate; every poll, 304s included, gets
+        # here, so the others skip the query.
+        published = (self.app.store.published_times(spec.site_id, spec.id)
+                     if schedule.kind == "auto" else [])
+        due = next_due(schedule, self.clock(),
                        failures=outcome.state.consecutive_failures,
                        retry_after=outcome.retry_after, published=published, rng=self.rng)
         self.app.store.set_next_due(spec.site_id, spec.id, due)

@@ -160,6 +160,14 @@ class Store:
         with self.engine.connect() as conn:
             return [_row_to_article(row) for row in conn.execute(query)]
 
+    def published_times(self, site: str, category: str, limit: int = 200) -> list[datetime]:
+        """The newest publish times of a category, without loading the articles."""
+        c = t.articles.c
+        query = (select(c.published).where(c.site == site, c.category == category)
+                 .order_by(c.published.desc()).limit(limit))
+        with self.engine.connect() as conn:
+            return [row.published for row in conn.execute(query)]
+
     def count_articles(self, *, site: str | None = None, category: str | None = None) -> int:
         query = select(func.count()).select_from(t.articles)
         if site is not None:

@@ -12,6 +12,7 @@ import pytest
 
 from syndicator import metrics
 from syndicator.demo.portal import ReplicaPortal
+from syndicator.schedule import auto_interval
 from syndicator.websub import HubPinger
 from syndicator.worker import LEASE, Worker
 from tests.conftest import Clock
@@ -41,6 +42,29 @@ def test_due_categories_are_polled_and_rescheduled_about_one_interval_later(
     assert sorted(worker.run_due(wait=True)) == ["zgkjcx/kjrw", "zgkjcx/kjyw"]
     assert fetch_count("304") == before + 1     # the static list answered 304
     assert fetch_count("200") > 0
+    worker.stop()
+
+
+def test_every_auto_follows_the_publishing_rate_in_the_store(
+        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    config = write_config(tmp_path, portal)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  every: 10m\n", "  every: auto\n  min: 1m\n  max: 100h\n"), encoding="utf-8")
+    for slug in ("kjyw", "kjrw"):
+        for _ in range(3):  # the replica's own articles are older than a week
+            portal.publish(slug)
+    worker = Worker(make_app(config, clock), clock=clock, rng=random.Random(3))
+    worker.load_due()
+    clock.advance(seconds=5)
+    worker.run_due(wait=True)
+    for key, due in worker.due.items():
+        site, category = key.split("/")
+        published = [a.published for a in worker.app.store.articles(
+            site=site, category=category, limit=None)]
+        expected = auto_interval(published, clock(), 60, 100 * 3600)
+        assert expected < 100 * 3600, key           # the rate decides, not the bound
+        gap = (due - clock()).total_seconds()
+        assert 0.9 * expected <= gap <= 1.1 * expected, key
     worker.stop()
 
 
