@@ -28,10 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from syndicator.app import App
 from syndicator.config import load_config
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.demo.webhook_sink import WebhookSink
+from syndicator.runtime.service import Service
 from tests.notify.chaos import write_config
 from tests.notify.conftest import SECRET, enqueue, intent
 
@@ -44,7 +44,7 @@ def percentile(values: list[float], q: float) -> float:
 def latency(folder: Path, articles: int, interval: float, seed: int) -> None:
     rng = random.Random(seed)
     with ReplicaPortal() as portal, WebhookSink(SECRET) as sink:
-        app = App(load_config(write_config(folder, portal, sink)))
+        app = Service(load_config(write_config(folder, portal, sink)))
         app.upgrade()
         spec = app.categories(["zgkjcx/kjyw"])
         app.poll(spec)  # baseline
@@ -81,7 +81,7 @@ def latency(folder: Path, articles: int, interval: float, seed: int) -> None:
 
 def throughput(folder: Path, backlog: int) -> None:
     with ReplicaPortal() as portal, WebhookSink(SECRET) as sink:
-        app = App(load_config(write_config(folder, portal, sink)),
+        app = Service(load_config(write_config(folder, portal, sink)),
                   clock=lambda: datetime.now(UTC))
         app.upgrade()
         now = datetime.now(UTC)

@@ -22,14 +22,14 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from syndicator.app import App
 from syndicator.config import load_config
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.extract import decode_html, extract_article, extract_list
+from syndicator.runtime.service import Service
 from tests.e2e.helpers import CONFIG
 
 
-def poll_costs(app: App, portal: ReplicaPortal, key: str) -> list[tuple[str, int, int, int]]:
+def poll_costs(app: Service, portal: ReplicaPortal, key: str) -> list[tuple[str, int, int, int]]:
     rows = []
     spec = app.config.find_category(key)
     for label in ("first poll", "steady state"):
@@ -73,7 +73,7 @@ def main() -> None:
         cfg = Path(tmp) / "bench.yaml"
         storage = f"sqlite:///{tmp}/b.db"
         cfg.write_text(CONFIG.format(storage=storage, base=portal.base_url), "utf-8")
-        app = App(load_config(cfg))
+        app = Service(load_config(cfg))
         app.upgrade()
         rows = poll_costs(app, portal, "zgkjcx/kjyw") + poll_costs(app, portal, "zgkjcx/kjrw")
         print(f"{'poll':32} {'requests':>8} {'bytes':>9} {'articles':>8}")

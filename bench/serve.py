@@ -1,9 +1,8 @@
 """How fast a cached feed is served, next to a static file server with the same bytes.
 
 Builds a 50-item Atom feed, keeps it in a SQLite store as the worker would, serves it
-with the web app under uvicorn (one process, one thread; once as the service runs it,
-cached feeds answered by ``FeedProtocol``, and once with every request through ASGI, to
-show what that fast path is worth) and the same bytes as a static file with nginx
+with the web app under uvicorn (one process, one thread, every request through ASGI, as
+the service runs it) and the same bytes as a static file with nginx
 (one worker process; ``python -m http.server`` where nginx is missing), then loads each
 on loopback with ``wrk`` at 50 connections: plain 200 answers and 304 answers to
 If-None-Match. Servers share one core and wrk has another. Without wrk a bounded asyncio
@@ -34,11 +33,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from syndicator.feeds import FeedMeta, build_feed
 from syndicator.models import CategorySpec
-from syndicator.publish import FeedMeta, build_feed
-from syndicator.publish.server import ServerThread
-from syndicator.publish.web import FeedRoute, WebContext, create_web_app
 from syndicator.store import Store
+from syndicator.web.app import FeedRoute, WebContext, create_web_app
+from syndicator.web.server import ServerThread
 from tests.publish.articles import BODY_HTML, BODY_TEXT, article, at
 
 FEED_PATH = "feeds/zgkjcx/kjyw"
@@ -69,16 +68,16 @@ def feed_bytes() -> bytes:
     return build_feed("atom", meta, articles)
 
 
-def start_app(work: Path, body: bytes, fast_feeds: bool) -> ServerThread:
-    store = Store(f"sqlite:///{work / ('fast' if fast_feeds else 'asgi')}.db")
+def start_app(work: Path, body: bytes) -> ServerThread:
+    store = Store(f"sqlite:///{work / 'app.db'}")
     store.upgrade()
     now = datetime.now(UTC)
-    store.put_feed(FEED_PATH, "atom", body, now, now)
+    store.feeds.put(FEED_PATH, "atom", body, now, now)
     spec = CategorySpec("zgkjcx", "中国科技创新网", "http://www.zgkjcx.com/", "kjyw",
                         "科技要闻", "http://www.zgkjcx.com/Article/ShowClass.asp?ClassID=1")
     ctx = WebContext(store=store, categories=[spec], public_url="http://localhost:8080",
                      routes=[FeedRoute(FEED_PATH, "atom", "科技要闻", "zgkjcx", "kjyw", 600)])
-    server = ServerThread(create_web_app(ctx), "127.0.0.1", 0, fast_feeds=fast_feeds)
+    server = ServerThread(create_web_app(ctx), "127.0.0.1", 0)
     server.start()
     return server
 
@@ -271,12 +270,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
         work = Path(tmp)
         results = []
-        for name, fast in (("syndicator", True), ("syndicator, ASGI only", False)):
-            app = start_app(work, body, fast)
-            try:
-                results += measure(name, app.base_url, args.seconds, args.connections)
-            finally:
-                app.stop()
+        app = start_app(work, body)
+        try:
+            results += measure("syndicator", app.base_url, args.seconds, args.connections)
+        finally:
+            app.stop()
         label, proc, static_base = start_static(work, body)
         try:
             results += measure(label, static_base, args.seconds, args.connections)

@@ -23,10 +23,10 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from syndicator.app import App
 from syndicator.config import load_config
 from syndicator.demo.portal import ReplicaPortal
-from syndicator.worker import Worker
+from syndicator.runtime.service import Service
+from syndicator.runtime.worker import Worker
 from tests.conftest import Clock
 
 HEAD = """\
@@ -66,14 +66,14 @@ def main() -> None:
             SITE.format(n=n, base=portal.base_url) for n in range(args.sites))
         cfg = Path(tmp) / "m.yaml"
         cfg.write_text(text, "utf-8")
-        app = App(load_config(cfg), clock=clock)
+        app = Service(load_config(cfg), clock=clock)
         app.upgrade()
         worker = Worker(app, clock=clock, rng=random.Random(1), max_workers=4)
         server = None
         try:
-            from syndicator.publish.server import ServerThread
-            from syndicator.publish.web import create_web_app
-            from syndicator.service import web_context
+            from syndicator.cli.run import web_context
+            from syndicator.web.app import create_web_app
+            from syndicator.web.server import ServerThread
 
             server = ServerThread(create_web_app(web_context(app, worker)), "127.0.0.1", 0)
             base = server.start()
@@ -94,7 +94,7 @@ def main() -> None:
                     urllib.request.urlopen(base.rstrip("/") + "/" + path).read()
             peak = max(peak, rss_mib())
             print(f"after {10 * (step + 1):3d} simulated minutes: {polls:4d} polls, "
-                  f"{app.store.count_articles():5d} articles, RSS {rss_mib():.1f} MiB")
+                  f"{app.store.articles.count():5d} articles, RSS {rss_mib():.1f} MiB")
         print(f"peak RSS {peak:.1f} MiB; {polls} polls in {time.perf_counter() - started:.1f} s")
         if server is not None:
             server.stop()

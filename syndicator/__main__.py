@@ -1,3 +1,3 @@
-from syndicator.cli import main
+from syndicator.cli.main import main
 
 raise SystemExit(main())

@@ -22,7 +22,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import CounterMetricFamily
 
-from syndicator.models import Status
+from syndicator.models import CategoryStatus, PollStatus
 
 REGISTRY = CollectorRegistry()
 ProcessCollector(registry=REGISTRY)
@@ -76,11 +76,11 @@ DELIVERIES = Counter(
     ["channel", "outcome"], registry=REGISTRY,
 )
 
-POLL_STATUSES = ("ok", "not_modified", "error")
-CATEGORY_STATUSES = (Status.OK, Status.FAILING, Status.BROKEN)
+POLL_STATUSES = tuple(PollStatus)
+CATEGORY_STATUSES = tuple(CategoryStatus)
 
 
-def record_poll(category: str, status: str, new: int, seconds: float) -> None:
+def record_poll(category: str, status: PollStatus, new: int, seconds: float) -> None:
     """One finished poll; ``category`` is ``site/category``."""
     POLLS.labels(category, status).inc()
     POLL_SECONDS.labels(category).observe(max(seconds, 0.0))
@@ -91,11 +91,9 @@ def record_poll(category: str, status: str, new: int, seconds: float) -> None:
         NEW_ARTICLES.labels(category)
 
 
-def set_category_status(category: str, status: str) -> None:
+def set_category_status(category: str, status: CategoryStatus) -> None:
     """Exactly one status series of a category is 1, so alerts can match on it."""
-    statuses = CATEGORY_STATUSES if status in CATEGORY_STATUSES else (*CATEGORY_STATUSES,
-                                                                        status)
-    for candidate in statuses:
+    for candidate in CATEGORY_STATUSES:
         CATEGORY_STATUS.labels(category, candidate).set(1 if candidate == status else 0)
 
 

@@ -2,14 +2,15 @@
 
 They are split by where data comes from and where it goes:
 
-- settings handed down by ``app`` from the validated config (``FetchSettings``,
-  ``Selectors``, ``CategorySpec``, ``FeedSettings``), so that no room but ``app``/``cli``
-  reads the config itself;
+- settings handed down by ``runtime.wiring`` from the validated config
+  (``FetchSettings``, ``Selectors``, ``CategorySpec``, ``Schedule``, ``FeedSettings``, the
+  ``Channel`` union), so that no room but ``runtime.wiring`` and ``cli`` reads the config;
 - what extraction finds on one page (``ListItem``, ``ListPage``, ``ArticleData``);
 - what the store keeps (``Article``, ``PollRecord``, ``HttpCache``);
 - what the pure decider asks the store to do (``ArticleIntent``).
 
-All datetimes are timezone-aware.
+Every closed set of values is an enum (``StrEnum`` where the value is stored or sent,
+so the database and the JSON keep their spelling). All datetimes are timezone-aware.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
-from typing import Any
+from enum import Enum, StrEnum
+from typing import Any, ClassVar
 
 # ---------------------------------------------------------------- settings (from config)
 
@@ -31,6 +32,34 @@ class FetchSettings:
     retries: int = 3
     robots_txt: bool = True
     max_bytes: int = 5_000_000
+
+
+class ScheduleKind(StrEnum):
+    INTERVAL = "interval"
+    CRON = "cron"
+    AUTO = "auto"
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """When a category is polled; ``seconds`` is set for ``interval`` only.
+
+    ``min``/``max`` bound the adaptive ``auto`` interval and are kept for every kind, so
+    that error back-off has the same ceiling whatever the schedule.
+    """
+
+    kind: ScheduleKind
+    seconds: float | None = None
+    cron: str | None = None
+    min: float = 120.0
+    max: float = 3600.0
+    timezone: str = "Asia/Shanghai"
+
+
+class FeedFormat(StrEnum):
+    ATOM = "atom"
+    RSS = "rss"
+    JSON = "json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +97,7 @@ class CategorySpec:
 @dataclass(frozen=True, slots=True)
 class FeedSettings:
     public_url: str = "http://localhost:8080"
-    formats: tuple[str, ...] = ("atom", "rss", "json")
+    formats: tuple[FeedFormat, ...] = (FeedFormat.ATOM, FeedFormat.RSS, FeedFormat.JSON)
     max_items: int = 50
     full_content: bool = True
     hubs: tuple[str, ...] = ()
@@ -210,12 +239,20 @@ class Article:
         }
 
 
-class Status:
-    """Values of ``CategoryState.status``."""
+class CategoryStatus(StrEnum):
+    """A category's health (``CategoryState.status``)."""
 
     OK = "ok"
     FAILING = "failing"
     BROKEN = "broken"
+
+
+class PollStatus(StrEnum):
+    """How one poll ended, the one spelling for logs, metrics, the CLI and the API."""
+
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    ERROR = "error"
 
 
 class Change(Enum):
@@ -257,6 +294,12 @@ class PollRecord:
     error: str | None = None
     not_modified: bool = False
 
+    @property
+    def status(self) -> PollStatus:
+        if not self.ok:
+            return PollStatus.ERROR
+        return PollStatus.NOT_MODIFIED if self.not_modified else PollStatus.OK
+
 
 @dataclass(frozen=True, slots=True)
 class CategoryState:
@@ -277,20 +320,20 @@ class CategoryState:
     empty_polls: int = 0
     polls: int = 0
     extract_failures: int = 0
-    status: str = "ok"
+    status: CategoryStatus = CategoryStatus.OK
     status_since: datetime | None = None
     next_due: datetime | None = None
 
 
 # ---------------------------------------------------------------- notifications
 #
-# Channels and subscriptions come from the config through ``app``; a ``DeliveryIntent``
+# Channels and subscriptions come from the config through ``runtime.service``; a ``DeliveryIntent``
 # is what a poll asks the store to write beside its articles (the transactional outbox);
 # a ``Delivery`` is one row of that outbox as the dispatcher claims and records it.
 
 
-class DeliveryState:
-    """Values of ``Delivery.state``. ``digest`` rows wait for their channel's digest run."""
+class DeliveryState(StrEnum):
+    """Where an outbox row stands. ``digest`` rows wait for their channel's digest run."""
 
     PENDING = "pending"
     DELIVERED = "delivered"
@@ -298,7 +341,7 @@ class DeliveryState:
     DIGEST = "digest"
 
 
-class EventType:
+class EventType(StrEnum):
     """The ``type`` of a notification, as a webhook body names it."""
 
     PUBLISHED = "article.published"
@@ -308,35 +351,79 @@ class EventType:
     DEAD = "delivery.dead"
     TEST = "test"
 
-    OPERATOR = (BROKEN, RECOVERED, DEAD)
+
+# Events about the service itself, sent to subscriptions with ``operator: true``.
+OPERATOR_EVENTS = frozenset({EventType.BROKEN, EventType.RECOVERED, EventType.DEAD})
+
+
+class SmtpSecurity(StrEnum):
+    NONE = "none"
+    STARTTLS = "starttls"
+    SSL = "ssl"
 
 
 @dataclass(frozen=True, slots=True)
 class SmtpSettings:
     host: str
     port: int
-    security: str = "starttls"  # none | starttls | ssl
+    security: SmtpSecurity = SmtpSecurity.STARTTLS
     username: str | None = None
     password: str | None = None
     timeout: float = 30.0
 
 
-@dataclass(frozen=True, slots=True)
-class ChannelSpec:
-    """One notification channel; which fields matter depends on ``kind``
-    (``email``: smtp, sender, to, digest; ``webhook``: url, secret, allow_private,
-    timeout; ``apprise``: url)."""
+class ChannelKind(StrEnum):
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+    APPRISE = "apprise"
 
+
+# Every channel type answers ``id``, ``kind``, ``timeout`` (the longest one attempt may
+# take), ``digest`` (a cron, for kinds that batch) and ``rate_limited`` (a chat bot that
+# blocks bursts), so the dispatcher never branches on the kind.
+
+
+@dataclass(frozen=True, slots=True)
+class EmailChannel:
     id: str
-    kind: str  # email | webhook | apprise
-    url: str = ""
-    secret: str = ""
+    smtp: SmtpSettings
+    sender: str
+    to: tuple[str, ...]
+    digest: str | None = None
+
+    kind: ClassVar[ChannelKind] = ChannelKind.EMAIL
+    rate_limited: ClassVar[bool] = False
+
+    @property
+    def timeout(self) -> float:
+        return self.smtp.timeout
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookChannel:
+    id: str
+    url: str
+    secret: str
     allow_private: bool = False
     timeout: float = 15.0
-    smtp: SmtpSettings | None = None
-    sender: str = ""
-    to: tuple[str, ...] = ()
-    digest: str | None = None
+
+    kind: ClassVar[ChannelKind] = ChannelKind.WEBHOOK
+    digest: ClassVar[str | None] = None
+    rate_limited: ClassVar[bool] = False
+
+
+@dataclass(frozen=True, slots=True)
+class AppriseChannel:
+    id: str
+    url: str
+    timeout: float = 15.0
+
+    kind: ClassVar[ChannelKind] = ChannelKind.APPRISE
+    digest: ClassVar[str | None] = None
+    rate_limited: ClassVar[bool] = True
+
+
+Channel = EmailChannel | WebhookChannel | AppriseChannel
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,8 +461,8 @@ class DeliveryIntent:
 
     key: str
     channel: str
-    event: str
-    state: str
+    event: EventType
+    state: DeliveryState
     site: str | None
     category: str | None
     article_key: str | None
@@ -390,8 +477,8 @@ class Delivery:
     id: int
     key: str
     channel: str
-    event: str
-    state: str
+    event: EventType
+    state: DeliveryState
     site: str | None
     category: str | None
     article_key: str | None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from syndicator.cli import HANDLERS, build_parser
+from syndicator.cli.main import HANDLERS, build_parser
 
 README = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
 

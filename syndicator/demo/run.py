@@ -17,12 +17,12 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from syndicator.app import App
 from syndicator.config import load_config
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.demo.smtp_sink import SmtpSink
 from syndicator.demo.webhook_sink import WebhookSink
-from syndicator.worker import Worker
+from syndicator.runtime.service import Service
+from syndicator.runtime.worker import Worker
 
 log = logging.getLogger("syndicator.demo")
 
@@ -74,9 +74,9 @@ def _free(port: int) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from syndicator.publish.server import ServerThread
-    from syndicator.publish.web import create_web_app
-    from syndicator.service import web_context
+    from syndicator.cli.run import web_context
+    from syndicator.web.app import create_web_app
+    from syndicator.web.server import ServerThread
 
     stop = threading.Event()
 
@@ -94,10 +94,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         path.write_text(CONFIG.format(db=Path(tmp) / "demo.db", port=args.port,
                                       portal=portal.base_url, smtp=smtp.port, hook=hook.url,
                                       secret=SECRET), encoding="utf-8")
-        app = App(load_config(path))
-        app.upgrade()
-        worker = Worker(app)
-        server = ServerThread(create_web_app(web_context(app, worker)), "127.0.0.1",
+        service = Service(load_config(path))
+        service.upgrade()
+        worker = Worker(service)
+        server = ServerThread(create_web_app(web_context(service, worker)), "127.0.0.1",
                               args.port)
         url = server.start()
         worker.start()
@@ -117,5 +117,5 @@ Ctrl-C stops.
         finally:
             server.stop()
             worker.stop()
-            app.close()
+            service.close()
     return 0

@@ -2,8 +2,8 @@
 
 The main list is found as the container with the most sibling rows that each hold
 exactly one article link; sidebars titled 热门/推荐/排行 are discounted, so a long
-"hot articles" box does not win over a short last page. Hanweb JCMS's XML records and
-its dataproxy.jsp pager are read in ``hanweb``.
+"hot articles" box does not win over a short last page. What a CMS family adds (hidden
+rows, script pagers) comes from the plug-ins in ``cms``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from syndicator.errors import NotAList
+from syndicator.extract import cms
 from syndicator.extract.dates import find_dates, parse_date
 from syndicator.extract.decode import declared_encoding
-from syndicator.extract.hanweb import inline_records, next_group
 from syndicator.extract.labels import split_labels
 from syndicator.extract.meta import parse_meta_date
 from syndicator.extract.text import Element, base_url, drop_noise, norm, parse, text_of
@@ -44,11 +44,12 @@ def extract_list(html: str, url: str, *, tz: tzinfo, now: datetime,
     """Read a list page; raise NotAList when it holds no list of article links."""
     sel = selectors or Selectors()
     codec = encoding or declared_encoding(html)
-    root = parse(inline_records(html))
+    root = parse(cms.prepare(html))
     if root is None:
         raise NotAList(url, "empty page")
     base = base_url(root, url)
-    pager_script = _trs_pager(root, base)
+    # Pager scripts are read before noise (scripts included) is dropped.
+    pager_script = cms.next_page(html, root, url, base, codec)
     drop_noise(root)
     for pattern in sel.exclude:
         for el in _select(root, pattern):
@@ -63,24 +64,7 @@ def extract_list(html: str, url: str, *, tz: tzinfo, now: datetime,
             items[row.url] = _item(row, rows, sel, tz, now)
     following = _next_page(root, base, url, codec)
     return ListPage(url=url, items=tuple(items.values()),
-                    next_page=following or pager_script or next_group(html, url, base, codec))
-
-
-_CREATE_PAGE = re.compile(
-    r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w.-]+)[\"']\s*,\s*[\"'](\w+)[\"']")
-
-
-def _trs_pager(root: Element, base: str) -> str | None:
-    """TRS WCM's ``createPageHTML(total, current, "index", "html")``: page 0 is
-    index.html and page n is index_n.html, so the next page is derived, not linked."""
-    for script in root.iter("script"):
-        match = _CREATE_PAGE.search(script.text or "")
-        if match:
-            total, current = int(match.group(1)), int(match.group(2))
-            if current + 1 >= total:
-                return None
-            return absolutize(f"{match.group(3)}_{current + 1}.{match.group(4)}", base)
-    return None
+                    next_page=following or pager_script)
 
 
 def _select(root: Element, css: str) -> list[Element]:

@@ -1,7 +1,7 @@
 """Notifications: the outbox dispatcher and the email, webhook and Apprise senders.
 
 This room reads and records through the store only; it never fetches portals, extracts
-pages or reads the config (``app`` hands it channel and subscription values).
+pages or reads the config (``runtime.service`` hands it channel and subscription values).
 """
 
 from syndicator.notify.dispatcher import DeliveryReport, Dispatcher

@@ -8,7 +8,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from syndicator.models import Delivery, DeliveryIntent, DeliveryState, EventType, delivery_key
+from syndicator.models import (
+    OPERATOR_EVENTS,
+    Delivery,
+    DeliveryIntent,
+    DeliveryState,
+    EventType,
+    delivery_key,
+)
 from syndicator.notify.render import digest_subject
 
 
@@ -16,7 +23,7 @@ def dead_alerts(delivery: Delivery, error: str, operators: Sequence[str],
                 now: datetime) -> list[DeliveryIntent]:
     """Operator notices of a delivery's death; none for an alert's own death (no loop),
     none to the channel that just failed."""
-    if delivery.event in EventType.OPERATOR or delivery.event == EventType.TEST:
+    if delivery.event in OPERATOR_EVENTS or delivery.event == EventType.TEST:
         return []
     data = {"delivery_id": delivery.id, "channel": delivery.channel,
             "event": delivery.event, "key": delivery.key, "site": delivery.site,

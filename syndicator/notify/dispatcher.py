@@ -18,21 +18,20 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from syndicator.models import (
-    ChannelSpec,
+    Channel,
     Delivery,
     DeliveryIntent,
     DeliveryState,
     EventType,
     Subscription,
 )
-from syndicator.notify import backoff, digest, ratelimit, render
+from syndicator.notify import backoff, digest, ratelimit
 from syndicator.notify.alerts import dead_alerts, dead_digest_alerts
-from syndicator.notify.email import EmailSender, build_digest, build_one
+from syndicator.notify.channels import DigestSender, Sender, sender_for
 from syndicator.notify.result import SendResult
-from syndicator.notify.webhook import WebhookSender
 
 log = logging.getLogger("syndicator.notify")
 
@@ -84,10 +83,10 @@ def worker_id() -> str:
 
 
 class Dispatcher:
-    def __init__(self, outbox: OutboxLike, channels: Sequence[ChannelSpec],
+    def __init__(self, outbox: OutboxLike, channels: Sequence[Channel],
                  subscriptions: Sequence[Subscription], *, clock: Callable[[], datetime],
                  owner: str | None = None, rng: random.Random | None = None,
-                 senders: dict[str, Any] | None = None,
+                 senders: dict[str, Sender] | None = None,
                  observe: Callable[[str, str], None] | None = None) -> None:
         """``observe(channel, outcome)`` hears every attempt's outcome (delivered,
         failed, dead, deferred): the composition root passes the metrics counter, which
@@ -99,23 +98,15 @@ class Dispatcher:
         self.clock = clock
         self.owner = owner or worker_id()
         self.rng = rng or random.Random()
-        self._senders: dict[str, Any] = dict(senders or {})
+        self._senders: dict[str, Sender] = dict(senders or {})
 
     def close(self) -> None:
         for sender in self._senders.values():
-            if isinstance(sender, WebhookSender):
-                sender.close()
+            sender.close()
 
-    def sender(self, channel: ChannelSpec) -> Any:
+    def sender(self, channel: Channel) -> Sender:
         if channel.id not in self._senders:
-            if channel.kind == "webhook":
-                self._senders[channel.id] = WebhookSender(channel)
-            elif channel.kind == "email":
-                self._senders[channel.id] = EmailSender(channel)
-            else:
-                from syndicator.notify.apprise import AppriseSender
-
-                self._senders[channel.id] = AppriseSender(channel)
+            self._senders[channel.id] = sender_for(channel)
         return self._senders[channel.id]
 
     def _lease(self) -> float:
@@ -124,17 +115,9 @@ class Dispatcher:
 
     # ------------------------------------------------------------ sending
 
-    def send(self, channel: ChannelSpec, delivery: Delivery, now: datetime) -> SendResult:
+    def send(self, channel: Channel, delivery: Delivery, now: datetime) -> SendResult:
         """One attempt through one channel; never raises for a receiver's failure."""
-        sender = self.sender(channel)
-        if channel.kind == "webhook":
-            result: SendResult = sender.send(delivery.key, render.webhook_body(delivery), now)
-        elif channel.kind == "email":
-            result = sender.send(build_one(channel, delivery, now))
-        else:
-            text, _html = render.bodies(delivery)
-            result = sender.send(render.subject(delivery), text)
-        return result
+        return self.sender(channel).send(delivery, now)
 
     def deliver_due(self, limit: int = 1000) -> DeliveryReport:
         """Send every due pending delivery, up to ``limit``, in leased batches, then
@@ -179,7 +162,7 @@ class Dispatcher:
             report.dead += 1
             self.observe(delivery.channel, "dead")
             return
-        if channel.kind == "apprise":
+        if channel.rate_limited:
             until = held.get(channel.id)
             if until is None or until <= now:
                 wait = self.outbox.take_send_slot(channel.id, now, ratelimit.admit)
@@ -239,7 +222,7 @@ class Dispatcher:
                  report: DeliveryReport) -> dict[str, int]:
         sent: dict[str, int] = {}
         for channel in self.channels.values():
-            if channel.kind != "email" or not channel.digest:
+            if not channel.digest:
                 continue
             if channel_id is not None and channel.id != channel_id:
                 continue
@@ -251,7 +234,7 @@ class Dispatcher:
                 sent[channel.id] = listed
         return sent
 
-    def _send_digest(self, channel: ChannelSpec, now: datetime,
+    def _send_digest(self, channel: Channel, now: datetime,
                      report: DeliveryReport) -> int:
         rows = self.outbox.claim(self.owner, now, lease=self._lease(), limit=digest.MAX_ITEMS,
                                  state=DeliveryState.DIGEST, channel=channel.id,
@@ -260,8 +243,11 @@ class Dispatcher:
             return 0
         rows.sort(key=lambda d: (d.created, d.id))
         report.claimed += len(rows)
+        sender = self.sender(channel)
         try:
-            result: SendResult = self.sender(channel).send(build_digest(channel, rows, now))
+            if not isinstance(sender, DigestSender):
+                raise TypeError(f"{channel.kind} channels cannot send digests")
+            result = sender.send_digest(rows, now)
         except Exception as exc:  # like a refusal: retried, and dead in bounded time
             log.exception("digest through %s raised", channel.id)
             result = SendResult(ok=False, error=f"{type(exc).__name__}: {exc}")

@@ -13,8 +13,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from syndicator.feeds import entry_id
 from syndicator.models import Article, Delivery, EventType
-from syndicator.publish import entry_id
 
 _env = Environment(loader=PackageLoader("syndicator.notify", "templates"),
                    autoescape=select_autoescape(["html"]),
@@ -25,7 +25,7 @@ _env = Environment(loader=PackageLoader("syndicator.notify", "templates"),
 
 def describer(public_url: str, fmt: str = "atom") -> Callable[[Article], dict[str, Any]]:
     """The payload of an article event (SPEC §7 ``data``), with the feeds' own entry id
-    and the category feed's URL; ``app`` hands it to the poll's planner."""
+    and the category feed's URL; ``runtime.service`` hands it to the poll's planner."""
     base = public_url.rstrip("/")
 
     def describe(article: Article) -> dict[str, Any]:

@@ -1,6 +1,8 @@
-"""Persistence: SQLAlchemy Core tables, alembic migrations, one ``Store`` class."""
+"""Persistence: SQLAlchemy Core tables, alembic migrations, and ``Store`` with one room
+per domain (articles, categories, feeds, outbox)."""
 
-from syndicator.store.schema import make_engine
-from syndicator.store.store import Store, StoredFeed
+from syndicator.store.engine import make_engine
+from syndicator.store.feeds import StoredFeed
+from syndicator.store.store import Store
 
 __all__ = ["Store", "StoredFeed", "make_engine"]

@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from syndicator.errors import StoreError
-from syndicator.models import Delivery, DeliveryIntent, DeliveryState
+from syndicator.models import Delivery, DeliveryIntent, DeliveryState, EventType
 from syndicator.store import tables as t
 
 D = t.deliveries
@@ -60,7 +60,8 @@ def insert_deliveries(conn: Connection, intents: Sequence[DeliveryIntent]) -> in
 
 def _row(row: Any) -> Delivery:
     return Delivery(
-        id=row.id, key=row.key, channel=row.channel, event=row.event, state=row.state,
+        id=row.id, key=row.key, channel=row.channel, event=EventType(row.event),
+        state=DeliveryState(row.state),
         site=row.site, category=row.category, article_key=row.article_key,
         data=json.loads(row.data), created=row.created, attempts=row.attempts,
         next_attempt=row.next_attempt, last_error=row.last_error,
@@ -231,6 +232,9 @@ class Outbox:
         states = (DeliveryState.PENDING, DeliveryState.DIGEST, DeliveryState.DELIVERED,
                   DeliveryState.DEAD)
         return {state: found.get(state, 0) for state in states}
+
+    def dead_count(self) -> int:
+        return self.counts()[DeliveryState.DEAD]
 
     # ------------------------------------------------------------ channels
 

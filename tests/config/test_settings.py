@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from syndicator import models
-from syndicator.config import Config, Schedule
+from syndicator.config import Config
 from syndicator.errors import ConfigError
+from syndicator.models import Schedule, ScheduleKind
 
 Load = Callable[..., Config]
 
@@ -56,20 +57,16 @@ def test_categories_take_the_nearest_setting(load: Load) -> None:
 
 def test_schedules(load: Load) -> None:
     conf = load(LAYERED)
-    assert conf.category_schedule("a/inherit") == Schedule(
-        "cron", cron="0 * * * *", min=60.0, max=3600.0, timezone="Asia/Hong_Kong")
-    assert conf.category_schedule("a/own") == Schedule(
-        "interval", seconds=300.0, min=60.0, max=3600.0, timezone="Europe/Berlin")
-    assert conf.category_schedule("a/adaptive") == Schedule(
-        "auto", min=60.0, max=1800.0, timezone="Asia/Hong_Kong")
-    assert conf.category_schedule(conf.find_category("b/plain")) == Schedule(
-        "interval", seconds=900.0, min=60.0, max=3600.0, timezone="Asia/Shanghai")
+    assert conf.category_schedule("a/inherit") == Schedule(ScheduleKind.CRON, cron="0 * * * *", min=60.0, max=3600.0, timezone="Asia/Hong_Kong")
+    assert conf.category_schedule("a/own") == Schedule(ScheduleKind.INTERVAL, seconds=300.0, min=60.0, max=3600.0, timezone="Europe/Berlin")
+    assert conf.category_schedule("a/adaptive") == Schedule(ScheduleKind.AUTO, min=60.0, max=1800.0, timezone="Asia/Hong_Kong")
+    assert conf.category_schedule(conf.find_category("b/plain")) == Schedule(ScheduleKind.INTERVAL, seconds=900.0, min=60.0, max=3600.0, timezone="Asia/Shanghai")
 
 
 def test_spec_defaults_without_any_defaults_section(load: Load) -> None:
     conf = load("sites: [{id: s, name: S, url: 'http://s.example/', categories: "
                 "[{id: c, name: C, list_url: 'http://s.example/l'}]}]\n")
-    assert conf.category_schedule("s/c") == Schedule("interval", seconds=600.0)
+    assert conf.category_schedule("s/c") == Schedule(ScheduleKind.INTERVAL, seconds=600.0)
     assert conf.categories()[0] == models.CategorySpec(
         site_id="s", site_name="S", site_url="http://s.example/", id="c", name="C",
         list_url="http://s.example/l")

@@ -1,12 +1,12 @@
-"""Write a config for a replica portal and build an App on it."""
+"""Write a config for a replica portal and build an Service on it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from syndicator.app import App
 from syndicator.config import load_config
 from syndicator.demo.portal import ReplicaPortal
+from syndicator.runtime.service import Service
 
 # Everything but the sites: the settings every end-to-end config shares.
 SETTINGS = """\
@@ -51,7 +51,7 @@ def write_config(tmp_path: Path, portal: ReplicaPortal, storage: str | None = No
     return path
 
 
-def make_app(config_path: Path, clock: object) -> App:
-    app = App(load_config(config_path), clock=clock)  # type: ignore[arg-type]
+def make_app(config_path: Path, clock: object) -> Service:
+    app = Service(load_config(config_path), clock=clock)  # type: ignore[arg-type]
     app.upgrade()
     return app

@@ -9,23 +9,23 @@ from typing import Any
 
 import pytest
 
-from syndicator.app import App
 from syndicator.demo.portal import ReplicaPortal
+from syndicator.runtime.service import Service
 from tests.conftest import Clock
 from tests.e2e.helpers import make_app, write_config
 
 KJYW = "zgkjcx/kjyw"
 
 
-def spy_reads(app: App, monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]]:
+def spy_reads(app: Service, monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]]:
     reads: list[tuple[Any, Any]] = []
-    original = app.store.articles
+    original = app.store.articles.newest
 
     def articles(**kw: Any) -> Any:
         reads.append((kw.get("site"), kw.get("category")))
         return original(**kw)
 
-    monkeypatch.setattr(app.store, "articles", articles)
+    monkeypatch.setattr(app.store.articles, "newest", articles)
     return reads
 
 
@@ -46,7 +46,7 @@ def test_a_poll_rebuilds_only_the_feeds_that_hold_its_category(
         assert sorted(changed) == sorted(f"{path}.{fmt}" for path in (
             "feeds/zgkjcx/kjyw", "feeds/zgkjcx", "feeds/all") for fmt in ("atom", "rss", "json"))
         for path in ("feeds/zgkjcx/kjyw", "feeds/zgkjcx", "feeds/all"):
-            feed = app.store.get_feed(path, "atom")
+            feed = app.store.feeds.get(path, "atom")
             assert feed is not None and fresh.title.encode() in feed.body
     finally:
         app.close()
@@ -66,7 +66,7 @@ def test_builds_take_turns_so_the_newest_read_is_written_last(
         a.rebuild_feeds()
         [spec] = a.categories([KJYW])
         read, go = threading.Event(), threading.Event()
-        original = a.store.articles
+        original = a.store.articles.newest
 
         def stalled(**kw: Any) -> Any:
             rows = original(**kw)
@@ -75,7 +75,7 @@ def test_builds_take_turns_so_the_newest_read_is_written_last(
                 assert go.wait(10)
             return rows
 
-        monkeypatch.setattr(a.store, "articles", stalled)
+        monkeypatch.setattr(a.store.articles, "newest", stalled)
         builder_a = threading.Thread(target=a.rebuild_feeds, args=([spec],))
         builder_a.start()
         assert read.wait(10)
@@ -91,7 +91,7 @@ def test_builds_take_turns_so_the_newest_read_is_written_last(
         builder_a.join(10)
         builder_b.join(10)
         assert not builder_a.is_alive() and not builder_b.is_alive()
-        feed = b.store.get_feed("feeds/zgkjcx/kjyw", "atom")
+        feed = b.store.feeds.get("feeds/zgkjcx/kjyw", "atom")
         assert feed is not None and fresh.title.encode() in feed.body
     finally:
         a.close()
@@ -105,7 +105,7 @@ def test_no_feed_is_built_for_categories_never_read(
     app = make_app(write_config(tmp_path, portal), clock)
     try:
         assert app.rebuild_feeds() == []
-        assert app.store.all_feeds() == []
+        assert app.store.feeds.all() == []
         portal.fail_next("kjyw/Index.html", 500, count=10)
         [failed] = app.poll(app.categories([KJYW]))
         assert not failed.record.ok
@@ -114,7 +114,7 @@ def test_no_feed_is_built_for_categories_never_read(
         clock.advance(minutes=10)
         app.poll(app.categories([KJYW]))
         app.rebuild_feeds()
-        built = {(f.path, f.format) for f in app.store.all_feeds()}
+        built = {(f.path, f.format) for f in app.store.feeds.all()}
         assert built == {(path, fmt) for path in ("feeds/zgkjcx/kjyw", "feeds/zgkjcx",
                                                   "feeds/all")
                          for fmt in ("atom", "rss", "json")}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from syndicator.app import App
+from syndicator.runtime.service import Service
 from tests.conftest import Clock
 from tests.e2e.hanweb_site import HanwebSite
 from tests.e2e.helpers import SETTINGS, make_app
@@ -33,7 +33,7 @@ def site() -> Iterator[HanwebSite]:
         yield server
 
 
-def hanweb_app(tmp_path: Path, site: HanwebSite, clock: Clock) -> App:
+def hanweb_app(tmp_path: Path, site: HanwebSite, clock: Clock) -> Service:
     path = tmp_path / "syndicator.yaml"
     path.write_text(CONFIG.format(storage=f"sqlite:///{tmp_path / 'test.db'}", base=site.base_url),
                     encoding="utf-8")
@@ -47,7 +47,7 @@ def test_backfill_follows_dataproxy_windows_to_the_last_record(
     outcome = app.backfill(spec, pages=10)
     assert outcome.record.ok, outcome.errors
     assert outcome.record.items == 23 and outcome.record.new == 23
-    stored = app.store.articles(site="zjkjt", category="gzdt", limit=None)
+    stored = app.store.articles.newest(site="zjkjt", category="gzdt", limit=None)
     assert {a.url for a in stored} == {site.base_url + r.path[1:] for r in site.records}
     assert {a.title for a in stored} == {r.title for r in site.records}
     assert all(a.baseline for a in stored)

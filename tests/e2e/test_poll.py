@@ -29,7 +29,7 @@ def test_first_poll_stores_every_listed_article_as_baseline(
     listed = portal.articles("kjyw")[: outcome.record.items]
     assert outcome.record.items >= 10
     assert outcome.record.new == outcome.record.items
-    stored = {a.url: a for a in app.store.articles(site="zgkjcx", category="kjyw", limit=None)}
+    stored = {a.url: a for a in app.store.articles.newest(site="zgkjcx", category="kjyw", limit=None)}
     assert len(stored) == len(listed)
     for truth in listed:
         article = stored[truth.url]
@@ -60,7 +60,7 @@ def test_new_article_appears_after_next_poll_and_old_ids_stay(
     app = make_app(write_config(tmp_path, portal), clock)
     app.poll(app.categories([KJYW]))
     app.rebuild_feeds()
-    before = feedparser.parse(app.store.get_feed("feeds/zgkjcx/kjyw", "atom").body)
+    before = feedparser.parse(app.store.feeds.get("feeds/zgkjcx/kjyw", "atom").body)
     clock.advance(minutes=10)
     fresh = portal.publish("kjyw", title="新型储能技术取得突破 & 产业化提速")
     [outcome] = app.poll(app.categories([KJYW]))
@@ -68,7 +68,7 @@ def test_new_article_appears_after_next_poll_and_old_ids_stay(
     [stored] = outcome.stored
     assert stored.title == fresh.title and stored.baseline is False
     app.rebuild_feeds()
-    after = feedparser.parse(app.store.get_feed("feeds/zgkjcx/kjyw", "atom").body)
+    after = feedparser.parse(app.store.feeds.get("feeds/zgkjcx/kjyw", "atom").body)
     assert after.entries[0].title == fresh.title
     old_ids = [e.id for e in before.entries]
     assert [e.id for e in after.entries[1:len(old_ids) + 1]] == old_ids[: len(after.entries) - 1]
@@ -137,7 +137,7 @@ def test_same_pipeline_on_postgresql(tmp_path: Path, portal: ReplicaPortal, cloc
     second = app.poll(app.categories())
     assert [o.record.new for o in second] == [1, 0]
     app.rebuild_feeds()
-    atom = app.store.get_feed("feeds/zgkjcx/kjyw", "atom")
+    atom = app.store.feeds.get("feeds/zgkjcx/kjyw", "atom")
     assert atom is not None and "第二次轮询只带来这一篇".encode() in atom.body
 
 
@@ -174,7 +174,7 @@ def test_empty_list_three_times_turns_broken_and_feed_keeps_its_items(
         statuses.append(outcome.state.status)
     assert statuses == ["ok", "ok", "broken"]
     app.rebuild_feeds()
-    feed = app.store.get_feed("feeds/zgkjcx/kjyw", "atom")
+    feed = app.store.feeds.get("feeds/zgkjcx/kjyw", "atom")
     assert feed is not None
     assert len(feedparser.parse(feed.body).entries) == first.record.new
     portal.set_empty("kjyw", False)
@@ -207,7 +207,7 @@ def test_backfill_walks_the_pager_and_never_notifies(
     outcome = app.backfill(spec, pages=5, progress=lambda done, total: seen.append((done, total)))
     truth = portal.articles("kjyw")
     assert outcome.record.ok and outcome.record.items == len(truth)   # every page, in order
-    stored = app.store.articles(site="zgkjcx", category="kjyw", limit=None)
+    stored = app.store.articles.newest(site="zgkjcx", category="kjyw", limit=None)
     assert {a.url for a in stored} == {a.url for a in truth}
     assert all(a.baseline for a in stored)
     assert seen[-1] == (len(truth), len(truth))

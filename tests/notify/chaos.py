@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from syndicator.app import App
 from syndicator.config import load_config
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.models import DeliveryState
+from syndicator.runtime.service import Service
 from tests.e2e.helpers import CONFIG
 from tests.notify.conftest import SECRET
 
@@ -73,7 +73,7 @@ def run_chaos(folder: Path, rounds: int, rng: random.Random, *,
     report = ChaosReport(rounds=rounds)
     with ReplicaPortal() as portal, WebhookSink(SECRET) as sink:
         config = write_config(folder, portal, sink)
-        app = App(load_config(config))
+        app = Service(load_config(config))
         app.upgrade()
         app.poll(app.categories(["zgkjcx/kjyw"]))  # the silent baseline
         app.close()
@@ -99,13 +99,13 @@ def run_chaos(folder: Path, rounds: int, rng: random.Random, *,
 def _drain(config: Path) -> None:
     """One clean poll, then deliveries with a clock days ahead: every retry and every
     lease a killed worker held is due by then."""
-    app = App(load_config(config))
+    app = Service(load_config(config))
     try:
         app.poll(app.categories(["zgkjcx/kjyw"]))
     finally:
         app.close()
     later = datetime.now(UTC) + timedelta(days=2)
-    app = App(load_config(config), clock=lambda: later)
+    app = Service(load_config(config), clock=lambda: later)
     try:
         while app.deliver_due().claimed:
             pass
@@ -114,9 +114,9 @@ def _drain(config: Path) -> None:
 
 
 def _check(config: Path, sink: WebhookSink, report: ChaosReport) -> None:
-    app = App(load_config(config))
+    app = Service(load_config(config))
     try:
-        fresh = [a for a in app.store.articles(site="zgkjcx", category="kjyw", limit=None)
+        fresh = [a for a in app.store.articles.newest(site="zgkjcx", category="kjyw", limit=None)
                  if not a.baseline]
         rows = app.store.outbox.list(limit=None)
     finally:

@@ -12,11 +12,13 @@ from typing import Any
 import pytest
 
 from syndicator.models import (
-    ChannelSpec,
     DeliveryIntent,
     DeliveryState,
+    EmailChannel,
     EventType,
+    SmtpSecurity,
     SmtpSettings,
+    WebhookChannel,
     delivery_key,
 )
 from syndicator.store import Store
@@ -33,16 +35,16 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     s.close()
 
 
-def webhook(url: str, cid: str = "hook", **kw: Any) -> ChannelSpec:
-    return ChannelSpec(id=cid, kind="webhook", url=url, secret=SECRET,
-                       allow_private=kw.pop("allow_private", True), timeout=5.0, **kw)
+def webhook(url: str, cid: str = "hook", **kw: Any) -> WebhookChannel:
+    return WebhookChannel(id=cid, url=url, secret=SECRET,
+                          allow_private=kw.pop("allow_private", True), timeout=5.0, **kw)
 
 
 def mailbox(port: int, cid: str = "editors", digest: str | None = None,
-            security: str = "none") -> ChannelSpec:
-    return ChannelSpec(id=cid, kind="email",
-                       smtp=SmtpSettings(host="127.0.0.1", port=port, security=security,
-                                         timeout=5.0),
+            security: str = "none") -> EmailChannel:
+    return EmailChannel(id=cid,
+                       smtp=SmtpSettings(host="127.0.0.1", port=port,
+                                         security=SmtpSecurity(security), timeout=5.0),
                        sender="科技要闻 <alerts@example.org>", to=("editor@example.org",),
                        digest=digest)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from syndicator.demo.webhook_sink import WebhookSink
-from syndicator.models import ChannelSpec
+from syndicator.models import AppriseChannel
 from syndicator.notify import Dispatcher
 from syndicator.store import Store
 from tests.conftest import Clock
@@ -14,7 +14,7 @@ def test_each_result_is_recorded_and_the_rate_limit_queues(sqlite_store: Store,
                                                            clock: Clock) -> None:
     with WebhookSink() as sink:
         url = sink.url.replace("http://", "json://")
-        channel = ChannelSpec(id="ding", kind="apprise", url=url)
+        channel = AppriseChannel(id="ding", url=url)
         enqueue(sqlite_store, [intent(n, "ding", clock()) for n in range(25)])
         dispatcher = Dispatcher(sqlite_store.outbox, [channel], [], clock=clock)
         report = dispatcher.deliver_due()
@@ -28,7 +28,7 @@ def test_each_result_is_recorded_and_the_rate_limit_queues(sqlite_store: Store,
         assert dispatcher.deliver_due().claimed == 0  # 20 sent in the last minute
         clock.advance(seconds=1)
         assert dispatcher.deliver_due().delivered == 5
-        assert sqlite_store.delivery_counts()["delivered"] == 25
+        assert sqlite_store.outbox.counts()["delivered"] == 25
         rows = sqlite_store.outbox.list(limit=None)
         assert {r.attempts for r in rows} == {1}  # a deferral is not an attempt
 

@@ -73,12 +73,12 @@ def _record() -> PollRecord:
 
 def test_article_and_its_deliveries_share_one_transaction(sqlite_store: Store) -> None:
     rec = _record()
-    state = sqlite_store.category_state("zgkjcx", "kjyw")
+    state = sqlite_store.categories.state("zgkjcx", "kjyw")
     article = ArticleIntent(make_article(key="7"), Change.NEW, True)
     broken = replace(intent(7, "hook", rec.finished), channel=None)  # type: ignore[arg-type]
     with pytest.raises(StoreError):
         sqlite_store.apply([article], rec, state, (), [broken])
-    assert sqlite_store.get_article("zgkjcx", "7") is None  # nothing half-written
+    assert sqlite_store.articles.get("zgkjcx", "7") is None  # nothing half-written
     sqlite_store.apply([article], rec, state, (), [intent(7, "hook", rec.finished)])
-    assert sqlite_store.get_article("zgkjcx", "7") is not None
+    assert sqlite_store.articles.get("zgkjcx", "7") is not None
     assert [d.article_key for d in sqlite_store.outbox.list()] == ["7"]

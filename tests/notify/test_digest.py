@@ -120,7 +120,7 @@ def test_a_failing_digest_backs_off_then_dies_and_operators_hear_once(
     rows = digest_rows(store)
     assert {(d.state, d.attempts) for d in rows} == {("dead", 10)}
     assert [d.id for d in store.outbox.list(state="dead")] == [d.id for d in reversed(rows)]
-    assert store.dead_deliveries_count() == 3  # what /healthz reports
+    assert store.outbox.dead_count() == 3  # what /healthz reports
     [alert] = store.outbox.list(state="pending")
     assert (alert.channel, alert.event) == ("ops", EventType.DEAD)
     assert alert.data["delivery_ids"] == [d.id for d in rows]
@@ -153,4 +153,4 @@ def test_a_retried_digest_sends_what_arrived_meanwhile_in_one_mail(store: Store,
     assert "3 篇新文章" in str(mail.message["Subject"])
     assert {(d.article_key, d.state, d.attempts) for d in digest_rows(store)} == {
         ("1", "delivered", 2), ("2", "delivered", 2), ("3", "delivered", 1)}
-    assert store.dead_deliveries_count() == 0
+    assert store.outbox.dead_count() == 0

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from syndicator.demo.smtp_sink import SmtpSink
-from syndicator.models import ChannelSpec, DeliveryState, SmtpSettings
+from syndicator.models import DeliveryState, EmailChannel, SmtpSecurity, SmtpSettings
 from syndicator.notify import Dispatcher
-from syndicator.notify.email import EmailSender, build_one
+from syndicator.notify.channels.email import EmailSender, build_one
 from syndicator.store import Store
 from tests.conftest import Clock
 from tests.notify.conftest import enqueue, intent, mailbox
@@ -115,18 +115,18 @@ def test_tls_and_login(security: str, cert: tuple[Path, Path], clock: Clock,
     client_ctx = ssl.create_default_context(cafile=str(crt))
     tls = {"tls_context": server_ctx} if security == "starttls" else {"ssl_context": server_ctx}
     with SmtpSink(login=("alerts", "s3cret"), **tls) as smtp:  # type: ignore[arg-type]
-        channel = ChannelSpec(
-            id="editors", kind="email", sender="alerts@example.org", to=("e@example.org",),
-            smtp=SmtpSettings(host="127.0.0.1", port=smtp.port, security=security,
+        channel = EmailChannel(
+            id="editors", sender="alerts@example.org", to=("e@example.org",),
+            smtp=SmtpSettings(host="127.0.0.1", port=smtp.port, security=SmtpSecurity(security),
                               username="alerts", password="s3cret", timeout=5))
         enqueue(sqlite_store, [intent(1, "editors", clock())])
         [row] = sqlite_store.outbox.list()
-        result = EmailSender(channel, ssl_context=client_ctx).send(build_one(channel, row, clock()))
+        result = EmailSender(channel, ssl_context=client_ctx).send(row, clock())
         assert result.ok, result.error
         assert len(smtp.mails) == 1
-        wrong = ChannelSpec(id="x", kind="email", sender="a@example.org", to=("e@example.org",),
+        wrong = EmailChannel(id="x", sender="a@example.org", to=("e@example.org",),
                             smtp=SmtpSettings(host="127.0.0.1", port=smtp.port,
-                                              security=security, username="alerts",
+                                              security=SmtpSecurity(security), username="alerts",
                                               password="wrong", timeout=5))
-        refused = EmailSender(wrong, ssl_context=client_ctx).send(build_one(wrong, row, clock()))
+        refused = EmailSender(wrong, ssl_context=client_ctx).send(row, clock())
         assert not refused.ok and "535" in (refused.error or "")

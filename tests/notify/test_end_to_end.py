@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from syndicator import metrics
-from syndicator.app import App
-from syndicator.cli import main
+from syndicator.cli.main import main
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.demo.smtp_sink import SmtpSink
 from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.models import EventType
+from syndicator.runtime.service import Service
 from tests.conftest import Clock
 from tests.e2e.helpers import make_app
 from tests.notify.conftest import SECRET
@@ -44,7 +44,7 @@ def delivered_total() -> float:
 
 
 def build(tmp_path: Path, portal: ReplicaPortal, sinks: Sinks, clock: Clock,
-          storage: str | None = None) -> App:
+          storage: str | None = None) -> Service:
     cfg = write_notify_config(tmp_path, portal, smtp_port=sinks.smtp.port,
                               hook_url=sinks.hook.url, ops_url=sinks.ops.url, storage=storage)
     return make_app(cfg, clock)

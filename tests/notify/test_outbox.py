@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 from syndicator.models import DeliveryState
 from syndicator.notify import ratelimit
 from syndicator.store import Store
-from syndicator.store.schema import MIGRATIONS
+from syndicator.store.engine import MIGRATIONS
 from tests.conftest import Clock
 from tests.notify.conftest import enqueue, intent
 
@@ -49,7 +49,7 @@ def test_migration_0005_adds_rate_limits_and_takes_them_back(store: Store,
 def test_same_key_is_one_row(store: Store, clock: Clock) -> None:
     assert enqueue(store, [intent(1, "hook", clock())]) == 1
     assert enqueue(store, [intent(1, "hook", clock()), intent(2, "hook", clock())]) == 1
-    assert store.delivery_counts() == {"pending": 2, "digest": 0, "delivered": 0, "dead": 0}
+    assert store.outbox.counts() == {"pending": 2, "digest": 0, "delivered": 0, "dead": 0}
 
 
 def test_leases_keep_claims_apart_and_expire(store: Store, clock: Clock) -> None:
@@ -97,11 +97,11 @@ def test_claim_one_takes_a_row_in_any_state_but_never_a_held_one(store: Store,
     [d] = store.outbox.claim("a", clock())
     assert store.outbox.claim_one(d.id, "b", clock()) is None  # "a" is sending it
     store.outbox.dead(d.id, "a", "HTTP 500")
-    assert store.dead_deliveries_count() == 1
+    assert store.outbox.dead_count() == 1
     assert [r.id for r in store.outbox.list(state="dead")] == [d.id]
     again = store.outbox.claim_one(d.id, "b", clock() + timedelta(seconds=1))
     assert again is not None
     assert (again.id, again.state, again.attempts) == (d.id, "pending", 1)
-    assert store.dead_deliveries_count() == 0
+    assert store.outbox.dead_count() == 0
     assert store.outbox.claim("c", clock() + timedelta(seconds=2)) == []  # "b" holds it
     assert store.outbox.claim_one(d.id + 1000, "b", clock()) is None

@@ -13,14 +13,14 @@ from syndicator.models import (
     Article,
     ArticleIntent,
     CategoryState,
+    CategoryStatus,
     Change,
     DeliveryState,
     EventType,
-    Status,
     Subscription,
 )
 from syndicator.notify import backoff
-from syndicator.update.plan import category_event, plan_deliveries
+from syndicator.poll.plan import category_event, plan_deliveries
 from tests.notify.conftest import load_cases
 
 NOW = datetime(2023, 3, 20, 1, 30, tzinfo=UTC)
@@ -87,13 +87,13 @@ def test_digest_channels_queue_in_digest_state() -> None:
 
 
 def test_operator_alerts_once_per_transition() -> None:
-    ok = replace(STATE, status=Status.OK)
-    failing = replace(STATE, status=Status.FAILING)
-    broken = replace(STATE, status=Status.BROKEN, status_since=NOW)
+    ok = replace(STATE, status=CategoryStatus.OK)
+    failing = replace(STATE, status=CategoryStatus.FAILING)
+    broken = replace(STATE, status=CategoryStatus.BROKEN, status_since=NOW)
     assert category_event(ok, broken) == EventType.BROKEN
     assert category_event(failing, broken) == EventType.BROKEN
     assert category_event(broken, broken) is None  # still broken: no repeat
-    assert category_event(broken, replace(broken, status=Status.FAILING)) is None
+    assert category_event(broken, replace(broken, status=CategoryStatus.FAILING)) is None
     assert category_event(broken, ok) == EventType.RECOVERED
     assert category_event(ok, failing) is None and category_event(failing, ok) is None
     [alert] = plan_deliveries([], SUBS, ok, broken, now=NOW, category_name="科技要闻")

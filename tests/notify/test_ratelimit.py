@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from syndicator.demo.webhook_sink import WebhookSink
-from syndicator.models import ChannelSpec
+from syndicator.models import AppriseChannel
 from syndicator.notify import Dispatcher, ratelimit
 from syndicator.store import Store
 from tests.conftest import Clock
@@ -56,8 +56,8 @@ def test_slots_are_shared_and_never_oversold(store: Store, clock: Clock) -> None
 
 def test_a_second_worker_does_not_get_a_limit_of_its_own(store: Store, clock: Clock) -> None:
     with WebhookSink() as sink:
-        channel = ChannelSpec(id="ding", kind="apprise",
-                              url=sink.url.replace("http://", "json://"))
+        channel = AppriseChannel(id="ding",
+                                 url=sink.url.replace("http://", "json://"))
         first = Dispatcher(store.outbox, [channel], [], clock=clock, owner="first")
         second = Dispatcher(store.outbox, [channel], [], clock=clock, owner="second")
         enqueue(store, [intent(n, "ding", clock()) for n in range(20)])
@@ -75,8 +75,8 @@ def test_a_second_worker_does_not_get_a_limit_of_its_own(store: Store, clock: Cl
 
 def test_two_workers_at_once_send_no_more_than_the_limit(store: Store, clock: Clock) -> None:
     with WebhookSink() as sink:
-        channel = ChannelSpec(id="ding", kind="apprise",
-                              url=sink.url.replace("http://", "json://"))
+        channel = AppriseChannel(id="ding",
+                                 url=sink.url.replace("http://", "json://"))
         enqueue(store, [intent(n, "ding", clock()) for n in range(60)])
         dispatchers = [Dispatcher(store.outbox, [channel], [], clock=clock, owner=f"w{i}")
                        for i in range(2)]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from syndicator.cli import main
+from syndicator.cli.main import main
 from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.models import Delivery
 from syndicator.notify import ratelimit
@@ -82,10 +82,10 @@ def test_a_dead_delivery_is_sent_again(store: Store, sink: WebhookSink, config: 
     enqueue(store, [intent(1, "hook", clock())])
     [d] = store.outbox.claim("worker", clock())
     store.outbox.dead(d.id, "worker", "HTTP 500")
-    assert store.dead_deliveries_count() == 1
+    assert store.outbox.dead_count() == 1
     code, out, _ = retry(config, d.id, capsys)
     assert (code, out) == (0, f"delivery {d.id}: delivered\n")
-    assert rows(store)["1"].state == "delivered" and store.dead_deliveries_count() == 0
+    assert rows(store)["1"].state == "delivered" and store.outbox.dead_count() == 0
     assert len(sink.received) == 1
 
 

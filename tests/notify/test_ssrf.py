@@ -10,8 +10,8 @@ import pytest
 
 from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.notify import ssrf
+from syndicator.notify.channels.webhook import WebhookSender
 from syndicator.notify.ssrf import Pinned, pin
-from syndicator.notify.webhook import WebhookSender
 from tests.notify.conftest import SECRET, webhook
 
 PUBLIC4 = "93.184.216.34"
@@ -72,7 +72,7 @@ def test_a_pinned_request_carries_the_name_in_its_host_header() -> None:
             return Pinned(sink.url, f"hooks.example.org:{port}")
 
         payload = {"type": "test", "timestamp": "2023-03-20T01:30:00Z", "data": {}}
-        result = WebhookSender(webhook(named), guard=guard).send(
+        result = WebhookSender(webhook(named), guard=guard).post(
             "msg_pin", payload, datetime(2023, 3, 20, tzinfo=UTC))
         assert result.ok
         [got] = sink.received

@@ -13,8 +13,8 @@ import pytest
 from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.models import DeliveryState, EventType, Subscription
 from syndicator.notify import Dispatcher
+from syndicator.notify.channels.webhook import WebhookSender
 from syndicator.notify.ssrf import refusal
-from syndicator.notify.webhook import WebhookSender
 from syndicator.store import Store
 from tests.conftest import Clock
 from tests.notify.conftest import SECRET, enqueue, intent, webhook
@@ -89,7 +89,7 @@ def test_410_disables_the_channel_and_kills_its_rows(store: Store, sink: Webhook
     rows = {r.article_key: r for r in store.outbox.list()}
     assert rows["1"].last_error and "410" in rows["1"].last_error
     assert rows["2"].last_error and rows["2"].last_error.startswith("channel disabled")
-    assert store.dead_deliveries_count() == 2
+    assert store.outbox.dead_count() == 2
     # A later process knows too: the state is in the database.
     enqueue(store, [intent(3, "hook", clock())])
     Dispatcher(store.outbox, [webhook(sink.url)], [], clock=clock).deliver_due()
@@ -144,7 +144,7 @@ def test_redirects_are_followed_by_hand_and_rechecked(sink: WebhookSink, clock: 
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/old"
         payload = {"type": "test", "timestamp": "2023-03-20T01:30:00Z", "data": {}}
-        ok = WebhookSender(webhook(url)).send("msg_1", payload, clock())
+        ok = WebhookSender(webhook(url)).post("msg_1", payload, clock())
         assert ok.ok and len(sink.received) == 1 and sink.received[0].verified
         # The first hop is allowed (as a public host would be); its redirect inside the
         # network is refused before any request goes there.
@@ -155,7 +155,7 @@ def test_redirects_are_followed_by_hand_and_rechecked(sink: WebhookSink, clock: 
             asked.append(target)
             return None if target == url else refusal(target, allow_private=False)
 
-        refused = WebhookSender(webhook(url), guard=guard).send("msg_2", payload, clock())
+        refused = WebhookSender(webhook(url), guard=guard).post("msg_2", payload, clock())
         assert not refused.ok and refused.permanent and "10.1.2.3" in (refused.error or "")
         assert asked == [url, "http://10.1.2.3/internal"]
     finally:

@@ -7,8 +7,8 @@ import hashlib
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from syndicator.feeds import FeedMeta
 from syndicator.models import Article
-from syndicator.publish import FeedMeta
 
 CST = timezone(timedelta(hours=8))
 PUBLIC_URL = "http://localhost:8080"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from syndicator.publish import build_feed
+from syndicator.feeds import build_feed
 
 from .articles import HUB, TRICKY_TITLE, article, meta, sample
 from .tools import xpath

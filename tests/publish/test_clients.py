@@ -11,8 +11,8 @@ import feedparser  # type: ignore[import-untyped]
 import pytest
 from reader import make_reader
 
+from syndicator.feeds import FeedMeta, build_feed, write_feeds
 from syndicator.models import Article
-from syndicator.publish import FeedMeta, build_feed, write_feeds
 
 from .articles import HUB, TRICKY_TITLE, article, meta, sample
 from .tools import jing, newsboat_items, serve, sfeed_rows

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from syndicator.publish import FORMATS, build_feed, entry_id
-from syndicator.publish.feedmeta import entry_html, select_articles, summary
+from syndicator.feeds import FORMATS, build_feed, entry_id
+from syndicator.feeds.meta import entry_html, select_articles, summary
 
 from .articles import article, at, meta, sample
 from .tools import xpath

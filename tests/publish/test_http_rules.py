@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from syndicator.errors import ConfigError
-from syndicator.publish import EMPTY_FEED_UPDATED, FORMATS, build_feed, content_type, write_feeds
+from syndicator.feeds import EMPTY_FEED_UPDATED, FORMATS, build_feed, content_type, write_feeds
 
 from .articles import article, meta, sample
 

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from syndicator.publish import build_feed, content_type
+from syndicator.feeds import build_feed, content_type
 
 from .articles import HOME, HUB, TRICKY_TITLE, article, meta, sample
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from syndicator.errors import ConfigError
-from syndicator.publish import build_opml
+from syndicator.feeds import build_opml
 
 from .articles import HOME, meta
 from .tools import xpath

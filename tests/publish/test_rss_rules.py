@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
-from syndicator.publish import build_feed
+from syndicator.feeds import build_feed
 
 from .articles import HOME, HUB, article, meta, sample
 from .tools import xpath

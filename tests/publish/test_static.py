@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from syndicator.errors import ConfigError
+from syndicator.feeds import FeedMeta, build_feed, build_opml, write_feeds
 from syndicator.models import Article
-from syndicator.publish import FeedMeta, build_feed, build_opml, write_feeds
 
 from .articles import article, meta, sample
 

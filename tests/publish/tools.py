@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from syndicator.publish import content_type
+from syndicator.feeds import content_type
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 NS = {"a": "http://www.w3.org/2005/Atom", "atom": "http://www.w3.org/2005/Atom",

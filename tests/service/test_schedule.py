@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from syndicator.config import Schedule
-from syndicator.schedule import auto_interval, backoff, first_due, next_due
+from syndicator.models import Schedule, ScheduleKind
+from syndicator.runtime.schedule import auto_interval, backoff, first_due, next_due
 
 NOW = datetime(2023, 3, 1, 6, 0, tzinfo=UTC)
 
@@ -29,7 +29,7 @@ def test_backoff(interval: float, failures: int, retry_after: float | None,
 
 
 def test_interval_gets_bounded_jitter() -> None:
-    schedule = Schedule("interval", seconds=600)
+    schedule = Schedule(ScheduleKind.INTERVAL, seconds=600)
     rng = random.Random(7)
     gaps = {(next_due(schedule, NOW, rng=rng) - NOW).total_seconds() for _ in range(200)}
     assert min(gaps) >= 540 and max(gaps) <= 660
@@ -37,7 +37,7 @@ def test_interval_gets_bounded_jitter() -> None:
 
 
 def test_retry_after_is_never_shortened_by_jitter() -> None:
-    schedule = Schedule("interval", seconds=60)
+    schedule = Schedule(ScheduleKind.INTERVAL, seconds=60)
     for seed in range(50):
         due = next_due(schedule, NOW, failures=1, retry_after=900,
                        rng=random.Random(seed))
@@ -45,7 +45,7 @@ def test_retry_after_is_never_shortened_by_jitter() -> None:
 
 
 def test_cron_fires_at_its_exact_time_in_its_timezone() -> None:
-    schedule = Schedule("cron", cron="*/10 7-23 * * *", timezone="Asia/Shanghai")
+    schedule = Schedule(ScheduleKind.CRON, cron="*/10 7-23 * * *", timezone="Asia/Shanghai")
     # 06:03 UTC is 14:03 in Shanghai: next is 14:10 local.
     due = next_due(schedule, NOW.replace(minute=3))
     assert due == datetime(2023, 3, 1, 6, 10, tzinfo=UTC)
@@ -55,7 +55,7 @@ def test_cron_fires_at_its_exact_time_in_its_timezone() -> None:
 
 
 def test_failing_cron_backs_off_from_its_gap() -> None:
-    schedule = Schedule("cron", cron="*/10 * * * *", timezone="Asia/Shanghai")
+    schedule = Schedule(ScheduleKind.CRON, cron="*/10 * * * *", timezone="Asia/Shanghai")
     due = next_due(schedule, NOW, failures=2, rng=random.Random(1))
     gap = (due - NOW).total_seconds()
     assert 0.9 * 2400 <= gap <= 1.1 * 2400
@@ -83,5 +83,5 @@ def test_first_due_keeps_future_and_spreads_overdue() -> None:
 
 
 def test_cron_on_its_fire_time_is_not_due_again_at_once() -> None:
-    schedule = Schedule("cron", cron="0 * * * *", timezone="Asia/Shanghai")
+    schedule = Schedule(ScheduleKind.CRON, cron="0 * * * *", timezone="Asia/Shanghai")
     assert next_due(schedule, NOW) == NOW + timedelta(hours=1)

@@ -12,9 +12,9 @@ import pytest
 
 from syndicator import metrics
 from syndicator.demo.portal import ReplicaPortal
-from syndicator.schedule import auto_interval
-from syndicator.websub import HubPinger
-from syndicator.worker import LEASE, Worker
+from syndicator.runtime.schedule import auto_interval
+from syndicator.runtime.websub import HubPinger
+from syndicator.runtime.worker import LEASE, Worker
 from tests.conftest import Clock
 from tests.e2e.helpers import make_app, write_config
 from tests.service.hub import running_hub
@@ -35,7 +35,7 @@ def test_due_categories_are_polled_and_rescheduled_about_one_interval_later(
     for key, due in worker.due.items():
         gap = (due - clock()).total_seconds()
         assert 540 <= gap <= 660, key               # every: 10m with ±10 % jitter
-        stored = worker.app.store.category_state(*key.split("/")).next_due
+        stored = worker.service.store.categories.state(*key.split("/")).next_due
         assert stored == due
     before = fetch_count("304")
     clock.advance(minutes=11)
@@ -59,7 +59,7 @@ def test_every_auto_follows_the_publishing_rate_in_the_store(
     worker.run_due(wait=True)
     for key, due in worker.due.items():
         site, category = key.split("/")
-        published = [a.published for a in worker.app.store.articles(
+        published = [a.published for a in worker.service.store.articles.newest(
             site=site, category=category, limit=None)]
         expected = auto_interval(published, clock(), 60, 100 * 3600)
         assert expected < 100 * 3600, key           # the rate decides, not the bound
@@ -103,12 +103,12 @@ def test_failing_portal_backs_off_and_recovers(tmp_path: Path, clock: Clock) -> 
             gaps.append((min(worker.due.values()) - clock()).total_seconds())
         # 10 minutes doubled per failure: ~20, ~40, ~80 minutes (±10 %).
         assert [round(g / 1200) for g in gaps] == [1, 2, 4]
-        state = worker.app.store.category_state("zgkjcx", "kjyw")
+        state = worker.service.store.categories.state("zgkjcx", "kjyw")
         assert state.status == "failing" and state.consecutive_failures == 3
         portal.fail_next("", 0, count=0)
         clock.now = max(worker.due.values())
         worker.run_due(wait=True)
-        assert worker.app.store.category_state("zgkjcx", "kjyw").status == "ok"
+        assert worker.service.store.categories.state("zgkjcx", "kjyw").status == "ok"
         worker.stop()
 
 
@@ -252,7 +252,7 @@ def test_a_worker_killed_mid_poll_holds_its_category_for_minutes_not_half_an_hou
     # What a poll's claim leaves behind when SIGKILL ends it: nothing releases the lease
     # and nothing renews it (bench/replicas.py --kill-mid-poll saw 30 minutes of this).
     now = clock()
-    assert one.app.store.claim_poll(spec.site_id, spec.id, one.owner, now, now + LEASE)
+    assert one.service.store.categories.claim_poll(spec.site_id, spec.id, one.owner, now, now + LEASE)
     assert two.poll(spec, force=True) is None
     clock.advance(minutes=2)
     outcome = two.poll(spec, force=True)
@@ -267,8 +267,8 @@ def test_a_poll_longer_than_the_lease_keeps_it_while_renewed(
         request: pytest.FixtureRequest) -> None:
     one, two = two_workers(tmp_path, portal, clock, backend, request)
     spec = one.specs["zgkjcx/kjyw"]
-    stalling = StallingFetcher(one.app.fetcher)
-    one.app.fetcher = stalling  # type: ignore[assignment]
+    stalling = StallingFetcher(one.service.fetcher)
+    one.service.fetcher = stalling  # type: ignore[assignment]
     with ThreadPoolExecutor(1) as pool:
         polling = pool.submit(one.poll, spec)
         assert stalling.entered.wait(30)
@@ -290,8 +290,8 @@ def test_renewal_reports_a_lease_another_worker_took(
         request: pytest.FixtureRequest) -> None:
     one, two = two_workers(tmp_path, portal, clock, "sqlite", request)
     spec = one.specs["zgkjcx/kjyw"]
-    stalling = StallingFetcher(one.app.fetcher)
-    one.app.fetcher = stalling  # type: ignore[assignment]
+    stalling = StallingFetcher(one.service.fetcher)
+    one.service.fetcher = stalling  # type: ignore[assignment]
     with ThreadPoolExecutor(1) as pool:
         polling = pool.submit(one.poll, spec)
         assert stalling.entered.wait(30)

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import inspect
 
 from syndicator.models import Article, ArticleIntent, Change, HttpCache, PollRecord
+from syndicator.poll.decide import next_state
 from syndicator.store import Store
-from syndicator.update.decide import next_state
 
 T0 = datetime(2023, 3, 1, 6, 47, tzinfo=UTC)
 
@@ -35,7 +35,7 @@ def record(ok: bool = True, items: int = 1, **kw: object) -> PollRecord:
 
 def put(store: Store, intents: list[ArticleIntent], rec: PollRecord,
         caches: list[HttpCache] | None = None) -> list[Article]:
-    state = next_state(store.category_state(rec.site, rec.category), rec)
+    state = next_state(store.categories.state(rec.site, rec.category), rec)
     return store.apply(intents, rec, state, caches or [])
 
 
@@ -58,17 +58,17 @@ def test_apply_stores_articles_poll_and_validators_together(store: Store) -> Non
     stored = put(store, [ArticleIntent(a, Change.NEW, notify=False)], record(),
                          [HttpCache("http://l", '"e1"', "Wed, 01 Mar 2023 06:47:00 GMT")])
     assert stored == [a]
-    assert store.get_article("zgkjcx", "2603") == a
-    assert store.http_cache("http://l") == HttpCache("http://l", '"e1"',
+    assert store.articles.get("zgkjcx", "2603") == a
+    assert store.categories.http_cache("http://l") == HttpCache("http://l", '"e1"',
                                                       "Wed, 01 Mar 2023 06:47:00 GMT")
-    assert store.category_state("zgkjcx", "kjyw").polls == 1
+    assert store.categories.state("zgkjcx", "kjyw").polls == 1
 
 
 def test_same_article_twice_is_stored_once_and_reported_once(store: Store) -> None:
     a = article("1")
     assert put(store, [ArticleIntent(a, Change.NEW, False)], record()) == [a]
     assert put(store, [ArticleIntent(a, Change.NEW, False)], record()) == []
-    assert store.count_articles(site="zgkjcx") == 1
+    assert store.articles.count(site="zgkjcx") == 1
 
 
 def test_change_keeps_identity_first_seen_and_baseline(store: Store) -> None:
@@ -78,7 +78,7 @@ def test_change_keeps_identity_first_seen_and_baseline(store: Store) -> None:
     changed = replace(a, title="新标题", content_hash="other", first_seen=later, updated=later,
                       baseline=False)
     assert put(store, [ArticleIntent(changed, Change.CHANGED, False)], record()) == [changed]
-    got = store.get_article("zgkjcx", "1")
+    got = store.articles.get("zgkjcx", "1")
     assert got is not None
     assert (got.title, got.first_seen, got.updated, got.baseline) == ("新标题", T0, later, True)
 
@@ -86,33 +86,33 @@ def test_change_keeps_identity_first_seen_and_baseline(store: Store) -> None:
 def test_articles_newest_first_and_limited(store: Store) -> None:
     intents = [ArticleIntent(article(str(i), minutes=i), Change.NEW, False) for i in range(5)]
     put(store, intents, record())
-    assert [a.key for a in store.articles(limit=3)] == ["4", "3", "2"]
-    assert store.known_keys("zgkjcx", ["1", "9", "4"]) == {"1", "4"}
+    assert [a.key for a in store.articles.newest(limit=3)] == ["4", "3", "2"]
+    assert store.articles.known_keys("zgkjcx", ["1", "9", "4"]) == {"1", "4"}
 
 
 def test_category_state_counts_failures_and_empty_lists(store: Store) -> None:
     put(store, [], record(ok=False, error="boom"))
     put(store, [], record(ok=False, error="boom again"))
-    state = store.category_state("zgkjcx", "kjyw")
+    state = store.categories.state("zgkjcx", "kjyw")
     assert (state.consecutive_failures, state.last_error, state.last_success) == (
         2, "boom again", None)
     put(store, [], record(items=0))
     put(store, [], record(items=0, not_modified=True))
     put(store, [], record(items=0))
-    state = store.category_state("zgkjcx", "kjyw")
+    state = store.categories.state("zgkjcx", "kjyw")
     # The 304 repeats the empty answer before it, so the streak is three.
     assert (state.consecutive_failures, state.empty_polls, state.polls) == (0, 3, 5)
-    assert [p.ok for p in store.recent_polls("zgkjcx", "kjyw")] == [
+    assert [p.ok for p in store.categories.recent_polls("zgkjcx", "kjyw")] == [
         True, True, True, False, False]
 
 
 def test_put_feed_reports_change_only_when_bytes_differ(store: Store) -> None:
-    assert store.put_feed("feeds/all", "atom", b"<feed/>", T0, T0) is True
-    first = store.get_feed("feeds/all", "atom")
-    assert store.put_feed("feeds/all", "atom", b"<feed/>", T0, T0) is False
-    assert store.get_feed("feeds/all", "atom") == first
-    assert store.put_feed("feeds/all", "atom", b"<feed></feed>", T0, T0) is True
-    new = store.get_feed("feeds/all", "atom")
+    assert store.feeds.put("feeds/all", "atom", b"<feed/>", T0, T0) is True
+    first = store.feeds.get("feeds/all", "atom")
+    assert store.feeds.put("feeds/all", "atom", b"<feed/>", T0, T0) is False
+    assert store.feeds.get("feeds/all", "atom") == first
+    assert store.feeds.put("feeds/all", "atom", b"<feed></feed>", T0, T0) is True
+    new = store.feeds.get("feeds/all", "atom")
     assert first is not None and new is not None and new.etag != first.etag
 
 
@@ -122,7 +122,7 @@ def test_datetimes_come_back_aware_whatever_the_input_zone(store: Store) -> None
     local = datetime(2023, 3, 1, 14, 47, tzinfo=ZoneInfo("Asia/Shanghai"))
     a = article("tz", published=local)
     put(store, [ArticleIntent(a, Change.NEW, False)], record())
-    got = store.get_article("zgkjcx", "tz")
+    got = store.articles.get("zgkjcx", "tz")
     assert got is not None and got.published == local and got.published.tzinfo is UTC
 
 
@@ -149,4 +149,4 @@ def test_processes_started_together_on_a_fresh_database_all_upgrade(
                  for _ in range(3)]
         errors = [p.communicate(timeout=60)[1].decode() for p in procs]
         assert [p.returncode for p in procs] == [0, 0, 0], errors
-    assert store.category_state("zgkjcx", "kjyw").polls == 0
+    assert store.categories.state("zgkjcx", "kjyw").polls == 0

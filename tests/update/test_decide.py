@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from syndicator.models import ArticleData, CategorySpec, Change, ListItem
-from syndicator.update.decide import (
+from syndicator.poll.decide import (
     build_article,
     choose_title,
     content_hash,

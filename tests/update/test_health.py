@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from syndicator.models import CategoryState, PollRecord
-from syndicator.update.decide import next_state
+from syndicator.poll.decide import next_state
 
 CASES = json.loads((Path(__file__).parent / "data" / "health.json").read_text("utf-8"))
 T0 = datetime(2023, 3, 1, tzinfo=UTC)

@@ -1,6 +1,6 @@
 """Feed routes: stored bytes served with ETag, Last-Modified, Cache-Control, 304, HEAD
-and gzip (SPEC §4, FEEDS.md H1–H4), each checked in process and over a real socket,
-where cached feeds take uvicorn's fast path (publish/fastpath.py)."""
+and gzip (SPEC §4, FEEDS.md H1–H4); ``test_server.py`` checks the same over a real
+socket."""
 
 from __future__ import annotations
 
@@ -11,17 +11,14 @@ import pytest
 from httpx import Client
 from sqlalchemy import text
 
-from syndicator.publish import content_type
-from syndicator.publish.web_feeds import gzip_etag
+from syndicator.feeds import content_type
+from syndicator.web.feeds import gzip_etag
 
 from .conftest import MAX_AGE, Site
 
 IDENTITY = {"accept-encoding": "identity"}
 
 
-@pytest.fixture(params=["asgi", "wire"])
-def via(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
 
 PATHS = ["feeds/zgkjcx/kjyw", "feeds/zgkjcx/kjrw", "feeds/zgkjcx", "feeds/all"]
 
@@ -30,7 +27,7 @@ PATHS = ["feeds/zgkjcx/kjyw", "feeds/zgkjcx/kjrw", "feeds/zgkjcx", "feeds/all"]
 @pytest.mark.parametrize("path", PATHS)
 def test_every_feed_is_served_from_the_store(site: Site, client: Client, path: str,
                                              fmt: str) -> None:
-    stored = site.app.store.get_feed(path, fmt)
+    stored = site.app.store.feeds.get(path, fmt)
     assert stored is not None
     r = client.get(f"/{path}.{fmt}", headers=IDENTITY)
     assert r.status_code == 200
@@ -106,7 +103,7 @@ def test_head_has_the_headers_and_no_body(client: Client) -> None:
 
 
 def test_gzip_is_the_same_bytes(site: Site, client: Client) -> None:
-    stored = site.app.store.get_feed("feeds/all", "atom")
+    stored = site.app.store.feeds.get("feeds/all", "atom")
     assert stored is not None
     r = client.get("/feeds/all.atom", headers={"accept-encoding": "br;q=1, gzip;q=0.8"})
     assert r.headers["content-encoding"] == "gzip"
@@ -164,7 +161,7 @@ def test_post_to_a_feed_is_405(client: Client) -> None:
 
 
 def test_configured_feed_not_built_yet_is_503(site: Site) -> None:
-    from syndicator.publish.web import FeedRoute
+    from syndicator.web.app import FeedRoute
 
     routes = [*site.ctx.routes, FeedRoute("feeds/zgkjcx/new", "atom", "新栏目", "zgkjcx",
                                           "new", 60)]
@@ -182,7 +179,7 @@ def test_new_bytes_are_served_after_the_next_refresh(fresh_site: Site) -> None:
     site.portal.publish("kjyw", "新一代芯片研制成功")
     site.clock.advance(minutes=10)
     site.poll("zgkjcx/kjyw")
-    stored = site.app.store.get_feed("feeds/zgkjcx/kjyw", "atom")
+    stored = site.app.store.feeds.get("feeds/zgkjcx/kjyw", "atom")
     assert stored is not None and stored.etag != before.headers["etag"].replace("-gzip", "")
     # Within the second the cache was last checked, the copy in hand is served.
     site.web_clock.advance(seconds=0.5)
@@ -204,7 +201,7 @@ def test_gzip_is_compressed_once_per_version(fresh_site: Site) -> None:
     first = cache._feeds[("feeds/all", "atom")]
     site.web_clock.advance(seconds=5)
     site.clock.advance(seconds=1)  # feeds_version keys on the newest build time
-    site.app.store.put_feed("feeds/zgkjcx", "atom", b"<feed/>", site.clock(), site.clock())
+    site.app.store.feeds.put("feeds/zgkjcx", "atom", b"<feed/>", site.clock(), site.clock())
     client.get("/feeds/all.atom")
     second = cache._feeds[("feeds/all", "atom")]
     assert second is not first                      # the table moved: copies rebuilt

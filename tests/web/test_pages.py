@@ -47,7 +47,7 @@ def test_index_shows_status_and_newest_articles(site: Site, client: TestClient) 
         assert name in text
     states = page.xpath("//span[contains(@class, 'state')]/@class")
     assert states == ["state state-ok", "state state-ok"]
-    newest = site.app.store.articles(limit=20)
+    newest = site.app.store.articles.newest(limit=20)
     rows = page.xpath("//section[@id='newest']//li")
     assert len(rows) == 20
     assert [row.xpath("string(a)") for row in rows] == [a.title for a in newest]
@@ -61,7 +61,7 @@ def test_index_escapes_what_the_portal_says(fresh_site: Site) -> None:
     body = fresh_site.client().get("/").text
     assert "<script>alert" not in body
     assert "<b>某厅" not in body
-    assert fresh_site.app.store.articles(limit=1)[0].title == NASTY_TITLE
+    assert fresh_site.app.store.articles.newest(limit=1)[0].title == NASTY_TITLE
     assert "芯片 &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; “突破” 🚀" in body
     page = lxml_html.fromstring(body)
     assert page.xpath("string(//section[@id='newest']//li[1]/a)") == NASTY_TITLE

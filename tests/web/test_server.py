@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from syndicator.publish import web
-from syndicator.publish.server import ServerThread
-from syndicator.publish.web import create_web_app
+from syndicator.web.app import create_web_app
+from syndicator.web.server import ServerThread
 from tests.publish.tools import newsboat_items
 
 from .conftest import Site
@@ -47,7 +46,7 @@ def fetch(url: str, method: str = "GET", **headers: str) -> tuple[int, Message, 
 
 
 def test_real_server_serves_feeds(site: Site, server: str) -> None:
-    stored = site.app.store.get_feed("feeds/zgkjcx/kjyw", "atom")
+    stored = site.app.store.feeds.get("feeds/zgkjcx/kjyw", "atom")
     assert stored is not None
     url = f"{server}/feeds/zgkjcx/kjyw.atom"
     status, headers, body = fetch(url)
@@ -96,14 +95,14 @@ def test_port_in_use_fails_at_start(site: Site) -> None:
             second.start()
 
 
-# ------------------------------------------------------------ the fast path on the wire
+# ------------------------------------------------------------ HTTP/1.1 on the wire
 
 KJYW = "/feeds/zgkjcx/kjyw.atom"
 
 
 @pytest.fixture
 def warm(site: Site) -> Iterator[tuple[str, Site]]:
-    """A server whose feed cache is loaded, so cached feeds skip the ASGI app."""
+    """A server whose feed cache is already loaded."""
     app = create_web_app(site.ctx)
     asyncio.run(app.feed_cache.current())
     with ServerThread(app, "127.0.0.1", 0) as thread:
@@ -145,37 +144,10 @@ def request(path: str, method: str = "GET", *extra: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
-def test_cached_feeds_are_answered_without_the_asgi_app(
-        warm: tuple[str, Site], monkeypatch: pytest.MonkeyPatch) -> None:
-    base, site = warm
-    asked: list[str] = []
-
-    async def recording(cache: object, scope: dict[str, object], send: object) -> None:
-        asked.append(str(scope["path"]))
-        await original(cache, scope, send)  # type: ignore[arg-type]
-
-    original = web.serve_feed
-    monkeypatch.setattr(web, "serve_feed", recording)
-    stored = site.app.store.get_feed("feeds/zgkjcx/kjyw", "atom")
-    assert stored is not None
-    status, headers, body = fetch(f"{base}{KJYW}")
-    assert (status, body) == (200, stored.body)
-    assert headers["Date"]                       # uvicorn's Date line, kept
-    assert fetch(f"{base}{KJYW}", "HEAD")[2] == b""
-    assert fetch(f"{base}{KJYW}", **{"If-None-Match": stored.etag})[0] == 304
-    assert fetch(f"{base}{KJYW}?utm_source=reader")[0] == 200
-    assert asked == []
-    # What the cache cannot answer goes to the app, which answers as before.
-    assert fetch(f"{base}/feeds/zgkjcx/none.atom")[0] == 404
-    assert fetch(f"{base}/feeds/zgkjcx/%6Bjyw.atom")[2] == stored.body
-    assert fetch(f"{base}{KJYW}", "POST")[0] == 405
-    assert asked == ["/feeds/zgkjcx/none.atom", KJYW, KJYW]
-
-
 def test_pipelined_requests_are_answered_in_order(warm: tuple[str, Site]) -> None:
     base, site = warm
-    kjyw = site.app.store.get_feed("feeds/zgkjcx/kjyw", "atom")
-    everything = site.app.store.get_feed("feeds/all", "rss")
+    kjyw = site.app.store.feeds.get("feeds/zgkjcx/kjyw", "atom")
+    everything = site.app.store.feeds.get("feeds/all", "rss")
     assert kjyw is not None and everything is not None
     raw = b"".join([
         request(KJYW, "GET", "Accept-Encoding: identity"),
@@ -200,7 +172,7 @@ def test_pipelined_requests_are_answered_in_order(warm: tuple[str, Site]) -> Non
 ])
 def test_a_closing_request_closes_after_the_answer(warm: tuple[str, Site], raw: bytes) -> None:
     base, site = warm
-    stored = site.app.store.get_feed("feeds/all", "atom")
+    stored = site.app.store.feeds.get("feeds/all", "atom")
     assert stored is not None
     data = exchange(base, raw + request(KJYW))   # the second request must go unanswered
     [(status, headers, body)] = responses(data, ["GET"])
@@ -215,7 +187,7 @@ def answered(base: str, status: int) -> float:
     return float(found.group(1)) if found else 0.0
 
 
-def test_fast_answers_are_counted(warm: tuple[str, Site]) -> None:
+def test_answers_are_counted(warm: tuple[str, Site]) -> None:
     base, _ = warm
     tag = fetch(f"{base}{KJYW}")[1]["ETag"]
     before = answered(base, 304)
@@ -230,7 +202,7 @@ def test_newsboat_reloads_conditionally(warm: tuple[str, Site], tmp_path: Path) 
     does not exist yet when the first answer's headers arrive), so the third asks
     conditionally."""
     base, site = warm
-    stored = site.app.store.get_feed("feeds/zgkjcx/kjyw", "atom")
+    stored = site.app.store.feeds.get("feeds/zgkjcx/kjyw", "atom")
     assert stored is not None
     ids = re.findall(rb"<entry>\s*<id>([^<]+)</id>", stored.body)
     ok, not_modified = answered(base, 200), answered(base, 304)

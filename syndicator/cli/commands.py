@@ -1,0 +1,226 @@
+"""What each CLI command does (the CLI layer: it may read the config and build ``Service``).
+
+Kept apart from ``cli.py`` so that argument parsing stays one screen and each command
+is a small function that can be called from tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from syndicator.config import Config, describe, json_schema, load_config
+from syndicator.errors import SyndicatorError
+from syndicator.extract import decode_html, extract_article, extract_list
+from syndicator.fetch import Fetcher
+from syndicator.models import CategorySpec, Delivery, FetchSettings, Selectors
+from syndicator.runtime.service import Service, utcnow
+
+log = logging.getLogger("syndicator")
+
+
+def print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _service(args: argparse.Namespace, config: Config | None = None) -> Service:
+    service = Service(config or load_config(args.config))
+    service.upgrade()
+    return service
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    if args.schema:
+        print_json(json_schema())
+        return 0
+    config = load_config(args.config)
+    print(describe(config))
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    service = Service(load_config(args.config))
+    try:
+        service.upgrade()
+        print(f"database at the latest schema: {service.store.safe_url()}")
+    finally:
+        service.close()
+    return 0
+
+
+def cmd_poll(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    # Names are checked before the database is touched: a typo changes nothing.
+    specs = [config.find_category(name) for name in args.categories] or config.categories()
+    service = _service(args, config)
+    try:
+        outcomes = service.poll(specs)
+        service.deliver_due()
+        changed = service.rebuild_feeds()
+        if args.out is not None:
+            service.write_static(args.out)
+        for outcome in outcomes:
+            r = outcome.record
+            status = r.status if r.ok else f"FAILED: {r.error}"
+            print(f"{r.site}/{r.category}: {status}; {r.items} listed, {r.new} new, "
+                  f"{r.failed_articles} failed")
+        if changed:
+            print(f"{len(changed)} feed files changed")
+        return 0 if all(o.record.ok for o in outcomes) else 1
+    finally:
+        service.close()
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    if args.pages < 1:
+        raise SyndicatorError("--pages must be at least 1")
+    config = load_config(args.config)
+    spec = config.find_category(args.category)
+    service = _service(args, config)
+
+    def progress(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    try:
+        outcome = service.backfill(spec, args.pages, progress if sys.stderr.isatty() else None)
+        service.rebuild_feeds()
+        r = outcome.record
+        if not r.ok:
+            print(f"{spec.key}: FAILED: {r.error}", file=sys.stderr)
+            return 1
+        print(f"{spec.key}: {r.items} listed, {r.new} stored, {r.failed_articles} failed")
+        return 0
+    finally:
+        service.close()
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    service = _service(args)
+    try:
+        written = service.write_static(args.out)
+        print(f"{len(written)} files written under {args.out}")
+        return 0
+    finally:
+        service.close()
+
+
+# ------------------------------------------------------------------ extract
+
+
+def _extract_spec(args: argparse.Namespace) -> CategorySpec | None:
+    if not args.category:
+        return None
+    return load_config(args.config).find_category(args.category)
+
+
+def _read_source(args: argparse.Namespace) -> tuple[bytes, str, str | None]:
+    """The page's bytes, its address and the Content-Type it came with."""
+    source: str = args.source
+    if source.startswith(("http://", "https://")):
+        fetcher = Fetcher(FetchSettings())
+        try:
+            result = fetcher.get(source)
+        finally:
+            fetcher.close()
+        return result.body, args.url or result.url, args.content_type or result.content_type
+    if source == "-":
+        return sys.stdin.buffer.read(), args.url or "file:///dev/stdin", args.content_type
+    path = Path(source)
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise SyndicatorError(f"{source}: cannot read ({exc.strerror})") from exc
+    return body, args.url or path.resolve().as_uri(), args.content_type
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    spec = _extract_spec(args)
+    body, url, content_type = _read_source(args)
+    tz = ZoneInfo(spec.timezone if spec else "Asia/Shanghai")
+    selectors = spec.selectors if spec else Selectors()
+    now = utcnow()
+    text, encoding = decode_html(body, content_type)
+    if args.list:
+        page = extract_list(text, url, tz=tz, now=now, selectors=selectors, encoding=encoding)
+        print_json(page.to_json())
+    else:
+        article = extract_article(text, url, tz=tz, now=now, selectors=selectors,
+                                  encoding=encoding)
+        print_json(article.to_json())
+    return 0
+
+
+# ------------------------------------------------------------------ notifications
+
+
+
+def cmd_notify_test(args: argparse.Namespace) -> int:
+    service = _service(args)
+    try:
+        result = service.notify_test(args.channel)
+        print(f"{args.channel}: {result.describe()}")
+        return 0 if result.ok else 1
+    finally:
+        service.close()
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%SZ") if moment else "-"
+
+
+def _line(d: Delivery) -> str:
+    subject = d.data.get("title") or (f"{d.site}/{d.category}" if d.site else "-")
+    waiting = d.state == "pending" or (d.state == "digest" and d.attempts > 0)
+    next_try = _when(d.next_attempt) if waiting else "-"
+    error = (d.last_error or "-").replace("\n", " ")[:80]
+    return (f"{d.id:>6}  {d.state:<9} {d.channel:<12} {d.event:<18} {d.attempts:>3}  "
+            f"{next_try:<20} {subject[:40]}  {error}")
+
+
+def _retry(service: Service, delivery_id: int) -> int:
+    """Send one delivery now and say in one line what came of it."""
+    if service.store.outbox.get(delivery_id) is None:
+        raise SyndicatorError(f"no delivery with id {delivery_id}")
+    report = service.retry_delivery(delivery_id)
+    after = service.store.outbox.get(delivery_id)
+    if report is None or after is None:
+        raise SyndicatorError(f"delivery {delivery_id} is being sent by another worker; "
+                              "see its outcome with `syndicator deliveries`")
+    error = (after.last_error or "").replace("\n", " ")
+    if report.delivered:
+        outcome = "delivered"
+    elif report.deferred:
+        outcome = f"held back by the channel's rate limit; next try {_when(after.next_attempt)}"
+    elif after.state == "dead":
+        outcome = f"dead ({error})"
+    else:
+        outcome = f"failed ({error}); next try {_when(after.next_attempt)}"
+    print(f"delivery {delivery_id}: {outcome}")
+    return 0 if report.delivered else 1
+
+
+def cmd_deliveries(args: argparse.Namespace) -> int:
+    service = _service(args)
+    try:
+        if args.retry is not None:
+            return _retry(service, args.retry)
+        rows = service.store.outbox.list(state=args.state, limit=args.limit)
+        print(f"{'id':>6}  {'state':<9} {'channel':<12} {'kind':<18} {'try':>3}  "
+              f"{'next try':<20} {'article':<40}  last error")
+        for d in rows:
+            print(_line(d))
+        counts = service.store.outbox.counts()
+        print(", ".join(f"{n} {state}" for state, n in counts.items()))
+        return 0
+    finally:
+        service.close()

@@ -1,0 +1,71 @@
+"""Feeds as plain files, for any static web server, at the same paths as the HTTP routes.
+
+Each file is replaced atomically (temporary file in the same directory, then
+os.replace), so a web server never serves half a feed. Files whose bytes did not change
+are left alone: their mtime, and so the Last-Modified/ETag a static server derives from
+it, stays put and readers get 304s.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path, PurePosixPath
+
+from syndicator.errors import ConfigError
+from syndicator.feeds.build import build_feed
+from syndicator.feeds.meta import FeedMeta, check_format
+from syndicator.models import Article
+
+OPML_NAMES = ("opml", "opml.xml")
+_FILE_MODE = 0o644
+
+
+def write_feeds(out_dir: Path, feeds: Iterable[tuple[FeedMeta, Sequence[Article]]],
+                formats: Sequence[str], opml: bytes) -> list[Path]:
+    """Write every feed in every format plus the OPML; return only the files rewritten."""
+    for fmt in formats:
+        check_format(fmt)
+    written: list[Path] = []
+    for meta, articles in feeds:
+        for fmt in formats:
+            target = feed_file(out_dir, meta, fmt)
+            if write_if_changed(target, build_feed(fmt, meta, articles)):
+                written.append(target)
+    for name in OPML_NAMES:
+        target = out_dir / name
+        if write_if_changed(target, opml):
+            written.append(target)
+    return written
+
+
+def feed_file(out_dir: Path, meta: FeedMeta, fmt: str) -> Path:
+    """Where a feed goes under out_dir; a path climbing out of it is a config mistake."""
+    relative = PurePosixPath(f"{meta.path.strip('/')}.{fmt}")
+    if not meta.path.strip("/") or relative.is_absolute() or ".." in relative.parts:
+        raise ConfigError(f"feed path {meta.path!r} does not stay inside the output directory",
+                          key="feeds")
+    return out_dir.joinpath(*relative.parts)
+
+
+def write_if_changed(target: Path, data: bytes) -> bool:
+    try:
+        if target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                     suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_name, _FILE_MODE)
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return True

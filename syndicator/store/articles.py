@@ -1,0 +1,147 @@
+"""Stored articles: the reads the poll and the feeds need, and the write of one
+article inside the poll's transaction (``Store.apply``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select
+
+from syndicator.models import Article, ArticleIntent, Change
+from syndicator.store import tables as t
+from syndicator.store.engine import insert
+
+
+def _article(row: Any) -> Article:
+    return Article(
+        site=row.site,
+        category=row.category,
+        key=row.key,
+        url=row.url,
+        title=row.title,
+        published=row.published,
+        date_only=bool(row.date_only),
+        first_seen=row.first_seen,
+        updated=row.updated,
+        source=row.source,
+        author=row.author,
+        editor=row.editor,
+        category_name=row.category_name,
+        content_html=row.content_html,
+        content_text=row.content_text,
+        images=tuple(json.loads(row.images)),
+        attachments=tuple(json.loads(row.attachments)),
+        content_hash=row.content_hash,
+        external_url=row.external_url,
+        baseline=bool(row.baseline),
+    )
+
+
+def _values(article: Article) -> dict[str, Any]:
+    return {
+        "site": article.site,
+        "category": article.category,
+        "key": article.key,
+        "url": article.url,
+        "title": article.title,
+        "published": article.published,
+        "date_only": article.date_only,
+        "first_seen": article.first_seen,
+        "updated": article.updated,
+        "source": article.source,
+        "author": article.author,
+        "editor": article.editor,
+        "category_name": article.category_name,
+        "content_html": article.content_html,
+        "content_text": article.content_text,
+        "images": json.dumps(list(article.images), ensure_ascii=False),
+        "attachments": json.dumps(list(article.attachments), ensure_ascii=False),
+        "content_hash": article.content_hash,
+        "external_url": article.external_url,
+        "baseline": article.baseline,
+    }
+
+
+class Articles:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def known_keys(self, site: str, keys: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                rows = conn.execute(
+                    select(t.articles.c.key).where(
+                        t.articles.c.site == site, t.articles.c.key.in_(chunk)
+                    )
+                )
+                found.update(row.key for row in rows)
+        return found
+
+    def get(self, site: str, key: str) -> Article | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.articles).where(t.articles.c.site == site, t.articles.c.key == key)
+            ).first()
+        return _article(row) if row else None
+
+    def newest(self, *, site: str | None = None, category: str | None = None,
+                 limit: int | None = 50) -> list[Article]:
+        """Newest first, in the same order as the feeds."""
+        query = select(t.articles).order_by(
+            t.articles.c.published.desc(), t.articles.c.first_seen.desc(),
+            t.articles.c.key.desc(),
+        )
+        if site is not None:
+            query = query.where(t.articles.c.site == site)
+        if category is not None:
+            query = query.where(t.articles.c.category == category)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [_article(row) for row in conn.execute(query)]
+
+    def published_times(self, site: str, category: str, limit: int = 200) -> list[datetime]:
+        """The newest publish times of a category, without loading the articles."""
+        c = t.articles.c
+        query = (select(c.published).where(c.site == site, c.category == category)
+                 .order_by(c.published.desc()).limit(limit))
+        with self.engine.connect() as conn:
+            return [row.published for row in conn.execute(query)]
+
+    def count(self, *, site: str | None = None, category: str | None = None) -> int:
+        query = select(func.count()).select_from(t.articles)
+        if site is not None:
+            query = query.where(t.articles.c.site == site)
+        if category is not None:
+            query = query.where(t.articles.c.category == category)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+
+
+def write(conn: Connection, intent: ArticleIntent) -> bool:
+    values = _values(intent.article)
+    if intent.change is Change.NEW:
+        stmt = insert(conn, t.articles).values(**values).on_conflict_do_nothing(
+            index_elements=["site", "key"]
+        ).returning(t.articles.c.id)
+        # RETURNING, not rowcount: drivers disagree on rowcount for DO NOTHING.
+        return conn.execute(stmt).first() is not None
+    # A change keeps identity, first sighting and baseline flag.
+    for fixed in ("site", "key", "first_seen", "baseline"):
+        values.pop(fixed)
+    result = conn.execute(
+        t.articles.update()
+        .where(t.articles.c.site == intent.article.site,
+               t.articles.c.key == intent.article.key,
+               t.articles.c.content_hash != intent.article.content_hash)
+        .values(**values)
+    )
+    return bool(result.rowcount)
+

@@ -1,0 +1,116 @@
+"""Engines: SQLite pragmas, alembic migrations, the dialect's upsert, and the locks that
+let processes on one database take turns (migrating, building feeds)."""
+
+from __future__ import annotations
+
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from syndicator.errors import StoreError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK_ID = 7_127_001  # any constant; names "syndicator migrates" on PostgreSQL
+FEEDS_LOCK_ID = 7_127_002      # "syndicator builds feeds"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # WAL lets the web process read while the worker writes; busy_timeout turns a
+    # momentary lock into a short wait instead of an error.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create the engine; for SQLite also the database's folder."""
+    try:
+        parsed = make_url(url)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"{url}: not a database URL ({exc})") from exc
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def insert(conn: Connection | Engine, table: Table) -> Any:
+    """An INSERT that knows ``ON CONFLICT`` on either database."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def upgrade(engine: Engine, url: str, shown_url: str) -> None:
+    """Apply every alembic migration not yet applied. Processes started together on a
+    fresh database (a worker and a web process) take turns: the first migrates, the
+    others find the schema at head."""
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        with _migration_lock(engine, url), engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Held to the end of this transaction, which is the whole upgrade.
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise StoreError(f"{shown_url}: migration failed: {reason}") from exc
+
+
+@contextmanager
+def _migration_lock(engine: Engine, url: str) -> Iterator[None]:
+    """SQLite has no advisory locks: a lock file beside the database serves."""
+    with _lock_file(engine, url, "migrate"):
+        yield
+
+
+@contextmanager
+def _lock_file(engine: Engine, url: str, name: str) -> Iterator[None]:
+    database = make_url(url).database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.{name}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def feeds_lock(engine: Engine, url: str) -> Iterator[None]:
+    """One feed build at a time across every process on the database: a build reads
+    the articles after taking it, so the last feed written was read last and holds
+    every article committed before (two workers building at once could otherwise leave
+    the older read's bytes in place). PostgreSQL: a session advisory lock on a
+    connection of its own; SQLite: a lock file."""
+    if engine.dialect.name != "postgresql":
+        with _lock_file(engine, url, "feeds"):
+            yield
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"SELECT pg_advisory_lock({FEEDS_LOCK_ID})")
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.exec_driver_sql(f"SELECT pg_advisory_unlock({FEEDS_LOCK_ID})")
+            conn.commit()

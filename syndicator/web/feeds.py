@@ -1,0 +1,317 @@
+"""Serving built feeds: an in-memory copy of the ``feeds`` table and HTTP caching.
+
+The worker builds feeds and keeps their bytes in the store; this module only serves
+them. Every stored feed is held in memory with its gzip variant compressed once and
+its response headers prepared once, so answering a request is a dict lookup plus a
+header comparison. ``Store.feeds.version()`` is asked at most once per second whether
+the table changed, off the event loop; requests meanwhile get the copy in hand.
+
+ETags: the identity variant carries the stored ETag, the gzip variant the same tag
+with ``-gzip`` appended inside the quotes (as Apache does), because the two are
+different byte sequences and a cache keyed on ETag must not mix them. Either tag in
+``If-None-Match`` matches both variants: they hold the same feed version.
+
+A feed that is configured but not built yet answers 503 with ``Retry-After``: serving
+an empty feed would make readers record "no entries" and build nothing per request is
+the rule.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+
+import anyio.to_thread
+from starlette.types import Scope, Send
+
+from syndicator import metrics
+from syndicator.feeds.meta import CONTENT_TYPES, content_type
+from syndicator.store import Store, StoredFeed
+
+RawHeaders = list[tuple[bytes, bytes]]
+
+log = logging.getLogger("syndicator.web")
+
+CHECK_INTERVAL = timedelta(seconds=1)
+NOT_BUILT_RETRY_AFTER = 30
+_GZIP_LEVEL = 6
+_ETAG = re.compile(r'\s*(?:W/)?("[^"]*")\s*(?:,|$)')
+
+
+@dataclass(frozen=True)
+class FeedRoute:
+    """One served feed in one format."""
+
+    path: str
+    fmt: str
+    title: str
+    site: str | None
+    category: str | None
+    max_age: int
+
+    def url(self, public_url: str) -> str:
+        return f"{public_url.rstrip('/')}/{self.path.strip('/')}.{self.fmt}"
+
+
+@dataclass(frozen=True)
+class Variant:
+    body: bytes
+    headers: RawHeaders          # for a 200 answer, Content-Length included
+    not_modified: RawHeaders     # for a 304 answer
+
+
+@dataclass(frozen=True)
+class CachedFeed:
+    etag: str
+    tags: frozenset[str]         # both variants' opaque tags, quotes included
+    raw_tags: frozenset[bytes]   # the same as header bytes, for the exact-match fast path
+    last_modified: datetime      # whole seconds, as Last-Modified says it
+    plain: Variant
+    gzipped: Variant
+
+
+def http_date(moment: datetime) -> str:
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
+
+
+def gzip_etag(etag: str) -> str:
+    return etag[:-1] + '-gzip"' if etag.endswith('"') else etag + "-gzip"
+
+
+def build_cached(feed: StoredFeed, route: FeedRoute, extra: Sequence[tuple[str, str]],
+                 previous: CachedFeed | None = None) -> CachedFeed:
+    """Headers and the gzip variant of one stored feed; reuses the gzip bytes of the
+    previous copy when the feed did not change."""
+    modified = feed.last_modified.replace(microsecond=0)
+    if previous is not None and previous.etag == feed.etag:
+        packed = previous.gzipped.body
+    else:
+        packed = gzip.compress(feed.body, _GZIP_LEVEL, mtime=0)
+    zipped_tag = gzip_etag(feed.etag)
+    common = [
+        ("cache-control", f"public, max-age={route.max_age}"),
+        ("last-modified", http_date(modified)),
+        ("vary", "Accept-Encoding"),
+        *extra,
+    ]
+
+    def variant(body: bytes, etag: str, encoding: str | None) -> Variant:
+        head = [("etag", etag), *common]
+        full = [*head, ("content-type", content_type(route.fmt)),
+                ("content-length", str(len(body)))]
+        if encoding:
+            full.append(("content-encoding", encoding))
+        return Variant(body, _raw(full), _raw(head))
+
+    return CachedFeed(
+        etag=feed.etag, tags=frozenset({feed.etag, zipped_tag}),
+        raw_tags=frozenset({feed.etag.encode("latin-1"), zipped_tag.encode("latin-1")}),
+        last_modified=modified,
+        plain=variant(feed.body, feed.etag, None),
+        gzipped=variant(packed, zipped_tag, "gzip"),
+    )
+
+
+def _raw(headers: Sequence[tuple[str, str]]) -> RawHeaders:
+    for name, value in headers:
+        # Values come from the store and the config; a CR or LF would split the answer.
+        if "\r" in value or "\n" in value:
+            raise ValueError(f"header {name} holds a line break: {value!r}")
+    return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+
+
+def link_headers(route: FeedRoute, public_url: str, hubs: Sequence[str]) -> list[tuple[str,
+                                                                                       str]]:
+    """WebSub discovery; rel values quoted, since some hubs deliver nothing otherwise."""
+    if not hubs:
+        return []
+    links = [f'<{hub}>; rel="hub"' for hub in hubs]
+    links.append(f'<{route.url(public_url)}>; rel="self"')
+    return [("link", link) for link in links]
+
+
+class FeedCache:
+    """Stored feeds in memory, refreshed when ``store.feeds.version()`` moves."""
+
+    def __init__(self, store: Store, routes: Sequence[FeedRoute], public_url: str,
+                 hubs: Sequence[str], clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.routes: dict[tuple[str, str], FeedRoute] = {(r.path.strip("/"), r.fmt): r
+                                                          for r in routes}
+        self.public_url = public_url
+        self.hubs = tuple(hubs)
+        self.clock = clock
+        self._feeds: Mapping[tuple[str, str], CachedFeed] = {}
+        self._version: str | None = None
+        self._checked: datetime | None = None
+        self._lock = threading.Lock()
+
+    def due(self, now: datetime) -> bool:
+        last = self._checked
+        return last is None or now - last >= CHECK_INTERVAL or now < last
+
+    def peek(self) -> Mapping[tuple[str, str], CachedFeed] | None:
+        """The copy in hand when it needs no look at the store now, else None (and the
+        caller goes through ``current``)."""
+        return None if self.due(self.clock()) else self._feeds
+
+    async def current(self) -> Mapping[tuple[str, str], CachedFeed]:
+        now = self.clock()
+        if self.due(now):
+            # Claimed before awaiting, so concurrent requests do not queue up refreshes.
+            self._checked = now
+            try:
+                await anyio.to_thread.run_sync(self.refresh)
+            except Exception:
+                # A database hiccup must not take the feeds down: serve the copy in
+                # hand and look again in a second.
+                log.exception("could not refresh the feeds from the store")
+        return self._feeds
+
+    def refresh(self) -> bool:
+        """Reload every feed if the table changed since the last look; True if it did."""
+        with self._lock:
+            version = self.store.feeds.version()
+            if version == self._version:
+                return False
+            old = self._feeds
+            fresh: dict[tuple[str, str], CachedFeed] = {}
+            for feed in self.store.feeds.all():
+                key = (feed.path.strip("/"), feed.format)
+                route = self.routes.get(key)
+                if route is None:
+                    continue
+                extra = link_headers(route, self.public_url, self.hubs)
+                fresh[key] = build_cached(feed, route, extra, old.get(key))
+            self._feeds = fresh
+            self._version = version
+            return True
+
+
+def accepts_gzip(header: str) -> bool:
+    """True when Accept-Encoding allows gzip (explicitly, or by ``*``), q=0 excluded."""
+    allowed: dict[str, bool] = {}
+    for part in header.split(","):
+        token, _, params = part.partition(";")
+        name = token.strip().lower()
+        if not name:
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        allowed[name] = q > 0
+    if "gzip" in allowed:
+        return allowed["gzip"]
+    if "x-gzip" in allowed:
+        return allowed["x-gzip"]
+    return allowed.get("*", False)
+
+
+def etag_matches(header: str, tags: frozenset[str]) -> bool:
+    """Weak comparison (RFC 9110 §13.1.2) of If-None-Match against the feed's tags."""
+    if header.strip() == "*":
+        return True
+    pos = 0
+    while pos < len(header):
+        found = _ETAG.match(header, pos)
+        if found is None:
+            return False
+        if found.group(1) in tags:
+            return True
+        pos = found.end()
+    return False
+
+
+def not_modified_since(header: str, modified: datetime) -> bool:
+    try:
+        since = parsedate_to_datetime(header)
+    except (TypeError, ValueError, IndexError):
+        return False
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return modified <= since
+
+
+def is_fresh(inm: bytes | None, ims: bytes | None, feed: CachedFeed) -> bool:
+    """Whether a conditional GET may be answered 304; If-Modified-Since only counts
+    when there is no If-None-Match (RFC 9110 §13.1.3). A client repeating our tag
+    verbatim (nearly all of them) is matched without parsing."""
+    if inm is not None:
+        return inm in feed.raw_tags or etag_matches(inm.decode("latin-1"), feed.tags)
+    return ims is not None and not_modified_since(ims.decode("latin-1"), feed.last_modified)
+
+
+def wants_gzip(raw: bytes) -> bool:
+    """Accept-Encoding allows gzip; the common forms ("gzip, deflate, br") are decided
+    without parsing, anything with q-values or a wildcard by ``accepts_gzip``."""
+    if b";" not in raw and b"*" not in raw:
+        return b"gzip" in raw.lower()
+    return accepts_gzip(raw.decode("latin-1"))
+
+
+def choose(feed: CachedFeed, headers: Iterable[tuple[bytes, bytes]]) -> tuple[bool, Variant]:
+    """Whether the request may be answered 304, and with which variant; ``headers`` are
+    the request's, names lower-cased (as ASGI and uvicorn give them)."""
+    inm = ims = encodings = None
+    # One pass over the raw headers, nothing decoded: this is the hot path. Repeated
+    # fields are joined with commas, as RFC 9110 §5.3 allows.
+    for name, value in headers:
+        if name == b"if-none-match":
+            inm = value if inm is None else inm + b", " + value
+        elif name == b"accept-encoding":
+            encodings = value if encodings is None else encodings + b", " + value
+        elif name == b"if-modified-since" and ims is None:
+            ims = value
+    variant = feed.gzipped if encodings is not None and wants_gzip(encodings) else feed.plain
+    return is_fresh(inm, ims, feed), variant
+
+
+async def serve_feed(cache: FeedCache, scope: Scope, send: Send) -> None:
+    """Answer one ``/feeds/…`` request from the cache; no request body is read."""
+    method = scope["method"]
+    stem, dot, fmt = scope["path"].lstrip("/").rpartition(".")
+    key = (stem, fmt)
+    route = cache.routes.get(key) if dot else None
+    if route is None:
+        await _plain(send, 404, b"no such feed\n")
+        metrics.record_feed_request(fmt if fmt in CONTENT_TYPES else "other", 404)
+        return
+    if method not in ("GET", "HEAD"):
+        await _plain(send, 405, b"method not allowed\n", [(b"allow", b"GET, HEAD")])
+        return
+    feed = (await cache.current()).get(key)
+    if feed is None:
+        await _plain(send, 503, b"this feed is not built yet\n",
+                     [(b"retry-after", str(NOT_BUILT_RETRY_AFTER).encode())])
+        metrics.record_feed_request(fmt, 503)
+        return
+    fresh, variant = choose(feed, scope["headers"])
+    if fresh:
+        await send({"type": "http.response.start", "status": 304,
+                    "headers": variant.not_modified})
+        await send({"type": "http.response.body", "body": b""})
+        metrics.record_feed_request(fmt, 304)
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": variant.headers})
+    await send({"type": "http.response.body",
+                "body": b"" if method == "HEAD" else variant.body})
+    metrics.record_feed_request(fmt, 200)
+
+
+async def _plain(send: Send, status: int, body: bytes,
+                 extra: RawHeaders | None = None) -> None:
+    headers = [(b"content-type", b"text/plain; charset=utf-8"),
+               (b"content-length", str(len(body)).encode()), *(extra or [])]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,106 @@
+"""uvicorn in a background thread, with a start that returns once it is serving and a
+stop that drains and joins.
+
+The socket is bound here, before uvicorn starts, so port 0 yields a real port the caller
+learns at once, and a port in use fails in ``start`` with a clear OSError. uvicorn
+installs signal handlers only in the main thread, so the owning process keeps its own
+SIGTERM/SIGINT handling.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import Any
+
+import uvicorn
+
+_STARTUP_TIMEOUT = 30.0
+
+
+class _Server(uvicorn.Server):
+    """Tells the starting thread when startup finished, or that it never will."""
+
+    def __init__(self, config: uvicorn.Config, ready: threading.Event) -> None:
+        super().__init__(config)
+        self.ready = ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        self.ready.set()
+
+
+class ServerThread:
+    def __init__(self, app: Any, host: str, port: int) -> None:
+        self.app = app
+        self.host = host
+        self.port = port
+        self._ready = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> str:
+        """Bind, start serving, and return the base URL once requests are answered."""
+        if self._thread is not None:
+            raise RuntimeError("server already started")
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((self.host, self.port))
+            sock.listen(2048)
+        except OSError:
+            sock.close()
+            raise
+        sock.set_inheritable(True)
+        self.port = sock.getsockname()[1]
+        self._socket = sock
+        config = uvicorn.Config(self.app, http="httptools",
+                                log_level="warning",
+                                access_log=False,
+                                lifespan="off", timeout_graceful_shutdown=5,
+                                server_header=False)
+        self._server = _Server(config, self._ready)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name=f"web-{self.port}", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + _STARTUP_TIMEOUT
+        # Short waits on the event, so a thread that died during startup is noticed.
+        while not self._ready.wait(0.05):
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"web server on {self.base_url} failed to start")
+        return self.base_url
+
+    def stop(self, timeout: float = 10) -> None:
+        """Stop accepting, let requests in flight finish, and join the thread."""
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        server.should_exit = True
+        thread.join(timeout)
+        if thread.is_alive():
+            server.force_exit = True
+            thread.join(timeout)
+        self._close_socket()
+        self._server = None
+        self._thread = None
+
+    def _close_socket(self) -> None:
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+
+    def __enter__(self) -> ServerThread:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
