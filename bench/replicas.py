@@ -57,7 +57,7 @@ from bench.service_memory import SITE
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.demo.portal_catalog import CATEGORIES
 from syndicator.demo.webhook_sink import WebhookSink
-from syndicator.runtime.worker import LEASE
+from syndicator.runtime.leases import LEASE
 from syndicator.store import Store
 from syndicator.store import tables as t
 from tests.notify.conftest import SECRET

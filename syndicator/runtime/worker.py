@@ -1,4 +1,6 @@
 """The worker: decides which categories are due, polls them, rebuilds feeds, pings hubs.
+Leases (``leases``) and the delivery pump and digests (``deliveries``) are rooms of their
+own that the worker starts.
 
 APScheduler (a ``BackgroundScheduler``) only beats the clock: a one-second tick looks at
 the due times, which live in the store so a restart neither stampedes nor forgets. All
@@ -8,11 +10,8 @@ the deciding is in ``run_due``, which tests call directly with their own clock.
 from __future__ import annotations
 
 import logging
-import os
 import random
-import socket
 import threading
-import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -21,18 +20,16 @@ from typing import Any
 from syndicator import metrics
 from syndicator.models import CategorySpec, Schedule, ScheduleKind
 from syndicator.poll import PollOutcome
+from syndicator.runtime.deliveries import DeliveryJobs
+from syndicator.runtime.leases import PollLeases
 from syndicator.runtime.schedule import first_due, next_due
 from syndicator.runtime.service import Service
 from syndicator.runtime.websub import HubPinger
 
 log = logging.getLogger("syndicator.runtime.worker")
 
-PUMP_SECONDS = 5
-# A poll holds its category's lease, renewed every RENEW_SECONDS while it runs however
-# long it takes; a worker killed mid-poll renews nothing, so its categories are free for
-# the others within LEASE (a fixed 30 min lease kept them unpolled for that long).
-LEASE = timedelta(seconds=90)
-RENEW_SECONDS = 30.0
+# A category another worker holds is asked for again this much later, unless that
+# worker has set its next due time meanwhile.
 LEASE_RETRY = 30.0
 
 
@@ -52,18 +49,14 @@ class Worker:
         self.pinger = pinger
         self.on_feeds_changed = on_feeds_changed
         self._running: dict[str, Future[PollOutcome | None]] = {}
-        self._leased: set[str] = set()
-        self._renewer: threading.Thread | None = None
-        self._stopping = threading.Event()
-        self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.leases = PollLeases(service.store, self.clock)
+        self.owner = self.leases.owner
         self._locks = {key: threading.Lock() for key in self.specs}
         self._feeds_lock = threading.Lock()
         self._state_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="poll")
         self._scheduler: Any = None
-        specs = list(self.specs.values())
-        # Digest crons read like the portal's day ("0 8 * * *" is 08:00 there).
-        self.digest_tz = specs[0].timezone if specs else "Asia/Shanghai"
+        self.deliveries = DeliveryJobs(service, self.clock)
 
     # ------------------------------------------------------------ due times
 
@@ -95,54 +88,20 @@ class Worker:
         None when another worker on the same database holds the category's lease or has
         just polled it; its due time is then adopted."""
         with self._locks[spec.key]:
-            now = self.clock()
-            store = self.service.store
-            if not store.categories.claim_poll(spec.site_id, spec.id, self.owner, now, now + LEASE,
-                                    force=force):
-                stored = store.categories.state(spec.site_id, spec.id).next_due
+            if not self.leases.claim(spec, force=force):
+                now = self.clock()
+                stored = self.service.store.categories.state(spec.site_id, spec.id).next_due
                 with self._state_lock:
                     self.due[spec.key] = (stored if stored is not None and stored > now
                                           else now + timedelta(seconds=LEASE_RETRY))
                 return None
-            self._hold(spec.key)
             try:
                 return self._poll_claimed(spec)
             finally:
-                with self._state_lock:
-                    self._leased.discard(spec.key)
-                store.categories.release_poll(spec.site_id, spec.id, self.owner)
-
-    def _hold(self, key: str) -> None:
-        with self._state_lock:
-            self._leased.add(key)
-            if self._renewer is None:
-                self._renewer = threading.Thread(target=self._renew_loop, daemon=True,
-                                                 name="poll-leases")
-                self._renewer.start()
-
-    def _renew_loop(self) -> None:
-        while not self._stopping.wait(RENEW_SECONDS):
-            try:
-                self.renew_leases()
-            except Exception:
-                # The database may be briefly away; the lease has two more beats to go.
-                log.exception("renewing poll leases failed")
+                self.leases.release(spec)
 
     def renew_leases(self) -> list[str]:
-        """Extend the lease of every poll in progress; returns the categories whose
-        lease was no longer ours (held past its end by a stalled process and taken)."""
-        with self._state_lock:
-            keys = sorted(self._leased)
-        until = self.clock() + LEASE
-        refused = [key for key in keys if not self.service.store.categories.renew_poll(
-            self.specs[key].site_id, self.specs[key].id, self.owner, until)]
-        with self._state_lock:
-            # A poll that ended meanwhile released its lease: that one was not taken.
-            lost = [key for key in refused if key in self._leased]
-        for key in lost:
-            log.warning("poll lease of %s was taken over; another worker may poll it too",
-                        key)
-        return lost
+        return self.leases.renew()
 
     def _poll_claimed(self, spec: CategorySpec) -> PollOutcome:
         [outcome] = self.service.poll([spec])
@@ -229,47 +188,14 @@ class Worker:
         # on the database added no capacity (bench/replicas.py: 2 of 226 polls).
         scheduler.add_job(self.run_due, "interval", seconds=1, jitter=1, id="tick",
                           max_instances=1, coalesce=True, misfire_grace_time=30)
-        self.add_jobs(scheduler)
+        self.deliveries.add_jobs(scheduler)
         scheduler.start()
         self._scheduler = scheduler
-
-    def add_jobs(self, scheduler: Any) -> None:
-        """The delivery pump (every few seconds: also what earlier runs left or what
-        waits for a retry), and each digest channel's own cron."""
-        from apscheduler.triggers.cron import CronTrigger
-
-        scheduler.add_job(self.deliver, "interval", seconds=PUMP_SECONDS, id="deliveries",
-                          max_instances=1, coalesce=True, misfire_grace_time=60)
-        for channel in self.service.channels:
-            if channel.digest:
-                trigger = CronTrigger.from_crontab(channel.digest, timezone=self.digest_tz)
-                scheduler.add_job(self.send_digest, trigger, args=[channel.id],
-                                  id=f"digest:{channel.id}", max_instances=1, coalesce=True,
-                                  misfire_grace_time=3600)
-
-    def deliver(self) -> None:
-        try:
-            report = self.service.deliver_due()
-        except Exception:
-            log.exception("delivery pump failed; retrying at the next beat")
-            return
-        if report.claimed:
-            log.info("deliveries: %d claimed, %d delivered, %d failed, %d dead, %d deferred",
-                     report.claimed, report.delivered, report.failed, report.dead,
-                     report.deferred)
-
-    def send_digest(self, channel: str) -> None:
-        try:
-            sent = self.service.send_digests(self.clock(), channel)
-        except Exception:
-            log.exception("digest for %s failed; its articles wait for the next run", channel)
-            return
-        log.info("digest %s: %s", channel, sent)
 
     def after_poll(self, outcome: PollOutcome) -> None:
         """Send at once what a poll queued, rather than at the next pump beat."""
         if outcome.record.new or outcome.state.status != outcome.previous.status:
-            self.deliver()
+            self.deliveries.pump()
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop ticking, let polls in progress finish (bounded by fetch timeouts) while
@@ -286,6 +212,6 @@ class Worker:
         threading.Thread(target=drain, daemon=True).start()
         if not done.wait(timeout):
             log.warning("stopping with polls still running after %.0fs", timeout)
-        self._stopping.set()
+        self.leases.stop()
         if self.pinger is not None:
             self.pinger.stop()

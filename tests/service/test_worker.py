@@ -14,7 +14,8 @@ from syndicator import metrics
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.runtime.schedule import auto_interval
 from syndicator.runtime.websub import HubPinger
-from syndicator.runtime.worker import LEASE, Worker
+from syndicator.runtime.leases import LEASE
+from syndicator.runtime.worker import Worker
 from tests.conftest import Clock
 from tests.e2e.helpers import make_app, write_config
 from tests.service.hub import running_hub
