@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.notify.chaos import run_chaos
+from tests.support.chaos import run_chaos
 
 
 def main() -> int:

@@ -32,8 +32,8 @@ from syndicator.config import load_config
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.runtime.service import Service
-from tests.notify.chaos import write_config
-from tests.notify.conftest import SECRET, enqueue, intent
+from tests.support.chaos import write_config
+from tests.support.outbox import SECRET, enqueue, intent
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -26,7 +26,7 @@ from syndicator.config import load_config
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.extract import decode_html, extract_article, extract_list
 from syndicator.runtime.service import Service
-from tests.e2e.helpers import CONFIG
+from tests.support.configs import CONFIG
 
 
 def poll_costs(app: Service, portal: ReplicaPortal, key: str) -> list[tuple[str, int, int, int]]:

@@ -60,8 +60,9 @@ from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.runtime.leases import LEASE
 from syndicator.store import Store
 from syndicator.store import tables as t
-from tests.notify.conftest import SECRET
-from tests.pg import PostgresServer, _free_port
+from tests.support.net import free_port
+from tests.support.outbox import SECRET
+from tests.support.postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -461,7 +462,7 @@ def bench(args: argparse.Namespace, folder: Path, stack: contextlib.ExitStack) -
     stack.callback(pg.stop)
     portals = [stack.enter_context(ReplicaPortal(seed=n + 1)) for n in range(args.sites)]
     sink = stack.enter_context(WebhookSink(SECRET))
-    port = _free_port()
+    port = free_port()
     storage = pg.new_database()
     text = HEAD.format(storage=storage, port=port, every=args.every, hook=sink.url,
                        secret=SECRET) + "".join(

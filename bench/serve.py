@@ -38,7 +38,7 @@ from syndicator.models import CategorySpec
 from syndicator.store import Store
 from syndicator.web.app import FeedRoute, WebContext, create_web_app
 from syndicator.web.server import ServerThread
-from tests.publish.articles import BODY_HTML, BODY_TEXT, article, at
+from tests.support.articles import BODY_HTML, BODY_TEXT, article, at
 
 FEED_PATH = "feeds/zgkjcx/kjyw"
 ITEMS = 50

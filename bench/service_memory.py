@@ -27,7 +27,7 @@ from syndicator.config import load_config
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.runtime.service import Service
 from syndicator.runtime.worker import Worker
-from tests.conftest import Clock
+from tests.support.clock import Clock
 
 HEAD = """\
 storage: sqlite:///{db}

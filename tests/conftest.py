@@ -6,29 +6,12 @@ import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.store import Store
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-class Clock:
-    """A settable clock, so tests move time instead of sleeping."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        from datetime import timedelta
-
-        self.now = self.now + timedelta(**delta)
+from tests.support.clock import SHANGHAI, Clock
 
 
 @pytest.fixture
@@ -46,7 +29,7 @@ def portal(clock: Clock) -> Iterator[ReplicaPortal]:
 def postgres() -> Iterator[object]:
     """A PostgreSQL server for the session; skipped where the binaries are missing,
     unless SYNDICATOR_REQUIRE_TOOLS=1 (as `make test` sets) makes that a failure."""
-    from tests.pg import postgres_server
+    from tests.support.postgres import postgres_server
 
     try:
         yield from postgres_server()

@@ -11,8 +11,8 @@ import pytest
 
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.runtime.service import Service
-from tests.conftest import Clock
-from tests.e2e.helpers import make_app, write_config
+from tests.support.clock import Clock
+from tests.support.configs import make_app, write_config
 
 KJYW = "zgkjcx/kjyw"
 

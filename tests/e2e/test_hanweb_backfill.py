@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from syndicator.runtime.service import Service
-from tests.conftest import Clock
 from tests.e2e.hanweb_site import HanwebSite
-from tests.e2e.helpers import SETTINGS, make_app
+from tests.support.clock import Clock
+from tests.support.configs import SETTINGS, make_app
 
 CONFIG = SETTINGS + """\
 sites:

@@ -10,8 +10,8 @@ from pathlib import Path
 import feedparser
 
 from syndicator.demo.portal import ReplicaPortal
-from tests.conftest import Clock
-from tests.e2e.helpers import make_app, write_config
+from tests.support.clock import Clock
+from tests.support.configs import make_app, write_config
 
 KJYW = "zgkjcx/kjyw"
 
@@ -143,7 +143,7 @@ def test_same_pipeline_on_postgresql(tmp_path: Path, portal: ReplicaPortal, cloc
 
 def test_pipeline_feeds_pass_the_atom_schema_and_a_real_client(
         tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
-    from tests.publish.tools import jing, sfeed_rows
+    from tests.support.readers import jing, sfeed_rows
 
     app = make_app(write_config(tmp_path, portal), clock)
     app.poll(app.categories())

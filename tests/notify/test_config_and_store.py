@@ -12,8 +12,8 @@ from syndicator.config import load_config
 from syndicator.errors import StoreError
 from syndicator.models import ArticleIntent, Change, PollRecord, Subscription
 from syndicator.store import Store
-from tests.notify.conftest import intent
-from tests.notify.test_plan import make_article
+from tests.support.articles import make_article
+from tests.support.outbox import intent
 
 YAML = """\
 sites:

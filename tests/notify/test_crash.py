@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from tests.notify.chaos import run_chaos
+from tests.support.chaos import run_chaos
 
 
 def test_killed_workers_lose_nothing_and_reuse_webhook_ids(tmp_path: Path) -> None:

@@ -15,16 +15,9 @@ from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.models import Delivery, DeliveryState, EventType, Subscription
 from syndicator.notify import Dispatcher, SendResult, backoff, digest
 from syndicator.store import Store
-from tests.conftest import Clock
-from tests.notify.conftest import (
-    SECRET,
-    article_data,
-    enqueue,
-    intent,
-    load_cases,
-    mailbox,
-    webhook,
-)
+from tests.notify.conftest import load_cases
+from tests.support.clock import Clock
+from tests.support.outbox import SECRET, article_data, enqueue, intent, mailbox, webhook
 
 NOW = datetime(2023, 3, 20, 1, 30, tzinfo=UTC)
 

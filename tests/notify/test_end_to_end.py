@@ -15,10 +15,10 @@ from syndicator.demo.smtp_sink import SmtpSink
 from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.models import EventType
 from syndicator.runtime.service import Service
-from tests.conftest import Clock
-from tests.e2e.helpers import make_app
-from tests.notify.conftest import SECRET
-from tests.notify.helpers import write_notify_config
+from tests.support.clock import Clock
+from tests.support.configs import make_app
+from tests.support.notify_config import write_notify_config
+from tests.support.outbox import SECRET
 
 KJYW = "zgkjcx/kjyw"
 

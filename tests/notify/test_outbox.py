@@ -14,8 +14,8 @@ from syndicator.models import DeliveryState
 from syndicator.notify import ratelimit
 from syndicator.store import Store
 from syndicator.store.engine import MIGRATIONS
-from tests.conftest import Clock
-from tests.notify.conftest import enqueue, intent
+from tests.support.clock import Clock
+from tests.support.outbox import enqueue, intent
 
 
 def test_schema_has_outbox_tables(store: Store) -> None:

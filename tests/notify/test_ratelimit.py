@@ -13,8 +13,9 @@ from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.models import AppriseChannel
 from syndicator.notify import Dispatcher, ratelimit
 from syndicator.store import Store
-from tests.conftest import Clock
-from tests.notify.conftest import enqueue, intent, load_cases
+from tests.notify.conftest import load_cases
+from tests.support.clock import Clock
+from tests.support.outbox import enqueue, intent
 
 NOW = datetime(2023, 3, 20, 1, 30, tzinfo=UTC)
 

@@ -14,9 +14,9 @@ from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.models import Delivery
 from syndicator.notify import ratelimit
 from syndicator.store import Store
-from tests.conftest import Clock
-from tests.e2e.helpers import CONFIG
-from tests.notify.conftest import SECRET, enqueue, intent
+from tests.support.clock import Clock
+from tests.support.configs import CONFIG
+from tests.support.outbox import SECRET, enqueue, intent
 
 CHANNELS = """\
 notifications:

@@ -12,7 +12,7 @@ from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.notify import ssrf
 from syndicator.notify.channels.webhook import WebhookSender
 from syndicator.notify.ssrf import Pinned, pin
-from tests.notify.conftest import SECRET, webhook
+from tests.support.outbox import SECRET, webhook
 
 PUBLIC4 = "93.184.216.34"
 PUBLIC6 = "2606:2800:220:1:248:1893:25c8:1946"

@@ -21,8 +21,8 @@ from syndicator.demo.portal import ReplicaPortal
 from syndicator.runtime.service import Service
 from syndicator.web.app import create_web_app
 from syndicator.web.context import WebContext
-from tests.conftest import SHANGHAI, Clock
-from tests.e2e.helpers import make_app, write_config
+from tests.support.clock import SHANGHAI, Clock
+from tests.support.configs import make_app, write_config
 
 MAX_AGE = 600
 

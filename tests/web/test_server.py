@@ -17,7 +17,7 @@ import pytest
 
 from syndicator.web.app import create_web_app
 from syndicator.web.server import ServerThread
-from tests.publish.tools import newsboat_items
+from tests.support.readers import newsboat_items
 
 from .conftest import Site
 

@@ -9,8 +9,7 @@ import pytest
 
 from syndicator.errors import ConfigError
 from syndicator.feeds import EMPTY_FEED_UPDATED, FORMATS, build_feed, content_type, write_feeds
-
-from .articles import article, meta, sample
+from tests.support.articles import article, meta, sample
 
 
 def test_H1_content_types_carry_charset() -> None:

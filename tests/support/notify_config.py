@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from syndicator.demo.portal import ReplicaPortal
-from tests.e2e.helpers import CONFIG
-from tests.notify.conftest import SECRET
+from tests.support.configs import CONFIG
+from tests.support.outbox import SECRET
 
 NOTIFICATIONS = """\
 notifications:

@@ -11,9 +11,8 @@ import pytest
 
 from syndicator.feeds import FORMATS, build_feed, entry_id
 from syndicator.feeds.meta import entry_html, select_articles, summary
-
-from .articles import article, at, meta, sample
-from .tools import xpath
+from tests.support.articles import article, at, meta, sample
+from tests.support.readers import xpath
 
 CASES = json.loads((Path(__file__).parent / "data" / "entry_ids.json").read_text("utf-8"))
 TAG_URI = re.compile(r"^tag:syndicator,2024:[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]+$")

@@ -18,8 +18,8 @@ from syndicator.demo.portal import ReplicaPortal
 from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.models import DeliveryState
 from syndicator.runtime.service import Service
-from tests.e2e.helpers import CONFIG
-from tests.notify.conftest import SECRET
+from tests.support.configs import CONFIG
+from tests.support.outbox import SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 

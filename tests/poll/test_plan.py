@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from syndicator.models import (
-    Article,
     ArticleIntent,
     CategoryState,
     CategoryStatus,
@@ -21,21 +22,13 @@ from syndicator.models import (
 )
 from syndicator.notify import backoff
 from syndicator.poll.plan import category_event, plan_deliveries
-from tests.notify.conftest import load_cases
+from tests.support.articles import make_article
 
 NOW = datetime(2023, 3, 20, 1, 30, tzinfo=UTC)
+MATCHING = json.loads((Path(__file__).parent / "data" / "matching.json").read_text("utf-8"))
 
 
-def make_article(site: str = "zgkjcx", category: str = "kjyw", title: str = "标题",
-                 text: str = "正文", key: str = "1", baseline: bool = False) -> Article:
-    return Article(site=site, category=category, key=key, url=f"http://p.test/{key}.html",
-                   title=title, published=NOW, date_only=False, first_seen=NOW, updated=NOW,
-                   source=None, author=None, editor=None, category_name="科技要闻",
-                   content_html=f"<p>{text}</p>", content_text=text, images=(),
-                   attachments=(), content_hash=f"h{key}{text}", baseline=baseline)
-
-
-@pytest.mark.parametrize("case", load_cases("matching.json"), ids=lambda c: c["name"])
+@pytest.mark.parametrize("case", MATCHING, ids=lambda c: c["name"])
 def test_subscription_matching(case: dict[str, Any]) -> None:
     sub = Subscription(channel="c", categories=tuple(case["sub"]["categories"]),
                        keywords=tuple(case["sub"].get("keywords", ())))

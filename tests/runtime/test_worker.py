@@ -12,13 +12,13 @@ import pytest
 
 from syndicator import metrics
 from syndicator.demo.portal import ReplicaPortal
+from syndicator.runtime.leases import LEASE
 from syndicator.runtime.schedule import auto_interval
 from syndicator.runtime.websub import HubPinger
-from syndicator.runtime.leases import LEASE
 from syndicator.runtime.worker import Worker
-from tests.conftest import Clock
-from tests.e2e.helpers import make_app, write_config
-from tests.service.hub import running_hub
+from tests.support.clock import Clock
+from tests.support.configs import make_app, write_config
+from tests.support.hub import running_hub
 
 
 def worker_for(tmp_path: Path, portal: ReplicaPortal, clock: Clock, **kw: object) -> Worker:
@@ -165,8 +165,8 @@ def test_worker_sends_what_a_poll_queued_without_waiting_for_the_pump(
         tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
     from syndicator.demo.smtp_sink import SmtpSink
     from syndicator.demo.webhook_sink import WebhookSink
-    from tests.notify.conftest import SECRET
-    from tests.notify.helpers import write_notify_config
+    from tests.support.notify_config import write_notify_config
+    from tests.support.outbox import SECRET
 
     with SmtpSink() as smtp, WebhookSink(SECRET) as hook, WebhookSink(SECRET) as ops:
         config = write_notify_config(tmp_path, portal, smtp_port=smtp.port,

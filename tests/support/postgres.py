@@ -11,11 +11,12 @@ import glob
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from tests.support.net import free_port
 
 _counter = itertools.count()
 
@@ -28,10 +29,6 @@ def _binary(name: str) -> str | None:
     return candidates[-1] if candidates else None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class PostgresServer:
@@ -42,7 +39,7 @@ class PostgresServer:
         self.pg_ctl = pg_ctl
         self.root = Path(tempfile.mkdtemp(prefix="syndicator-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.prefix: list[str] = []
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres")

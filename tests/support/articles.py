@@ -75,3 +75,16 @@ def meta(**changes: Any) -> FeedMeta:
         author="中国科技创新网",
     )
     return dataclasses.replace(base, **changes)
+
+
+PLAN_NOW = datetime(2023, 3, 20, 1, 30, tzinfo=UTC)
+
+
+def make_article(site: str = "zgkjcx", category: str = "kjyw", title: str = "标题",
+                 text: str = "正文", key: str = "1", baseline: bool = False) -> Article:
+    return Article(site=site, category=category, key=key, url=f"http://p.test/{key}.html",
+                   title=title, published=PLAN_NOW, date_only=False, first_seen=PLAN_NOW,
+                   updated=PLAN_NOW,
+                   source=None, author=None, editor=None, category_name="科技要闻",
+                   content_html=f"<p>{text}</p>", content_text=text, images=(),
+                   attachments=(), content_hash=f"h{key}{text}", baseline=baseline)

@@ -7,9 +7,8 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 from syndicator.feeds import build_feed
-
-from .articles import HOME, HUB, article, meta, sample
-from .tools import xpath
+from tests.support.articles import HOME, HUB, article, meta, sample
+from tests.support.readers import xpath
 
 RFC822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
                     r"Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d [+-]\d{4}$")

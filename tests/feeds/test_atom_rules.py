@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 from syndicator.feeds import build_feed
-
-from .articles import HUB, TRICKY_TITLE, article, meta, sample
-from .tools import xpath
+from tests.support.articles import HUB, TRICKY_TITLE, article, meta, sample
+from tests.support.readers import xpath
 
 RFC3339_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d$")
 

@@ -6,8 +6,8 @@ from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.models import AppriseChannel
 from syndicator.notify import Dispatcher
 from syndicator.store import Store
-from tests.conftest import Clock
-from tests.notify.conftest import enqueue, intent
+from tests.support.clock import Clock
+from tests.support.outbox import enqueue, intent
 
 
 def test_each_result_is_recorded_and_the_rate_limit_queues(sqlite_store: Store,

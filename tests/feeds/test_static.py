@@ -10,8 +10,7 @@ import pytest
 from syndicator.errors import ConfigError
 from syndicator.feeds import FeedMeta, build_feed, build_opml, write_feeds
 from syndicator.models import Article
-
-from .articles import article, meta, sample
+from tests.support.articles import article, meta, sample
 
 SITE = meta(path="feeds/zgkjcx", title="中国科技创新网")
 ALL = meta(path="feeds/all", title="全部")

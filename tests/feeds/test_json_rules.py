@@ -7,8 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from syndicator.feeds import build_feed, content_type
-
-from .articles import HOME, HUB, TRICKY_TITLE, article, meta, sample
+from tests.support.articles import HOME, HUB, TRICKY_TITLE, article, meta, sample
 
 
 def feed(**changes: object) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from syndicator.models import DeliveryState, EmailChannel, SmtpSecurity, SmtpSet
 from syndicator.notify import Dispatcher
 from syndicator.notify.channels.email import EmailSender, build_one
 from syndicator.store import Store
-from tests.conftest import Clock
-from tests.notify.conftest import enqueue, intent, mailbox
+from tests.support.clock import Clock
+from tests.support.outbox import enqueue, intent, mailbox
 
 
 @pytest.fixture

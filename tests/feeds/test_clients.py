@@ -13,9 +13,8 @@ from reader import make_reader
 
 from syndicator.feeds import FeedMeta, build_feed, write_feeds
 from syndicator.models import Article
-
-from .articles import HUB, TRICKY_TITLE, article, meta, sample
-from .tools import jing, newsboat_items, serve, sfeed_rows
+from tests.support.articles import HUB, TRICKY_TITLE, article, meta, sample
+from tests.support.readers import jing, newsboat_items, serve, sfeed_rows
 
 # (id, title, UTC instant of `published`) newest first, as every client must see them.
 EXPECTED = [

@@ -16,8 +16,8 @@ from syndicator.notify import Dispatcher
 from syndicator.notify.channels.webhook import WebhookSender
 from syndicator.notify.ssrf import refusal
 from syndicator.store import Store
-from tests.conftest import Clock
-from tests.notify.conftest import SECRET, enqueue, intent, webhook
+from tests.support.clock import Clock
+from tests.support.outbox import SECRET, enqueue, intent, webhook
 
 
 @pytest.fixture

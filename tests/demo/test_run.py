@@ -12,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.service.test_run import free_port
+from tests.support.net import free_port
 
 ROOT = Path(__file__).parents[2]
 

@@ -6,9 +6,8 @@ import pytest
 
 from syndicator.errors import ConfigError
 from syndicator.feeds import build_opml
-
-from .articles import HOME, meta
-from .tools import xpath
+from tests.support.articles import HOME, meta
+from tests.support.readers import xpath
 
 SITE = meta(path="feeds/zgkjcx", title="中国科技创新网", home_page_url="http://www.zgkjcx.com/")
 CATEGORY = meta()
