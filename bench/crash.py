@@ -24,17 +24,22 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--max-life", type=float, default=1.2,
-                        help="a worker is killed after a random 0.3..MAX_LIFE seconds")
+    parser.add_argument(
+        "--max-life",
+        type=float,
+        default=1.2,
+        help="a worker is killed after a random 0.3..MAX_LIFE seconds",
+    )
     args = parser.parse_args()
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        report = run_chaos(Path(tmp), args.rounds, random.Random(args.seed),
-                           max_life=args.max_life)
+        report = run_chaos(Path(tmp), args.rounds, random.Random(args.seed), max_life=args.max_life)
     took = time.perf_counter() - start
-    print(f"{report.rounds} rounds in {took:.0f}s: {report.killed} workers killed, "
-          f"{report.finished} finished; {report.published} articles published; "
-          f"{report.requests} webhook requests, {report.repeats} repeats (same webhook-id)")
+    print(
+        f"{report.rounds} rounds in {took:.0f}s: {report.killed} workers killed, "
+        f"{report.finished} finished; {report.published} articles published; "
+        f"{report.requests} webhook requests, {report.repeats} repeats (same webhook-id)"
+    )
     if report.problems:
         print(f"{len(report.problems)} PROBLEMS:")
         for problem in report.problems:

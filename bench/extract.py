@@ -36,8 +36,22 @@ from syndicator.extract import decode_html, extract_article
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 FIELDS = ("title", "published", "source", "author", "editor", "body", "no_boilerplate")
-BOILERPLATE = ("上一篇", "下一篇", "您现在的位置", "当前位置", "版权所有", "责任编辑", "文章录入",
-               "点击数", "打印", "关闭窗口", "热门", "推荐", "分享到", "ICP")
+BOILERPLATE = (
+    "上一篇",
+    "下一篇",
+    "您现在的位置",
+    "当前位置",
+    "版权所有",
+    "责任编辑",
+    "文章录入",
+    "点击数",
+    "打印",
+    "关闭窗口",
+    "热门",
+    "推荐",
+    "分享到",
+    "ICP",
+)
 _SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 
 
@@ -69,10 +83,16 @@ def load(folder: Path) -> list[Page]:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta["expected"].get("external_url"):
             continue  # redirect stubs have no body to compare
-        text, _ = decode_html(meta_path.with_suffix(".html").read_bytes(),
-                              meta.get("content_type"))
-        pages.append(Page(meta_path.stem, text, meta["url"],
-                          datetime.fromisoformat(meta["now"]), meta["expected"]))
+        text, _ = decode_html(meta_path.with_suffix(".html").read_bytes(), meta.get("content_type"))
+        pages.append(
+            Page(
+                meta_path.stem,
+                text,
+                meta["url"],
+                datetime.fromisoformat(meta["now"]),
+                meta["expected"],
+            )
+        )
     return pages
 
 
@@ -84,23 +104,36 @@ def ours(page: Page) -> Result:
         got = extract_article(page.text, page.url, tz=TZ, now=page.now)
     except ExtractError:
         return Result()
-    return Result(got.title, got.published.isoformat() if got.published else None,
-                  got.source, got.author, got.editor, got.content_text,
-                  frozenset(("published", "source", "author", "editor")))
+    return Result(
+        got.title,
+        got.published.isoformat() if got.published else None,
+        got.source,
+        got.author,
+        got.editor,
+        got.content_text,
+        frozenset(("published", "source", "author", "editor")),
+    )
 
 
 def with_trafilatura(page: Page) -> Result:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(page.text, url=page.url, include_tables=False,
-                                      with_metadata=True)
+    doc = trafilatura.bare_extraction(
+        page.text, url=page.url, include_tables=False, with_metadata=True
+    )
     if doc is None:
         return Result()
     date = getattr(doc, "date", None)
     published = f"{date}T00:00:00+08:00" if date else None
-    return Result(getattr(doc, "title", None), published, None,
-                  getattr(doc, "author", None), None, getattr(doc, "text", None),
-                  frozenset(("published", "author")))
+    return Result(
+        getattr(doc, "title", None),
+        published,
+        None,
+        getattr(doc, "author", None),
+        None,
+        getattr(doc, "text", None),
+        frozenset(("published", "author")),
+    )
 
 
 def with_readability(page: Page) -> Result:
@@ -122,8 +155,11 @@ def score(result: Result, want: dict[str, Any]) -> dict[str, bool]:
     first = _squash(sentences[0]) if sentences else ""
     last = _squash(sentences[-1]) if sentences else ""
     published = want["published"][:16] + want["published"][19:] if want["published"] else None
-    got_published = (result.published[:16] + result.published[19:]
-                     if result.published and len(result.published) >= 25 else result.published)
+    got_published = (
+        result.published[:16] + result.published[19:]
+        if result.published and len(result.published) >= 25
+        else result.published
+    )
     return {
         "title": result.title is not None and result.title.strip() == want["title"],
         # A field the tool does not produce is wrong; one it produces may rightly be null.
@@ -137,8 +173,9 @@ def score(result: Result, want: dict[str, Any]) -> dict[str, bool]:
     }
 
 
-def run(tool: Callable[[Page], Result], pages: list[Page],
-        repeat: int) -> tuple[dict[str, float], float]:
+def run(
+    tool: Callable[[Page], Result], pages: list[Page], repeat: int
+) -> tuple[dict[str, float], float]:
     hits = dict.fromkeys(FIELDS, 0)
     for page in pages:
         for field, ok in score(tool(page), page.expected).items():
@@ -152,8 +189,11 @@ def run(tool: Callable[[Page], Result], pages: list[Page],
 
 
 def table(title: str, pages: list[Page], repeat: int) -> None:
-    tools = {"syndicator": ours, "trafilatura": with_trafilatura,
-             "readability-lxml": with_readability}
+    tools = {
+        "syndicator": ours,
+        "trafilatura": with_trafilatura,
+        "readability-lxml": with_readability,
+    }
     print(f"\n{title}: {len(pages)} article pages, {repeat} timed passes\n")
     print("| tool | " + " | ".join(FIELDS) + " | all fields | pages/s |")
     print("|---|" + "---:|" * (len(FIELDS) + 2))
@@ -162,8 +202,10 @@ def table(title: str, pages: list[Page], repeat: int) -> None:
         mean = sum(acc.values()) / len(acc)
         cells = " | ".join(f"{acc[f]:.0%}" for f in FIELDS)
         print(f"| {name} | {cells} | **{mean:.1%}** | {rate:.1f} |")
-    print("\ntrafilatura produces no source/editor and only a date (no time); readability"
-          " produces no date, source, author or editor: those count as wrong.")
+    print(
+        "\ntrafilatura produces no source/editor and only a date (no time); readability"
+        " produces no date, source, author or editor: those count as wrong."
+    )
 
 
 def main() -> None:
@@ -175,12 +217,17 @@ def main() -> None:
 
     logging.disable(logging.CRITICAL)
     table("Corpus (tests/data/articles)", load(DATA / "articles"), args.repeat)
-    table("Holdout (tests/data/holdout/articles)", load(DATA / "holdout" / "articles"),
-          args.repeat)
-    table("Third-party (tests/data/thirdparty/articles)",
-          load(DATA / "thirdparty" / "articles"), args.repeat)
-    table("Third-party 2 (tests/data/thirdparty2/articles)",
-          load(DATA / "thirdparty2" / "articles"), args.repeat)
+    table("Holdout (tests/data/holdout/articles)", load(DATA / "holdout" / "articles"), args.repeat)
+    table(
+        "Third-party (tests/data/thirdparty/articles)",
+        load(DATA / "thirdparty" / "articles"),
+        args.repeat,
+    )
+    table(
+        "Third-party 2 (tests/data/thirdparty2/articles)",
+        load(DATA / "thirdparty2" / "articles"),
+        args.repeat,
+    )
 
 
 if __name__ == "__main__":

@@ -30,16 +30,22 @@ def measure(tree: Path) -> float:
     sys.path.insert(0, str(tree))
     from syndicator.extract import decode_html, extract_article
 
-    pages = [(f.read_bytes(), json.loads(f.with_suffix(".json").read_text(encoding="utf-8")))
-             for f in sorted(CORPUS.glob("*.html"))]
+    pages = [
+        (f.read_bytes(), json.loads(f.with_suffix(".json").read_text(encoding="utf-8")))
+        for f in sorted(CORPUS.glob("*.html"))
+    ]
 
     def one_pass() -> int:
         for body, case in pages:
             text, _ = decode_html(body, case.get("content_type"))
             # An older tree may refuse a page; its time still counts.
             with contextlib.suppress(Exception):
-                extract_article(text, case["url"], tz=ZoneInfo("Asia/Shanghai"),
-                                now=datetime.fromisoformat(case["now"]))
+                extract_article(
+                    text,
+                    case["url"],
+                    tz=ZoneInfo("Asia/Shanghai"),
+                    now=datetime.fromisoformat(case["now"]),
+                )
         return len(pages)
 
     one_pass()
@@ -60,16 +66,25 @@ def main(argv: list[str] | None = None) -> int:
     rates: dict[Path, list[float]] = {tree: [] for tree in args.trees}
     for _ in range(args.rounds):
         for tree in args.trees:
-            out = subprocess.run([sys.executable, __file__, "--child", str(tree)],
-                                 capture_output=True, text=True, check=True, timeout=600)
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", str(tree)],
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=600,
+            )
             rates[tree].append(float(out.stdout.strip()))
     base = statistics.median(rates[args.trees[0]])
-    print(f"{len(list(CORPUS.glob('*.html')))} corpus pages, {PASSES} passes, "
-          f"{args.rounds} rounds taking turns")
+    print(
+        f"{len(list(CORPUS.glob('*.html')))} corpus pages, {PASSES} passes, "
+        f"{args.rounds} rounds taking turns"
+    )
     for tree, values in rates.items():
         median = statistics.median(values)
-        print(f"{tree!s:<40} median {median:7.1f} pages/s  "
-              f"({', '.join(f'{v:.1f}' for v in values)})  {median / base:.2f}x")
+        print(
+            f"{tree!s:<40} median {median:7.1f} pages/s  "
+            f"({', '.join(f'{v:.1f}' for v in values)})  {median / base:.2f}x"
+        )
     return 0
 
 

@@ -73,30 +73,39 @@ def latency(folder: Path, articles: int, interval: float, seed: int) -> None:
     total = [arrived[u] - t for u, t in published.items() if u in arrived]
     own = [arrived[u] - poll_started[u] for u in published if u in arrived and u in poll_started]
     print(f"latency over {len(total)}/{articles} articles, poll every {interval:g}s:")
-    print(f"  publish -> webhook   p50 {statistics.median(total):.3f}s  "
-          f"p95 {percentile(total, 0.95):.3f}s  max {max(total):.3f}s")
-    print(f"  poll start -> webhook p50 {statistics.median(own):.3f}s  "
-          f"p95 {percentile(own, 0.95):.3f}s")
+    print(
+        f"  publish -> webhook   p50 {statistics.median(total):.3f}s  "
+        f"p95 {percentile(total, 0.95):.3f}s  max {max(total):.3f}s"
+    )
+    print(
+        f"  poll start -> webhook p50 {statistics.median(own):.3f}s  "
+        f"p95 {percentile(own, 0.95):.3f}s"
+    )
 
 
 def throughput(folder: Path, backlog: int) -> None:
     with ReplicaPortal() as portal, WebhookSink(SECRET) as sink:
-        app = Service(load_config(write_config(folder, portal, sink)),
-                  clock=lambda: datetime.now(UTC))
+        app = Service(
+            load_config(write_config(folder, portal, sink)), clock=lambda: datetime.now(UTC)
+        )
         app.upgrade()
         now = datetime.now(UTC)
         start = time.perf_counter()
         for first in range(0, backlog, 1000):
-            enqueue(app.store, [intent(n, "hook", now)
-                                for n in range(first, min(backlog, first + 1000))])
+            enqueue(
+                app.store,
+                [intent(n, "hook", now) for n in range(first, min(backlog, first + 1000))],
+            )
         queued = time.perf_counter() - start
         start = time.perf_counter()
         report = app.deliver_due(limit=backlog)
         took = time.perf_counter() - start
         app.close()
-    print(f"backlog of {backlog}: enqueued in {queued:.2f}s; delivered {report.delivered} "
-          f"in {took:.2f}s = {report.delivered / took:.0f} deliveries/s "
-          f"({len(sink.received)} requests received)")
+    print(
+        f"backlog of {backlog}: enqueued in {queued:.2f}s; delivered {report.delivered} "
+        f"in {took:.2f}s = {report.delivered / took:.0f} deliveries/s "
+        f"({len(sink.received)} requests received)"
+    )
 
 
 def main() -> None:

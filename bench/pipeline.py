@@ -37,11 +37,20 @@ def poll_costs(app: Service, portal: ReplicaPortal, key: str) -> list[tuple[str,
         portal.reset_log()
         [outcome] = app.poll([spec])
         after = app.fetcher.stats
-        articles = sum(1 for r in portal.requests
-                       if "ShowArticle" in r.path or r.path.split("/")[-1][:1].isdigit())
+        articles = sum(
+            1
+            for r in portal.requests
+            if "ShowArticle" in r.path or r.path.split("/")[-1][:1].isdigit()
+        )
         assert outcome.record.ok, outcome.errors
-        rows.append((f"{key} {label}", after.requests - before.requests,
-                     after.bytes_received - before.bytes_received, articles))
+        rows.append(
+            (
+                f"{key} {label}",
+                after.requests - before.requests,
+                after.bytes_received - before.bytes_received,
+                articles,
+            )
+        )
     return rows
 
 
@@ -84,10 +93,13 @@ def main() -> None:
     print()
     a_rate = rate(articles, extract_article, args.repeat)
     l_rate = rate(lists, extract_list, args.repeat * 10)
-    print(f"article pages extracted per second (decode + extract, {len(articles)} pages "
-          f"x {args.repeat}): {a_rate:.0f}")
-    print(f"list pages extracted per second ({len(lists)} pages x {args.repeat * 10}): "
-          f"{l_rate:.0f}")
+    print(
+        f"article pages extracted per second (decode + extract, {len(articles)} pages "
+        f"x {args.repeat}): {a_rate:.0f}"
+    )
+    print(
+        f"list pages extracted per second ({len(lists)} pages x {args.repeat * 10}): {l_rate:.0f}"
+    )
 
 
 if __name__ == "__main__":

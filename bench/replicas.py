@@ -120,9 +120,22 @@ class Processes:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         with open(self.folder / f"{name}.log", "wb") as out:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "syndicator", "run", "-c", str(self.config),
-                 "--json-logs", *flags], cwd=self.folder, env=env, stdout=out,
-                stderr=subprocess.STDOUT, start_new_session=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "syndicator",
+                    "run",
+                    "-c",
+                    str(self.config),
+                    "--json-logs",
+                    *flags,
+                ],
+                cwd=self.folder,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.procs[name] = proc
         return proc
 
@@ -192,13 +205,22 @@ def leases_of(store: Store, pid: int) -> tuple[list[str], int, datetime | None]:
     now = datetime.now(UTC)
     cs, d = t.category_state.c, t.deliveries.c
     with store.engine.connect() as conn:
-        polls = conn.execute(select(cs.site, cs.category, cs.lease_until).where(
-            cs.lease_owner.like(like), cs.lease_until > now)).all()
-        deliveries = conn.execute(select(d.lease_until).where(
-            d.lease_owner.like(like), d.lease_until > now, d.state == "pending")).all()
+        polls = conn.execute(
+            select(cs.site, cs.category, cs.lease_until).where(
+                cs.lease_owner.like(like), cs.lease_until > now
+            )
+        ).all()
+        deliveries = conn.execute(
+            select(d.lease_until).where(
+                d.lease_owner.like(like), d.lease_until > now, d.state == "pending"
+            )
+        ).all()
     untils = [r.lease_until for r in [*polls, *deliveries]]
-    return ([f"{r.site}/{r.category}" for r in polls], len(deliveries),
-            max(untils) if untils else None)
+    return (
+        [f"{r.site}/{r.category}" for r in polls],
+        len(deliveries),
+        max(untils) if untils else None,
+    )
 
 
 # ------------------------------------------------------------------ the run
@@ -218,8 +240,9 @@ class FeedWatcher(threading.Thread):
     def run(self) -> None:
         while not self.stop.wait(0.2):
             with self.lock:
-                waiting = {p.category for p in self.run_.published
-                           if p.url not in self.run_.in_feed}
+                waiting = {
+                    p.category for p in self.run_.published if p.url not in self.run_.in_feed
+                }
             for key in waiting:
                 with contextlib.suppress(OSError, ValueError):
                     self.look(key)
@@ -236,9 +259,14 @@ class FeedWatcher(threading.Thread):
                 self.run_.in_feed.setdefault(url, now)
 
 
-def publish_and_maybe_kill(args: argparse.Namespace, portals: list[ReplicaPortal],
-                           procs: Processes, store: Store, run: Run,
-                           watcher: FeedWatcher) -> None:
+def publish_and_maybe_kill(
+    args: argparse.Namespace,
+    portals: list[ReplicaPortal],
+    procs: Processes,
+    store: Store,
+    run: Run,
+    watcher: FeedWatcher,
+) -> None:
     rng = random.Random(args.seed)
     moments = sorted(rng.uniform(0, args.seconds) for _ in range(args.articles))
     start = time.monotonic()
@@ -297,30 +325,40 @@ def settled(run: Run, sink: WebhookSink, store: Store, categories: list[str]) ->
 def spread(values: list[float]) -> str:
     if not values:
         return "none"
-    return (f"p50 {statistics.median(values):.2f}s  p95 {percentile(values, 0.95):.2f}s  "
-            f"max {max(values):.2f}s  (n={len(values)})")
+    return (
+        f"p50 {statistics.median(values):.2f}s  p95 {percentile(values, 0.95):.2f}s  "
+        f"max {max(values):.2f}s  (n={len(values)})"
+    )
 
 
-def report_polls(args: argparse.Namespace, rows: list[Any], procs: Processes,
-                 run: Run, categories: list[str]) -> list[str]:
+def report_polls(
+    args: argparse.Namespace, rows: list[Any], procs: Processes, run: Run, categories: list[str]
+) -> list[str]:
     problems: list[str] = []
     assert run.window_utc is not None
     by_cat: dict[str, list[Any]] = defaultdict(list)
     for row in rows:
         by_cat[f"{row.site}/{row.category}"].append(row)
-    in_window = Counter(f"{r.site}/{r.category}" for r in rows
-                        if run.window_utc[0] <= r.started <= run.window_utc[1])
+    in_window = Counter(
+        f"{r.site}/{r.category}"
+        for r in rows
+        if run.window_utc[0] <= r.started <= run.window_utc[1]
+    )
     counts = [in_window.get(key, 0) for key in categories]
     overlaps = close = 0
     for polls in by_cat.values():
         for before, after in itertools.pairwise(polls):
             overlaps += after.started < before.finished
             close += (after.started - before.started).total_seconds() < args.every_s / 2
-    print(f"polls: {len(rows)} in all; in the {args.seconds:.0f}s window per category "
-          f"min {min(counts)} / mean {statistics.mean(counts):.1f} / max {max(counts)} "
-          f"(every {args.every_s:g}s ±10 % would be about {args.seconds / args.every_s:.1f})")
-    print(f"  overlapping polls of one category: {overlaps}; "
-          f"polls less than half an interval after the previous one: {close}")
+    print(
+        f"polls: {len(rows)} in all; in the {args.seconds:.0f}s window per category "
+        f"min {min(counts)} / mean {statistics.mean(counts):.1f} / max {max(counts)} "
+        f"(every {args.every_s:g}s ±10 % would be about {args.seconds / args.every_s:.1f})"
+    )
+    print(
+        f"  overlapping polls of one category: {overlaps}; "
+        f"polls less than half an interval after the previous one: {close}"
+    )
     if overlaps:
         problems.append(f"{overlaps} overlapping polls")
     if close:
@@ -338,18 +376,20 @@ def report_polls(args: argparse.Namespace, rows: list[Any], procs: Processes,
     return problems
 
 
-def report_takeover(args: argparse.Namespace, by_cat: dict[str, list[Any]], run: Run,
-                    categories: list[str]) -> list[str]:
+def report_takeover(
+    args: argparse.Namespace, by_cat: dict[str, list[Any]], run: Run, categories: list[str]
+) -> list[str]:
     assert run.kill_utc is not None
     kill_at = run.kill_utc
     lease = f"poll lease {LEASE.total_seconds():.0f}s"
-    until = (f", until +{(run.held_until - kill_at).total_seconds():.0f}s"
-             if run.held_until else "")
+    until = f", until +{(run.held_until - kill_at).total_seconds():.0f}s" if run.held_until else ""
     assert run.window_utc is not None
     offset = (kill_at - run.window_utc[0]).total_seconds()
-    print(f"kill -9 {run.victim} (pid {run.victim_pid}) at +{offset:.1f}s: it held "
-          f"{len(run.held_polls)} poll leases {run.held_polls} and {run.held_deliveries} "
-          f"delivery leases{until} ({lease})")
+    print(
+        f"kill -9 {run.victim} (pid {run.victim_pid}) at +{offset:.1f}s: it held "
+        f"{len(run.held_polls)} poll leases {run.held_polls} and {run.held_deliveries} "
+        f"delivery leases{until} ({lease})"
+    )
     gaps = []
     never = []
     for key in categories:
@@ -358,8 +398,10 @@ def report_takeover(args: argparse.Namespace, by_cat: dict[str, list[Any]], run:
             never.append(key)
         elif key not in run.held_polls:
             gaps.append((after[0] - kill_at).total_seconds())
-    print(f"  first poll after the kill of each category it did not hold: {spread(gaps)}; "
-          f"not polled again before the end: {len(never)} {never}")
+    print(
+        f"  first poll after the kill of each category it did not hold: {spread(gaps)}; "
+        f"not polled again before the end: {len(never)} {never}"
+    )
     for key in run.held_polls:
         first = next((r.started for r in by_cat.get(key, []) if r.started > kill_at), None)
         again = f"{(first - kill_at).total_seconds():.1f}s" if first else "not before the end"
@@ -386,10 +428,12 @@ def report_deliveries(run: Run, sink: WebhookSink) -> list[str]:
     twice = [url for url in published if len(ids.get(url, ())) > 1]
     retries = sum(requests[url] - len(ids[url]) for url in requests)
     stray = [url for url in requests if url not in published]
-    print(f"deliveries: {len(run.published)} articles published; {once} delivered exactly "
-          f"once; {len(lost)} with no delivery; {len(twice)} under two webhook-ids; "
-          f"{retries} repeats under the same webhook-id; {len(stray)} for articles not "
-          f"published in the window; {len(sink.received)} requests in all")
+    print(
+        f"deliveries: {len(run.published)} articles published; {once} delivered exactly "
+        f"once; {len(lost)} with no delivery; {len(twice)} under two webhook-ids; "
+        f"{retries} repeats under the same webhook-id; {len(stray)} for articles not "
+        f"published in the window; {len(sink.received)} requests in all"
+    )
     if lost:
         problems.append(f"{len(lost)} articles never delivered: {lost[:5]}")
     if twice:
@@ -434,13 +478,25 @@ def main() -> int:
     parser.add_argument("--every", default="10s", help="poll interval of every category")
     parser.add_argument("--seconds", type=float, default=90.0, help="publishing window")
     parser.add_argument("--articles", type=int, default=60)
-    parser.add_argument("--kill-at", type=float, default=None, metavar="S",
-                        help="SIGKILL the busier worker S seconds into the window")
-    parser.add_argument("--kill-mid-poll", action="store_true",
-                        help="with --kill-at: wait until it holds a poll lease, then kill")
-    parser.add_argument("--drain", type=float, default=240.0,
-                        help="longest wait after the window for deliveries, feeds and "
-                             "(after a kill) a poll of every category")
+    parser.add_argument(
+        "--kill-at",
+        type=float,
+        default=None,
+        metavar="S",
+        help="SIGKILL the busier worker S seconds into the window",
+    )
+    parser.add_argument(
+        "--kill-mid-poll",
+        action="store_true",
+        help="with --kill-at: wait until it holds a poll lease, then kill",
+    )
+    parser.add_argument(
+        "--drain",
+        type=float,
+        default=240.0,
+        help="longest wait after the window for deliveries, feeds and "
+        "(after a kill) a poll of every category",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--logs", type=Path, default=None, help="keep the logs here")
     args = parser.parse_args()
@@ -464,9 +520,9 @@ def bench(args: argparse.Namespace, folder: Path, stack: contextlib.ExitStack) -
     sink = stack.enter_context(WebhookSink(SECRET))
     port = free_port()
     storage = pg.new_database()
-    text = HEAD.format(storage=storage, port=port, every=args.every, hook=sink.url,
-                       secret=SECRET) + "".join(
-        SITE.format(n=n, base=portal.base_url) for n, portal in enumerate(portals))
+    text = HEAD.format(
+        storage=storage, port=port, every=args.every, hook=sink.url, secret=SECRET
+    ) + "".join(SITE.format(n=n, base=portal.base_url) for n, portal in enumerate(portals))
     config = folder / "replicas.yaml"
     config.write_text(text, "utf-8")
     categories = [f"site{n}/{c.slug}" for n in range(args.sites) for c in CATEGORIES]
@@ -480,19 +536,24 @@ def bench(args: argparse.Namespace, folder: Path, stack: contextlib.ExitStack) -
     procs.start("worker2", "--no-web")
     procs.start("web", "--no-worker")
     base = f"http://127.0.0.1:{port}"
-    print(f"PostgreSQL on 127.0.0.1:{pg.port}; {args.sites} portals, {len(categories)} "
-          f"categories every {args.every}; 2 workers (run --no-web), 1 web (run --no-worker)")
+    print(
+        f"PostgreSQL on 127.0.0.1:{pg.port}; {args.sites} portals, {len(categories)} "
+        f"categories every {args.every}; 2 workers (run --no-web), 1 web (run --no-worker)"
+    )
 
     def baselined() -> bool:
         polled = {f"{r.site}/{r.category}" for r in poll_rows(store)}
         return polled >= set(categories) and all(
-            get_json(f"{base}/feeds/{key}.json")[0] == 200 for key in categories)
+            get_json(f"{base}/feeds/{key}.json")[0] == 200 for key in categories
+        )
 
     wait_until(baselined, 120, "every category's baseline poll and feed", procs)
-    print(f"baseline of every category polled and served after "
-          f"{time.monotonic() - started:.1f}s; publishing {args.articles} articles over "
-          f"{args.seconds:g}s" + (f", kill -9 of a worker at +{args.kill_at:g}s"
-                                 if args.kill_at is not None else ""))
+    print(
+        f"baseline of every category polled and served after "
+        f"{time.monotonic() - started:.1f}s; publishing {args.articles} articles over "
+        f"{args.seconds:g}s"
+        + (f", kill -9 of a worker at +{args.kill_at:g}s" if args.kill_at is not None else "")
+    )
     run = Run()
     watcher = FeedWatcher(base, run)
     watcher.start()
@@ -500,10 +561,13 @@ def bench(args: argparse.Namespace, folder: Path, stack: contextlib.ExitStack) -
     publish_and_maybe_kill(args, portals, procs, store, run, watcher)
     window_end = time.monotonic()
     with contextlib.suppress(RuntimeError):
-        wait_until(lambda: settled(run, sink, store, categories), args.drain,
-                   "deliveries, feeds and takeover", procs)
-    print(f"settled {time.monotonic() - window_end:.1f}s after the window "
-          f"(bound {args.drain:g}s)")
+        wait_until(
+            lambda: settled(run, sink, store, categories),
+            args.drain,
+            "deliveries, feeds and takeover",
+            procs,
+        )
+    print(f"settled {time.monotonic() - window_end:.1f}s after the window (bound {args.drain:g}s)")
     watcher.stop.set()
     watcher.join()
     procs.stop()

@@ -55,16 +55,24 @@ class Result:
 
 def feed_bytes() -> bytes:
     articles = [
-        article(str(3000 + i), title=f"第{i}篇：全省科技系统“创新深化 实干争先”动员部署会召开",
-                published=at(1, 8) + timedelta(minutes=7 * i),
-                updated=at(1, 8) + timedelta(minutes=7 * i),
-                content_html=BODY_HTML * 8, content_text=BODY_TEXT * 8)
+        article(
+            str(3000 + i),
+            title=f"第{i}篇：全省科技系统“创新深化 实干争先”动员部署会召开",
+            published=at(1, 8) + timedelta(minutes=7 * i),
+            updated=at(1, 8) + timedelta(minutes=7 * i),
+            content_html=BODY_HTML * 8,
+            content_text=BODY_TEXT * 8,
+        )
         for i in range(ITEMS)
     ]
-    meta = FeedMeta(path=FEED_PATH, title="中国科技创新网 · 科技要闻",
-                    description="科技要闻栏目的最新文章",
-                    home_page_url="http://www.zgkjcx.com/", public_url="http://localhost:8080",
-                    author="中国科技创新网")
+    meta = FeedMeta(
+        path=FEED_PATH,
+        title="中国科技创新网 · 科技要闻",
+        description="科技要闻栏目的最新文章",
+        home_page_url="http://www.zgkjcx.com/",
+        public_url="http://localhost:8080",
+        author="中国科技创新网",
+    )
     return build_feed("atom", meta, articles)
 
 
@@ -73,10 +81,20 @@ def start_app(work: Path, body: bytes) -> ServerThread:
     store.upgrade()
     now = datetime.now(UTC)
     store.feeds.put(FEED_PATH, "atom", body, now, now)
-    spec = CategorySpec("zgkjcx", "中国科技创新网", "http://www.zgkjcx.com/", "kjyw",
-                        "科技要闻", "http://www.zgkjcx.com/Article/ShowClass.asp?ClassID=1")
-    ctx = WebContext(store=store, categories=[spec], public_url="http://localhost:8080",
-                     routes=[FeedRoute(FEED_PATH, "atom", "科技要闻", "zgkjcx", "kjyw", 600)])
+    spec = CategorySpec(
+        "zgkjcx",
+        "中国科技创新网",
+        "http://www.zgkjcx.com/",
+        "kjyw",
+        "科技要闻",
+        "http://www.zgkjcx.com/Article/ShowClass.asp?ClassID=1",
+    )
+    ctx = WebContext(
+        store=store,
+        categories=[spec],
+        public_url="http://localhost:8080",
+        routes=[FeedRoute(FEED_PATH, "atom", "科技要闻", "zgkjcx", "kjyw", 600)],
+    )
     server = ServerThread(create_web_app(ctx), "127.0.0.1", 0)
     server.start()
     return server
@@ -119,17 +137,29 @@ def start_static(work: Path, body: bytes) -> tuple[str, subprocess.Popen[bytes],
         folder.chmod(0o755 if folder.is_dir() else 0o644)
     (work / "tmp").mkdir()
     port = free_port()
-    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists()
-                                      else None)
+    nginx = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
     if nginx:
         conf = work / "nginx.conf"
         conf.write_text(NGINX_CONF.format(work=work, port=port, root=root))
         proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(work)])
         label = "nginx (1 worker)"
     else:
-        proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
-                                 "127.0.0.1", "--directory", str(root)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "http.server",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+                str(root),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         label = "python -m http.server"
     base = f"http://127.0.0.1:{port}"
     wait_until_up(f"{base}/{FEED_PATH}.atom", proc)
@@ -156,8 +186,9 @@ def etag_of(url: str) -> str:
 
 def expect(url: str, headers: dict[str, str], status: int) -> None:
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
-                                    timeout=5) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, headers=headers), timeout=5
+        ) as response:
             got = response.status
     except urllib.error.HTTPError as error:
         got = error.code
@@ -188,16 +219,24 @@ def _client_cpu() -> None:
     if "client" in _PINS:
         os.sched_setaffinity(0, _PINS["client"])
 
+
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, headers: dict[str, str], seconds: int, connections: int
-        ) -> tuple[float, float, float]:
+def wrk(
+    url: str, headers: dict[str, str], seconds: int, connections: int
+) -> tuple[float, float, float]:
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
-    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True,
-                         timeout=seconds + 30, preexec_fn=_client_cpu).stdout
+    out = subprocess.run(
+        [*cmd, url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 30,
+        preexec_fn=_client_cpu,
+    ).stdout
     if "Non-2xx or 3xx responses" in out:
         raise RuntimeError(f"wrk saw errors:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
@@ -209,8 +248,9 @@ def wrk(url: str, headers: dict[str, str], seconds: int, connections: int
     return rps, pct("50"), pct("99")
 
 
-async def _client(host: str, port: int, request: bytes, until: float,
-                  latencies: list[float]) -> None:
+async def _client(
+    host: str, port: int, request: bytes, until: float, latencies: list[float]
+) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while time.monotonic() < until:
@@ -225,25 +265,36 @@ async def _client(host: str, port: int, request: bytes, until: float,
         writer.close()
 
 
-def asyncio_load(url: str, headers: dict[str, str], seconds: int, connections: int
-                 ) -> tuple[float, float, float]:
+def asyncio_load(
+    url: str, headers: dict[str, str], seconds: int, connections: int
+) -> tuple[float, float, float]:
     """The stand-in for wrk: bounded by time, keep-alive, one request in flight per
     connection."""
     parsed = urllib.parse.urlsplit(url)
-    lines = [f"GET {parsed.path} HTTP/1.1", f"Host: {parsed.netloc}",
-             *(f"{k}: {v}" for k, v in headers.items())]
+    lines = [
+        f"GET {parsed.path} HTTP/1.1",
+        f"Host: {parsed.netloc}",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
     request = ("\r\n".join(lines) + "\r\n\r\n").encode()
     latencies: list[float] = []
 
     async def run() -> None:
         until = time.monotonic() + seconds
-        await asyncio.gather(*(_client(parsed.hostname or "", parsed.port or 80, request,
-                                       until, latencies) for _ in range(connections)))
+        await asyncio.gather(
+            *(
+                _client(parsed.hostname or "", parsed.port or 80, request, until, latencies)
+                for _ in range(connections)
+            )
+        )
 
     asyncio.run(run())
     latencies.sort()
-    return (len(latencies) / seconds, latencies[len(latencies) // 2],
-            latencies[int(len(latencies) * 0.99)])
+    return (
+        len(latencies) / seconds,
+        latencies[len(latencies) // 2],
+        latencies[int(len(latencies) * 0.99)],
+    )
 
 
 def measure(label: str, base: str, seconds: int, connections: int) -> list[Result]:
@@ -262,8 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else "")
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--no-pin", action="store_true",
-                        help="leave servers and load generator to the scheduler")
+    parser.add_argument(
+        "--no-pin", action="store_true", help="leave servers and load generator to the scheduler"
+    )
     args = parser.parse_args(argv)
     args.cores = "unpinned" if args.no_pin else pin_cores()
     body = feed_bytes()
@@ -285,10 +337,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def print_table(results: list[Result], size: int, args: argparse.Namespace,
-                load: str) -> None:
-    print(f"{ITEMS}-item Atom feed, {size:,} bytes; {load}, {args.connections} connections, "
-          f"{args.seconds} s per run, loopback; {args.cores}")
+def print_table(results: list[Result], size: int, args: argparse.Namespace, load: str) -> None:
+    print(
+        f"{ITEMS}-item Atom feed, {size:,} bytes; {load}, {args.connections} connections, "
+        f"{args.seconds} s per run, loopback; {args.cores}"
+    )
     print(f"{'server':<26} {'answer':>6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
     for r in results:
         print(f"{r.server:<26} {r.answer:>6} {r.rps:>9.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f}")
@@ -296,8 +349,10 @@ def print_table(results: list[Result], size: int, args: argparse.Namespace,
     for r in results:
         if r.server.startswith("syndicator"):
             other = theirs[r.answer]
-            print(f"{r.server} / {other.server}, {r.answer}: "
-                  f"{r.rps / other.rps * 100:.0f}% of its throughput")
+            print(
+                f"{r.server} / {other.server}, {r.answer}: "
+                f"{r.rps / other.rps * 100:.0f}% of its throughput"
+            )
 
 
 if __name__ == "__main__":

@@ -63,7 +63,8 @@ def main() -> None:
     clock = Clock(datetime(2023, 3, 20, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     with tempfile.TemporaryDirectory() as tmp, ReplicaPortal(now=clock) as portal:
         text = HEAD.format(db=Path(tmp) / "m.db") + "".join(
-            SITE.format(n=n, base=portal.base_url) for n in range(args.sites))
+            SITE.format(n=n, base=portal.base_url) for n in range(args.sites)
+        )
         cfg = Path(tmp) / "m.yaml"
         cfg.write_text(text, "utf-8")
         app = Service(load_config(cfg), clock=clock)
@@ -93,8 +94,10 @@ def main() -> None:
                 for path in ("feeds/all.atom", "feeds/site0/kjyw.rss", "feeds/site3.json"):
                     urllib.request.urlopen(base.rstrip("/") + "/" + path).read()
             peak = max(peak, rss_mib())
-            print(f"after {10 * (step + 1):3d} simulated minutes: {polls:4d} polls, "
-                  f"{app.store.articles.count():5d} articles, RSS {rss_mib():.1f} MiB")
+            print(
+                f"after {10 * (step + 1):3d} simulated minutes: {polls:4d} polls, "
+                f"{app.store.articles.count():5d} articles, RSS {rss_mib():.1f} MiB"
+            )
         print(f"peak RSS {peak:.1f} MiB; {polls} polls in {time.perf_counter() - started:.1f} s")
         if server is not None:
             server.stop()

@@ -115,12 +115,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def service(argv: list[str], log: Path, env: dict[str, str],
-            cwd: Path) -> Iterator[subprocess.Popen[bytes]]:
+def service(
+    argv: list[str], log: Path, env: dict[str, str], cwd: Path
+) -> Iterator[subprocess.Popen[bytes]]:
     """A child in its own process group, so it and whatever it spawns go together."""
     with log.open("wb") as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True
+        )
     try:
         yield proc
     finally:
@@ -148,8 +150,11 @@ def run_bounded(argv: list[str], timeout: float, **kw: Any) -> subprocess.Comple
 def ensure_cdio(venv: Path, version: str) -> Path:
     """The other tool's own virtualenv, made on first use; never the project's."""
     python = venv / "bin" / "python"
-    probe = [str(python), "-c",
-             "import importlib.metadata as m; print(m.version('changedetection.io'))"]
+    probe = [
+        str(python),
+        "-c",
+        "import importlib.metadata as m; print(m.version('changedetection.io'))",
+    ]
     if python.exists():
         try:
             if run_bounded(probe, 60).stdout.strip() == version:
@@ -163,11 +168,21 @@ def ensure_cdio(venv: Path, version: str) -> Path:
     return venv
 
 
-def http(url: str, *, method: str = "GET", headers: dict[str, str] | None = None,
-         body: Any = None, timeout: float = 10) -> tuple[int, bytes]:
+def http(
+    url: str,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: Any = None,
+    timeout: float = 10,
+) -> tuple[int, bytes]:
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers={
-        **(headers or {}), **({"Content-Type": "application/json"} if data else {})})
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method=method,
+        headers={**(headers or {}), **({"Content-Type": "application/json"} if data else {})},
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             return answer.status, answer.read()
@@ -193,15 +208,32 @@ class Syndicator:
     def __init__(self, folder: Path, portal: ReplicaPortal, interval: int) -> None:
         self.port = free_port()
         self.config = folder / "syndicator.yaml"
-        self.config.write_text(SYNDICATOR_CONFIG.format(
-            folder=folder, port=self.port, token=ADMIN_TOKEN, agent=OUR_AGENT, interval=interval,
-            base=portal.base_url, list_url=portal.list_url("kjyw")), encoding="utf-8")
+        self.config.write_text(
+            SYNDICATOR_CONFIG.format(
+                folder=folder,
+                port=self.port,
+                token=ADMIN_TOKEN,
+                agent=OUR_AGENT,
+                interval=interval,
+                base=portal.base_url,
+                list_url=portal.list_url("kjyw"),
+            ),
+            encoding="utf-8",
+        )
         self.folder = folder
         self.base = f"http://127.0.0.1:{self.port}"
 
     def argv(self) -> list[str]:
-        return [sys.executable, "-m", "syndicator", "run", "-c", str(self.config),
-                "--out", str(self.folder / "public")]
+        return [
+            sys.executable,
+            "-m",
+            "syndicator",
+            "run",
+            "-c",
+            str(self.config),
+            "--out",
+            str(self.folder / "public"),
+        ]
 
     def feed(self, ext: str = "atom") -> tuple[int, bytes]:
         return http(f"{self.base}/feeds/zgkjcx/kjyw.{ext}")
@@ -216,11 +248,18 @@ class ChangeDetection:
         self.base = f"http://127.0.0.1:{self.port}"
         # A fresh datastore gets two example watches on public sites unless URLs are
         # given with -u; creating it empty first keeps every check on loopback.
-        run_bounded([str(venv / "bin" / "python"), "-c",
-                     "import os, sys\nfrom changedetectionio import store\n"
-                     "store.ChangeDetectionStore(datastore_path=sys.argv[1], "
-                     "include_default_watches=False, version_tag=sys.argv[2])\nos._exit(0)\n",
-                     str(self.datastore), version], 120)
+        run_bounded(
+            [
+                str(venv / "bin" / "python"),
+                "-c",
+                "import os, sys\nfrom changedetectionio import store\n"
+                "store.ChangeDetectionStore(datastore_path=sys.argv[1], "
+                "include_default_watches=False, version_tag=sys.argv[2])\nos._exit(0)\n",
+                str(self.datastore),
+                version,
+            ],
+            120,
+        )
         settings = json.loads((self.datastore / "changedetection.json").read_text("utf-8"))
         application = settings["settings"]["application"]
         self.api_key: str = application["api_access_token"]
@@ -228,26 +267,43 @@ class ChangeDetection:
         self.uuid = ""
 
     def argv(self) -> list[str]:
-        return [str(self.venv / "bin" / "changedetection.io"), "-h", "127.0.0.1",
-                "-p", str(self.port), "-d", str(self.datastore), "-l", "INFO"]
+        return [
+            str(self.venv / "bin" / "changedetection.io"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-d",
+            str(self.datastore),
+            "-l",
+            "INFO",
+        ]
 
     def env(self) -> dict[str, str]:
-        return {**os.environ,
-                "DISABLE_VERSION_CHECK": "true",  # else it posts to its home site daily
-                "LLM_FEATURES_DISABLED": "true",
-                "LITELLM_LOCAL_MODEL_COST_MAP": "True",
-                # It refuses loopback targets by default (SSRF guard); the portal is on one.
-                "ALLOW_IANA_RESTRICTED_ADDRESSES": "true",
-                "BASE_URL": self.base}
+        return {
+            **os.environ,
+            "DISABLE_VERSION_CHECK": "true",  # else it posts to its home site daily
+            "LLM_FEATURES_DISABLED": "true",
+            "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+            # It refuses loopback targets by default (SSRF guard); the portal is on one.
+            "ALLOW_IANA_RESTRICTED_ADDRESSES": "true",
+            "BASE_URL": self.base,
+        }
 
     def api(self, path: str, **kw: Any) -> tuple[int, bytes]:
         return http(f"{self.base}/api/v1/{path}", headers={"x-api-key": self.api_key}, **kw)
 
     def add_watch(self, url: str, interval: int) -> None:
-        status, body = self.api("watch", method="POST", body={
-            "url": url, "fetch_backend": "html_requests",
-            "time_between_check_use_default": False,
-            "time_between_check": {"seconds": interval}})
+        status, body = self.api(
+            "watch",
+            method="POST",
+            body={
+                "url": url,
+                "fetch_backend": "html_requests",
+                "time_between_check_use_default": False,
+                "time_between_check": {"seconds": interval},
+            },
+        )
         if status != 201:
             raise RuntimeError(f"changedetection.io refused the watch: {status} {body[:300]!r}")
         self.uuid = json.loads(body)["uuid"]
@@ -257,8 +313,10 @@ class ChangeDetection:
         return sorted(json.loads(body), key=int) if status == 200 else []
 
     def added_text(self, older: str, newer: str) -> str:
-        status, body = self.api(f"watch/{self.uuid}/difference/{older}/{newer}"
-                                "?format=text&changesOnly=true&removed=false&no_markup=true")
+        status, body = self.api(
+            f"watch/{self.uuid}/difference/{older}/{newer}"
+            "?format=text&changesOnly=true&removed=false&no_markup=true"
+        )
         return body.decode("utf-8") if status == 200 else ""
 
     def rss(self) -> tuple[int, bytes]:
@@ -281,8 +339,9 @@ class Observed:
     theirs_bozo: list[int] = field(default_factory=list)
 
 
-def watch_outputs(ours: Syndicator, theirs: ChangeDetection, seen: Observed,
-                  stop: threading.Event) -> None:
+def watch_outputs(
+    ours: Syndicator, theirs: ChangeDetection, seen: Observed, stop: threading.Event
+) -> None:
     while not stop.wait(1.0):
         now = time.monotonic()
         status, body = ours.feed()
@@ -321,8 +380,12 @@ def is_ours(entry: RequestLogEntry) -> bool:
     return "syndicator" in {k.lower(): v for k, v in entry.headers.items()}.get("user-agent", "")
 
 
-def checks(log: list[RequestLogEntry], list_path: str, marks: list[int],
-           mine: Callable[[RequestLogEntry], bool]) -> list[Check]:
+def checks(
+    log: list[RequestLogEntry],
+    list_path: str,
+    marks: list[int],
+    mine: Callable[[RequestLogEntry], bool],
+) -> list[Check]:
     """Group one tool's requests into checks: each starts at a list-page request.
     ``marks`` are log positions at which an article was published."""
     found: list[Check] = []
@@ -332,16 +395,21 @@ def checks(log: list[RequestLogEntry], list_path: str, marks: list[int],
         if not current or current[0][1].path != list_path:
             return
         first_at, first = current[0]
-        previous_list = max((i for i, e in enumerate(log[:first_at]) if mine(e)
-                             and e.path == list_path), default=-1)
+        previous_list = max(
+            (i for i, e in enumerate(log[:first_at]) if mine(e) and e.path == list_path), default=-1
+        )
         fresh = any(previous_list < m <= first_at for m in marks)
         lowered = {k.lower() for k in first.headers}
-        found.append(Check(
-            requests=len(current), bytes=sum(e.bytes_sent for _, e in current),
-            statuses=str(first.status),
-            articles=sum(1 for _, e in current if re.search(r"/\d+(_\d+)?\.html$", e.path)),
-            conditional=bool(lowered & {"if-none-match", "if-modified-since"}),
-            after_publish=fresh))
+        found.append(
+            Check(
+                requests=len(current),
+                bytes=sum(e.bytes_sent for _, e in current),
+                statuses=str(first.status),
+                articles=sum(1 for _, e in current if re.search(r"/\d+(_\d+)?\.html$", e.path)),
+                conditional=bool(lowered & {"if-none-match", "if-modified-since"}),
+                after_publish=fresh,
+            )
+        )
 
     for index, entry in enumerate(log):
         if not mine(entry):
@@ -359,10 +427,12 @@ def summarize(found: list[Check], changed: bool) -> str:
     if not chosen:
         return "no check"
     statuses = "/".join(sorted({c.statuses for c in chosen}))
-    return (f"{statistics.mean(c.requests for c in chosen):.1f} req, "
-            f"{statistics.mean(c.bytes for c in chosen) / 1024:.1f} KiB, "
-            f"list {statuses}, {statistics.mean(c.articles for c in chosen):.1f} article pages "
-            f"(n={len(chosen)})")
+    return (
+        f"{statistics.mean(c.requests for c in chosen):.1f} req, "
+        f"{statistics.mean(c.bytes for c in chosen) / 1024:.1f} KiB, "
+        f"list {statuses}, {statistics.mean(c.articles for c in chosen):.1f} article pages "
+        f"(n={len(chosen)})"
+    )
 
 
 # ------------------------------------------------------------------ per-article checks
@@ -397,8 +467,7 @@ class Score:
     feed_latencies: list[float] = field(default_factory=list)  # to its feed
 
 
-def score_ours(articles: list[tuple[PortalArticle, float]], feed: bytes,
-               seen: Observed) -> Score:
+def score_ours(articles: list[tuple[PortalArticle, float]], feed: bytes, seen: Observed) -> Score:
     score = Score()
     entries = {e.link: e for e in feedparser.parse(feed).entries}
     for article, at in articles:
@@ -422,8 +491,9 @@ def score_ours(articles: list[tuple[PortalArticle, float]], feed: bytes,
     return score
 
 
-def attribute(articles: list[tuple[PortalArticle, float]],
-              snapshots: dict[str, float]) -> dict[str, list[int]]:
+def attribute(
+    articles: list[tuple[PortalArticle, float]], snapshots: dict[str, float]
+) -> dict[str, list[int]]:
     """Each change snapshot (after the baseline) stands for the articles published
     since the previous one: the list page changes only when the portal publishes."""
     owners: dict[str, list[int]] = {}
@@ -446,8 +516,12 @@ def link_texts(list_url: str) -> dict[str, str]:
     return {a.get("href", ""): str(a.text_content()) for a in page.iter("a")}
 
 
-def score_theirs(articles: list[tuple[PortalArticle, float]], theirs: ChangeDetection,
-                 seen: Observed, shown: dict[str, str]) -> tuple[Score, dict[int, str]]:
+def score_theirs(
+    articles: list[tuple[PortalArticle, float]],
+    theirs: ChangeDetection,
+    seen: Observed,
+    shown: dict[str, str],
+) -> tuple[Score, dict[int, str]]:
     score = Score()
     added_by_article: dict[int, str] = {}
     history = sorted(seen.theirs_snapshots, key=int)
@@ -462,8 +536,9 @@ def score_theirs(articles: list[tuple[PortalArticle, float]], theirs: ChangeDete
             score.item += len(indexes) == 1
             score.title += squash(article.title) in flat
             score.shown_title += squash(shown.get(article.url, "\0")) in flat
-            score.gbk_title += (squash(article.title) in flat
-                                and bool(GBK_ONLY.search(article.title)))
+            score.gbk_title += squash(article.title) in flat and bool(
+                GBK_ONLY.search(article.title)
+            )
             score.replacement_chars += "\ufffd" in added
             score.url += article.url in added or article.url.split("/", 3)[-1] in added
             score.published += article.published.strftime("%Y-%m-%d %H:%M") in added
@@ -491,17 +566,20 @@ def run(args: argparse.Namespace, folder: Path, stack: ExitStack) -> None:
     theirs = ChangeDetection(venv, folder, args.cdio_version)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SYNDICATOR_ADMIN_TOKEN": ADMIN_TOKEN}
     stack.enter_context(service(ours.argv(), folder / "syndicator.log", env, ROOT))
-    stack.enter_context(service(theirs.argv(), folder / "changedetection.log", theirs.env(),
-                                folder))
+    stack.enter_context(
+        service(theirs.argv(), folder / "changedetection.log", theirs.env(), folder)
+    )
     # The feed answers 200 as soon as the worker starts (built empty, before any poll),
     # so the baseline is there once the feed holds its entries.
     wait_until("syndicator's first poll", lambda: ours.feed()[1].count(b"<entry>") >= 10, 120)
     wait_until("changedetection.io's API", lambda: theirs.api("systeminfo")[0] == 200, 120)
     theirs.add_watch(list_url, args.interval)
-    wait_until("changedetection.io's first check", lambda: len(theirs.history()) >= 1,
-               args.interval * 2 + 60)
-    print(f"both tools have their baseline; watching {list_url} every {args.interval}s",
-          flush=True)
+    wait_until(
+        "changedetection.io's first check",
+        lambda: len(theirs.history()) >= 1,
+        args.interval * 2 + 60,
+    )
+    print(f"both tools have their baseline; watching {list_url} every {args.interval}s", flush=True)
 
     seen = Observed()
     stop = threading.Event()
@@ -525,10 +603,12 @@ def run(args: argparse.Namespace, folder: Path, stack: ExitStack) -> None:
             time.sleep(args.interval * rng.uniform(1.1, 1.5))
 
     def everyone_has_all() -> bool:
-        return (all(a.url in seen.ours_seen for a, _ in published)
-                and len(attribute(published, dict(seen.theirs_snapshots))) > 0
-                and sum(len(v) for v in attribute(published, dict(seen.theirs_snapshots)).values())
-                == len(published))
+        return (
+            all(a.url in seen.ours_seen for a, _ in published)
+            and len(attribute(published, dict(seen.theirs_snapshots))) > 0
+            and sum(len(v) for v in attribute(published, dict(seen.theirs_snapshots)).values())
+            == len(published)
+        )
 
     try:
         wait_until("both tools to show every article", everyone_has_all, args.interval * 3 + 30, 1)
@@ -547,17 +627,41 @@ def run(args: argparse.Namespace, folder: Path, stack: ExitStack) -> None:
     their_rss = theirs.rss()[1]
     mine = score_ours(published, our_feed, seen)
     other, added = score_theirs(published, theirs, seen, link_texts(list_url))
-    report(args, log, our_checks, their_checks, published, mine, other, seen, our_feed,
-           our_rss, their_rss, added, theirs)
+    report(
+        args,
+        log,
+        our_checks,
+        their_checks,
+        published,
+        mine,
+        other,
+        seen,
+        our_feed,
+        our_rss,
+        their_rss,
+        added,
+        theirs,
+    )
     if args.keep_logs:
         for name in ("syndicator.log", "changedetection.log"):
             (Path(args.keep_logs) / name).write_bytes((folder / name).read_bytes())
 
 
-def report(args: argparse.Namespace, log: list[RequestLogEntry], our_checks: list[Check],
-           their_checks: list[Check], published: list[tuple[PortalArticle, float]],
-           mine: Score, other: Score, seen: Observed, our_feed: bytes, our_rss: bytes,
-           their_rss: bytes, added: dict[int, str], theirs: ChangeDetection) -> None:
+def report(
+    args: argparse.Namespace,
+    log: list[RequestLogEntry],
+    our_checks: list[Check],
+    their_checks: list[Check],
+    published: list[tuple[PortalArticle, float]],
+    mine: Score,
+    other: Score,
+    seen: Observed,
+    our_feed: bytes,
+    our_rss: bytes,
+    their_rss: bytes,
+    added: dict[int, str],
+    theirs: ChangeDetection,
+) -> None:
     n = len(published)
     with_source = sum(1 for a, _ in published if a.source)
     with_author = sum(1 for a, _ in published if a.author)
@@ -569,8 +673,7 @@ def report(args: argparse.Namespace, log: list[RequestLogEntry], our_checks: lis
     def lat(values: list[float]) -> str:
         if not values:
             return "none"
-        return (f"p50 {statistics.median(values):.0f}s, max {max(values):.0f}s "
-                f"(n={len(values)})")
+        return f"p50 {statistics.median(values):.0f}s, max {max(values):.0f}s (n={len(values)})"
 
     our_parsed, our_rss_parsed = feedparser.parse(our_feed), feedparser.parse(our_rss)
     their_parsed = feedparser.parse(their_rss)
@@ -578,48 +681,78 @@ def report(args: argparse.Namespace, log: list[RequestLogEntry], our_checks: lis
     our_unstable = sum(1 for ids in seen.ours_ids.values() if len(ids) > 1)
     their_unstable = sum(1 for t in seen.theirs_rss_titles.values() if len(t) > 1)
     rows = [
-        ("requests/check, no change", summarize(our_checks, False),
-         summarize(their_checks, False)),
-        ("requests/check, 1 new article", summarize(our_checks, True),
-         summarize(their_checks, True)),
+        ("requests/check, no change", summarize(our_checks, False), summarize(their_checks, False)),
+        (
+            "requests/check, 1 new article",
+            summarize(our_checks, True),
+            summarize(their_checks, True),
+        ),
         ("conditional list requests", cond(our_checks), cond(their_checks)),
-        ("all requests in the run", f"{sum(1 for e in log if is_ours(e))}",
-         f"{sum(1 for e in log if not is_ours(e))}"),
-        ("bytes in the run (KiB)", f"{sum(e.bytes_sent for e in log if is_ours(e)) / 1024:.0f}",
-         f"{sum(e.bytes_sent for e in log if not is_ours(e)) / 1024:.0f}"),
+        (
+            "all requests in the run",
+            f"{sum(1 for e in log if is_ours(e))}",
+            f"{sum(1 for e in log if not is_ours(e))}",
+        ),
+        (
+            "bytes in the run (KiB)",
+            f"{sum(e.bytes_sent for e in log if is_ours(e)) / 1024:.0f}",
+            f"{sum(e.bytes_sent for e in log if not is_ours(e)) / 1024:.0f}",
+        ),
         ("item per article", f"{mine.item}/{n}", f"{other.item}/{n} (one diff each)"),
         ("title exact", f"{mine.title}/{n}", f"{other.title}/{n} (in the diff text)"),
-        (f"  of which with 镕/堃/喆 ({len(gbk)})", f"{mine.gbk_title}/{len(gbk)}",
-         f"{other.gbk_title}/{len(gbk)}"),
-        ("list's link text (… if cut) in the item", "n/a (full title)",
-         f"{other.shown_title}/{n}"),
+        (
+            f"  of which with 镕/堃/喆 ({len(gbk)})",
+            f"{mine.gbk_title}/{len(gbk)}",
+            f"{other.gbk_title}/{len(gbk)}",
+        ),
+        ("list's link text (… if cut) in the item", "n/a (full title)", f"{other.shown_title}/{n}"),
         ("items holding U+FFFD", f"{mine.replacement_chars}/{n}", f"{other.replacement_chars}/{n}"),
         ("article URL", f"{mine.url}/{n}", f"{other.url}/{n}"),
-        ("publish time (to the minute)", f"{mine.published}/{n}",
-         f"{other.published}/{n}; its MM-DD somewhere in the diff "
-         f"{other.published_date_only}/{n}"),
+        (
+            "publish time (to the minute)",
+            f"{mine.published}/{n}",
+            f"{other.published}/{n}; its MM-DD somewhere in the diff "
+            f"{other.published_date_only}/{n}",
+        ),
         ("body text, all paragraphs", f"{mine.body}/{n}", f"{other.body}/{n}"),
-        (f"来源 ({with_source} have one)", f"{mine.source}/{with_source}",
-         f"{other.source}/{with_source}"),
-        (f"作者 ({with_author} have one)", f"{mine.author}/{with_author}",
-         f"{other.author}/{with_author}"),
+        (
+            f"来源 ({with_source} have one)",
+            f"{mine.source}/{with_source}",
+            f"{other.source}/{with_source}",
+        ),
+        (
+            f"作者 ({with_author} have one)",
+            f"{mine.author}/{with_author}",
+            f"{other.author}/{with_author}",
+        ),
         ("feed", "Atom + RSS + JSON Feed", "RSS 2.0 per watch (last 5 changes)"),
-        ("feed parses (bozo=0)",
-         f"Atom {int(not our_parsed.bozo)}, RSS {int(not our_rss_parsed.bozo)}; "
-         f"{seen.ours_bozo.count(0)}/{len(seen.ours_bozo)} reads",
-         f"{int(not their_parsed.bozo)}; "
-         f"{seen.theirs_bozo.count(0)}/{len(seen.theirs_bozo)} reads"),
-        ("feed entries for the new articles", f"{our_entries}/{n} at the end",
-         f"{len(their_parsed.entries)} at the end, {len(seen.theirs_rss_seen)} distinct ids seen"),
-        ("ids stable across reads", f"{len(seen.ours_ids) - our_unstable}/{len(seen.ours_ids)} "
-         "entries kept one id", f"{len(seen.theirs_rss_titles) - their_unstable}/"
-         f"{len(seen.theirs_rss_titles)} ids kept one title"),
+        (
+            "feed parses (bozo=0)",
+            f"Atom {int(not our_parsed.bozo)}, RSS {int(not our_rss_parsed.bozo)}; "
+            f"{seen.ours_bozo.count(0)}/{len(seen.ours_bozo)} reads",
+            f"{int(not their_parsed.bozo)}; "
+            f"{seen.theirs_bozo.count(0)}/{len(seen.theirs_bozo)} reads",
+        ),
+        (
+            "feed entries for the new articles",
+            f"{our_entries}/{n} at the end",
+            f"{len(their_parsed.entries)} at the end, "
+            f"{len(seen.theirs_rss_seen)} distinct ids seen",
+        ),
+        (
+            "ids stable across reads",
+            f"{len(seen.ours_ids) - our_unstable}/{len(seen.ours_ids)} entries kept one id",
+            f"{len(seen.theirs_rss_titles) - their_unstable}/"
+            f"{len(seen.theirs_rss_titles)} ids kept one title",
+        ),
         ("publish -> item (feed / history)", lat(mine.latencies), lat(other.latencies)),
         ("publish -> entry in its feed", lat(mine.feed_latencies), lat(other.feed_latencies)),
     ]
     print()
-    print(f"{n} articles, check interval {args.interval}s for both, changedetection.io "
-          f"{args.cdio_version}")
+    print(
+        f"{n} articles, check interval {args.interval}s for both, changedetection.io "
+        f"{args.cdio_version}"
+    )
     width = max(len(r[0]) for r in rows)
     our_width = max(len(r[1]) for r in rows)
     print(f"{'':{width}}  {'syndicator':{our_width}}  changedetection.io")
@@ -634,7 +767,7 @@ def report(args: argparse.Namespace, log: list[RequestLogEntry], our_checks: lis
         if re.search("[镕堃喆&<]", article.title):
             at = text.find(article.title[:3])
             at = text.find(article.title[:1]) if at < 0 else at
-            shown = text[max(0, at - 5):at + 40] if at >= 0 else text.strip()[:60]
+            shown = text[max(0, at - 5) : at + 40] if at >= 0 else text.strip()[:60]
             print(f"changedetection.io diff for {article.title!r}: ...{shown!r}...")
 
 
@@ -644,11 +777,14 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10)
     parser.add_argument("--interval", type=int, default=30, help="seconds between checks")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--budget", type=float, default=1500,
-                        help="seconds after which everything is stopped")
+    parser.add_argument(
+        "--budget", type=float, default=1500, help="seconds after which everything is stopped"
+    )
     parser.add_argument("--cdio-version", default=CDIO_VERSION)
-    parser.add_argument("--venv", default=str(Path(cache) / "syndicator-versus" / "venv")
-                        if cache else "/tmp/versus-venv")
+    parser.add_argument(
+        "--venv",
+        default=str(Path(cache) / "syndicator-versus" / "venv") if cache else "/tmp/versus-venv",
+    )
     parser.add_argument("--keep-logs", metavar="DIR", help="copy both services' logs here")
     args = parser.parse_args()
 

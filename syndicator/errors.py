@@ -25,8 +25,9 @@ class SyndicatorError(Exception):
 class ConfigError(SyndicatorError):
     """The configuration is unusable; the message names file, line and key."""
 
-    def __init__(self, message: str, *, file: str = "", line: int | None = None,
-                 key: str = "") -> None:
+    def __init__(
+        self, message: str, *, file: str = "", line: int | None = None, key: str = ""
+    ) -> None:
         self.file = file
         self.line = line
         self.key = key

@@ -28,22 +28,32 @@ REGISTRY = CollectorRegistry()
 ProcessCollector(registry=REGISTRY)
 
 POLLS = Counter(
-    "syndicator_polls", "Polls of a category, by outcome (ok, not_modified, error).",
-    ["category", "status"], registry=REGISTRY,
+    "syndicator_polls",
+    "Polls of a category, by outcome (ok, not_modified, error).",
+    ["category", "status"],
+    registry=REGISTRY,
 )
 POLL_SECONDS = Histogram(
-    "syndicator_poll_duration_seconds", "Wall time of one poll of a category.",
-    ["category"], registry=REGISTRY,
+    "syndicator_poll_duration_seconds",
+    "Wall time of one poll of a category.",
+    ["category"],
+    registry=REGISTRY,
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
 )
 NEW_ARTICLES = Counter(
-    "syndicator_new_articles", "Articles stored for the first time.",
-    ["category"], registry=REGISTRY,
+    "syndicator_new_articles",
+    "Articles stored for the first time.",
+    ["category"],
+    registry=REGISTRY,
 )
 CATEGORY_STATUS = Gauge(
-    "syndicator_category_status", "1 for the category's current status, 0 for the others.",
-    ["category", "status"], registry=REGISTRY,
+    "syndicator_category_status",
+    "1 for the category's current status, 0 for the others.",
+    ["category", "status"],
+    registry=REGISTRY,
 )
+
+
 class _FeedRequests:
     """Feed requests by format and status, counted with plain integers: the count is
     made on the event loop's one thread for every request, and a Prometheus counter's
@@ -54,8 +64,10 @@ class _FeedRequests:
 
     def collect(self) -> Iterator[CounterMetricFamily]:
         family = CounterMetricFamily(
-            "syndicator_feed_requests", "Feed requests answered, by format and HTTP status.",
-            labels=["format", "status"])
+            "syndicator_feed_requests",
+            "Feed requests answered, by format and HTTP status.",
+            labels=["format", "status"],
+        )
         for (fmt, status), count in sorted(self.counts.items()):
             family.add_metric([fmt, str(status)], count)
         yield family
@@ -64,16 +76,20 @@ class _FeedRequests:
 FEED_REQUESTS = _FeedRequests()
 REGISTRY.register(FEED_REQUESTS)
 FETCH_SECONDS = Histogram(
-    "syndicator_fetch_duration_seconds", "Wall time of one HTTP fetch from a portal "
+    "syndicator_fetch_duration_seconds",
+    "Wall time of one HTTP fetch from a portal "
     "(politeness waits included), by host and outcome (200, 304, error).",
-    ["host", "outcome"], registry=REGISTRY,
+    ["host", "outcome"],
+    registry=REGISTRY,
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
 DELIVERIES = Counter(
-    "syndicator_deliveries", "Notification delivery attempts, by channel and outcome "
+    "syndicator_deliveries",
+    "Notification delivery attempts, by channel and outcome "
     "(delivered, failed, dead; deferred: held back by the channel's rate limit). A digest "
     "counts once per message.",
-    ["channel", "outcome"], registry=REGISTRY,
+    ["channel", "outcome"],
+    registry=REGISTRY,
 )
 
 POLL_STATUSES = tuple(PollStatus)

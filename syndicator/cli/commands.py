@@ -67,8 +67,10 @@ def cmd_poll(args: argparse.Namespace) -> int:
         for outcome in outcomes:
             r = outcome.record
             status = r.status if r.ok else f"FAILED: {r.error}"
-            print(f"{r.site}/{r.category}: {status}; {r.items} listed, {r.new} new, "
-                  f"{r.failed_articles} failed")
+            print(
+                f"{r.site}/{r.category}: {status}; {r.items} listed, {r.new} new, "
+                f"{r.failed_articles} failed"
+            )
         if changed:
             print(f"{len(changed)} feed files changed")
         return 0 if all(o.record.ok for o in outcomes) else 1
@@ -154,14 +156,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
         page = extract_list(text, url, tz=tz, now=now, selectors=selectors, encoding=encoding)
         print_json(page.to_json())
     else:
-        article = extract_article(text, url, tz=tz, now=now, selectors=selectors,
-                                  encoding=encoding)
+        article = extract_article(text, url, tz=tz, now=now, selectors=selectors, encoding=encoding)
         print_json(article.to_json())
     return 0
 
 
 # ------------------------------------------------------------------ notifications
-
 
 
 def cmd_notify_test(args: argparse.Namespace) -> int:
@@ -183,8 +183,10 @@ def _line(d: Delivery) -> str:
     waiting = d.state == "pending" or (d.state == "digest" and d.attempts > 0)
     next_try = _when(d.next_attempt) if waiting else "-"
     error = (d.last_error or "-").replace("\n", " ")[:80]
-    return (f"{d.id:>6}  {d.state:<9} {d.channel:<12} {d.event:<18} {d.attempts:>3}  "
-            f"{next_try:<20} {subject[:40]}  {error}")
+    return (
+        f"{d.id:>6}  {d.state:<9} {d.channel:<12} {d.event:<18} {d.attempts:>3}  "
+        f"{next_try:<20} {subject[:40]}  {error}"
+    )
 
 
 def _retry(service: Service, delivery_id: int) -> int:
@@ -194,8 +196,10 @@ def _retry(service: Service, delivery_id: int) -> int:
     report = service.retry_delivery(delivery_id)
     after = service.store.outbox.get(delivery_id)
     if report is None or after is None:
-        raise SyndicatorError(f"delivery {delivery_id} is being sent by another worker; "
-                              "see its outcome with `syndicator deliveries`")
+        raise SyndicatorError(
+            f"delivery {delivery_id} is being sent by another worker; "
+            "see its outcome with `syndicator deliveries`"
+        )
     error = (after.last_error or "").replace("\n", " ")
     if report.delivered:
         outcome = "delivered"
@@ -215,8 +219,10 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
         if args.retry is not None:
             return _retry(service, args.retry)
         rows = service.store.outbox.list(state=args.state, limit=args.limit)
-        print(f"{'id':>6}  {'state':<9} {'channel':<12} {'kind':<18} {'try':>3}  "
-              f"{'next try':<20} {'article':<40}  last error")
+        print(
+            f"{'id':>6}  {'state':<9} {'channel':<12} {'kind':<18} {'try':>3}  "
+            f"{'next try':<20} {'article':<40}  last error"
+        )
         for d in rows:
             print(_line(d))
         counts = service.store.outbox.counts()

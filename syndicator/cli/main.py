@@ -24,8 +24,9 @@ def _config_path(arg: str | None) -> str:
 
 
 def _add_config(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-c", "--config", help="config file (default: $SYNDICATOR_CONFIG, "
-                   f"else {DEFAULT_CONFIG})")
+    p.add_argument(
+        "-c", "--config", help=f"config file (default: $SYNDICATOR_CONFIG, else {DEFAULT_CONFIG})"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,16 +42,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config(p)
     p.add_argument("--no-web", action="store_true", help="run only the scheduler/worker")
     p.add_argument("--no-worker", action="store_true", help="run only the HTTP server")
-    p.add_argument("--out", type=Path, default=None,
-                   help="also write static feed files to this folder after each change")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="also write static feed files to this folder after each change",
+    )
     p.add_argument("--once", action="store_true", help="one round of polls, then exit")
     p.add_argument("--json-logs", action="store_true", help="log one JSON object per line")
 
     p = sub.add_parser("poll", help="poll categories now, then rebuild feeds")
     _add_config(p)
     p.add_argument("categories", nargs="*", metavar="SITE/CATEGORY")
-    p.add_argument("--out", type=Path, default=None,
-                   help="also write static feed files to this folder")
+    p.add_argument(
+        "--out", type=Path, default=None, help="also write static feed files to this folder"
+    )
 
     p = sub.add_parser("backfill", help="read list pages 1..N and store what is missing")
     _add_config(p)
@@ -80,8 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("deliveries", help="list notification deliveries; replay one")
     _add_config(p)
     p.add_argument("--state", choices=["pending", "digest", "dead", "delivered"])
-    p.add_argument("--retry", type=int, metavar="ID",
-                   help="send delivery ID now (only it), whatever its state")
+    p.add_argument(
+        "--retry", type=int, metavar="ID", help="send delivery ID now (only it), whatever its state"
+    )
     p.add_argument("--limit", type=int, default=50)
 
     p = sub.add_parser("demo", help="offline demo: replica portal, mail and webhook sinks")

@@ -45,34 +45,62 @@ def web_context(service: Service, worker: Worker | None) -> WebContext:
     schedules = {spec.key: service.schedule(spec) for spec in service.categories()}
     routes = []
     for group in service.feed_groups():
-        keys = [k for k in schedules if group.site is None or (
-            k.startswith(f"{group.site}/") and (group.category is None
-                                               or k == f"{group.site}/{group.category}"))]
+        keys = [
+            k
+            for k in schedules
+            if group.site is None
+            or (
+                k.startswith(f"{group.site}/")
+                and (group.category is None or k == f"{group.site}/{group.category}")
+            )
+        ]
         gaps = [s.seconds or s.min for k, s in schedules.items() if k in keys]
         max_age = int(min(gaps)) if gaps else 600
         max_age = max(60, min(max_age, 3600))
         for fmt in service.feed_settings.formats:
-            routes.append(FeedRoute(path=group.meta.path, fmt=fmt, title=group.meta.title,
-                                    site=group.site, category=group.category,
-                                    max_age=max_age))
+            routes.append(
+                FeedRoute(
+                    path=group.meta.path,
+                    fmt=fmt,
+                    title=group.meta.title,
+                    site=group.site,
+                    category=group.category,
+                    max_age=max_age,
+                )
+            )
 
     def poll_now(key: str) -> dict[str, object]:
         assert worker is not None
         outcome = worker.poll(config.find_category(key), force=True)
         if outcome is None:
-            return {"category": key, "ok": False, "busy": True,
-                    "error": "another worker is polling this category now"}
+            return {
+                "category": key,
+                "ok": False,
+                "busy": True,
+                "error": "another worker is polling this category now",
+            }
         r = outcome.record
-        return {"category": key, "ok": r.ok, "items": r.items, "new": r.new,
-                "not_modified": r.not_modified, "failed_articles": r.failed_articles,
-                "error": r.error, "status": outcome.state.status}
+        return {
+            "category": key,
+            "ok": r.ok,
+            "items": r.items,
+            "new": r.new,
+            "not_modified": r.not_modified,
+            "failed_articles": r.failed_articles,
+            "error": r.error,
+            "status": outcome.state.status,
+        }
 
     return WebContext(
-        store=service.store, routes=routes, categories=service.categories(),
-        public_url=service.feed_settings.public_url, hubs=service.feed_settings.hubs,
+        store=service.store,
+        routes=routes,
+        categories=service.categories(),
+        public_url=service.feed_settings.public_url,
+        hubs=service.feed_settings.hubs,
         admin_token=config.server.admin_token or "",
         poll_now=poll_now if worker is not None else None,
-        dead_deliveries=service.store.outbox.dead_count, opml=service.opml,
+        dead_deliveries=service.store.outbox.dead_count,
+        opml=service.opml,
     )
 
 
@@ -120,14 +148,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         if worker is not None:
             worker.start()
-            log.info("worker started: %d categories, database %s", len(worker.specs),
-                     service.store.safe_url())
+            log.info(
+                "worker started: %d categories, database %s",
+                len(worker.specs),
+                service.store.safe_url(),
+            )
         if not args.no_web:
             from syndicator.web.app import create_web_app
             from syndicator.web.server import ServerThread
 
-            server = ServerThread(create_web_app(web_context(service, worker)),
-                                  config.server.host, config.server.port)
+            server = ServerThread(
+                create_web_app(web_context(service, worker)), config.server.host, config.server.port
+            )
             url = server.start()
             log.info("serving feeds at %s (public URL %s)", url, service.feed_settings.public_url)
         stop.wait()

@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from syndicator.config.load import Config
 
 
-
 def describe(config: Config) -> str:
     """What ``syndicator check`` prints: what would be watched and who would be told."""
     f, s, feeds = config.fetch, config.server, config.feeds
@@ -23,7 +22,8 @@ def describe(config: Config) -> str:
         + ("enabled" if s.admin_token else "disabled"),
         f"fetch     timeout {_span(f.timeout)}, {_span(f.host_delay)} between requests "
         f"to a host, {f.retries} {'retry' if f.retries == 1 else 'retries'}, robots.txt "
-        + ("honoured" if f.robots_txt else "ignored") + f", at most {f.max_bytes:,} bytes",
+        + ("honoured" if f.robots_txt else "ignored")
+        + f", at most {f.max_bytes:,} bytes",
         f"feeds     {', '.join(feeds.formats)}; {feeds.max_items} items; "
         + ("full content" if feeds.full_content else "summaries")
         + (f"; WebSub hubs {', '.join(feeds.hubs)}" if feeds.hubs else ""),
@@ -41,8 +41,10 @@ def describe(config: Config) -> str:
         extra = [f"keywords {', '.join(sub.keywords)}"] if sub.keywords else []
         extra += ["updates too"] if sub.on_update else []
         extra += ["operator alerts"] if sub.operator else []
-        lines.append(f"  {sub.channel} <- {', '.join(sub.categories)}"
-                     + (f"  ({'; '.join(extra)})" if extra else ""))
+        lines.append(
+            f"  {sub.channel} <- {', '.join(sub.categories)}"
+            + (f"  ({'; '.join(extra)})" if extra else "")
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -54,8 +56,9 @@ def _describe_category(config: Config, spec: models.CategorySpec) -> list[str]:
         when = f"auto, between {_span(sched.min)} and {_span(sched.max)}"
     else:
         when = f"every {_span(sched.seconds or 0)}"
-    chosen = [name for name in ("item", "title", "date", "body", "info")
-              if getattr(spec.selectors, name)]
+    chosen = [
+        name for name in ("item", "title", "date", "body", "info") if getattr(spec.selectors, name)
+    ]
     return [
         f"  {spec.key}  {spec.name}",
         f"    list       {spec.list_url}" + (f"  ({spec.pages} pages)" if spec.pages > 1 else ""),
@@ -70,8 +73,10 @@ def _describe_channel(channel: EmailChannel | WebhookChannel | AppriseChannel) -
     if isinstance(channel, EmailChannel):
         smtp = channel.smtp
         how = "digest " + f'"{channel.digest}"' if channel.digest else "one mail per article"
-        return (f"{channel.id}  email via {smtp.host}:{smtp.port or SMTP_PORTS[smtp.security]}"
-                f" ({smtp.security}) to {', '.join(channel.to)}; {how}")
+        return (
+            f"{channel.id}  email via {smtp.host}:{smtp.port or SMTP_PORTS[smtp.security]}"
+            f" ({smtp.security}) to {', '.join(channel.to)}; {how}"
+        )
     if isinstance(channel, WebhookChannel):
         private = "; private targets allowed" if channel.allow_private else ""
         return f"{channel.id}  webhook {channel.url}{private}"

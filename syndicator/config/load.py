@@ -57,8 +57,9 @@ class Config(ConfigFile):
         specs = {spec.key: spec for spec in self.categories()}
         if key in specs:
             return specs[key]
-        raise ConfigError(f"unknown category '{key}'{hint(key, list(specs))}",
-                          file=str(self.source_path))
+        raise ConfigError(
+            f"unknown category '{key}'{hint(key, list(specs))}", file=str(self.source_path)
+        )
 
     def category_schedule(self, key: str | models.CategorySpec) -> models.Schedule:
         spec = key if isinstance(key, models.CategorySpec) else self.find_category(key)
@@ -79,50 +80,83 @@ class Config(ConfigFile):
 
     def fetch_settings(self) -> models.FetchSettings:
         f = self.fetch
-        return models.FetchSettings(user_agent=f.user_agent, timeout=f.timeout,
-                                    host_delay=f.host_delay, retries=f.retries,
-                                    robots_txt=f.robots_txt, max_bytes=f.max_bytes)
+        return models.FetchSettings(
+            user_agent=f.user_agent,
+            timeout=f.timeout,
+            host_delay=f.host_delay,
+            retries=f.retries,
+            robots_txt=f.robots_txt,
+            max_bytes=f.max_bytes,
+        )
 
     def feed_settings(self) -> models.FeedSettings:
         f = self.feeds
         formats = tuple(models.FeedFormat(name) for name in f.formats)
-        return models.FeedSettings(public_url=self.server.public_url, formats=formats,
-                                   max_items=f.max_items, full_content=f.full_content,
-                                   hubs=tuple(f.hubs))
+        return models.FeedSettings(
+            public_url=self.server.public_url,
+            formats=formats,
+            max_items=f.max_items,
+            full_content=f.full_content,
+            hubs=tuple(f.hubs),
+        )
 
     def channels(self) -> list[models.Channel]:
         return [_channel(c) for c in self.notifications.channels]
 
     def subscriptions(self) -> list[models.Subscription]:
-        return [models.Subscription(channel=s.channel, categories=tuple(s.categories),
-                                    keywords=tuple(s.keywords), on_update=s.on_update,
-                                    operator=s.operator)
-                for s in self.notifications.subscriptions]
+        return [
+            models.Subscription(
+                channel=s.channel,
+                categories=tuple(s.categories),
+                keywords=tuple(s.keywords),
+                on_update=s.on_update,
+                operator=s.operator,
+            )
+            for s in self.notifications.subscriptions
+        ]
 
     def _spec(self, site: SiteSection, cat: CategorySection) -> models.CategorySpec:
         sel = cat.selectors
         levels: tuple[Any, ...] = (cat, site, self.defaults)
         return models.CategorySpec(
-            site_id=site.id, site_name=site.name, site_url=site.url, id=cat.id,
-            name=cat.name, list_url=cat.list_url, pages=cat.pages,
+            site_id=site.id,
+            site_name=site.name,
+            site_url=site.url,
+            id=cat.id,
+            name=cat.name,
+            list_url=cat.list_url,
+            pages=cat.pages,
             timezone=_first(level.timezone for level in levels),
             notify_on_first_poll=_first(level.notify_on_first_poll for level in levels),
-            selectors=models.Selectors(item=sel.item, title=sel.title, date=sel.date,
-                                       body=sel.body, info=sel.info,
-                                       exclude=tuple(sel.exclude)))
+            selectors=models.Selectors(
+                item=sel.item,
+                title=sel.title,
+                date=sel.date,
+                body=sel.body,
+                info=sel.info,
+                exclude=tuple(sel.exclude),
+            ),
+        )
 
 
 def _channel(c: EmailChannel | WebhookChannel | AppriseChannel) -> models.Channel:
     if isinstance(c, EmailChannel):
         security = models.SmtpSecurity(c.smtp.security)
         smtp = models.SmtpSettings(
-            host=c.smtp.host, port=c.smtp.port or SMTP_PORTS[security], security=security,
-            username=c.smtp.username, password=c.smtp.password, timeout=c.smtp.timeout)
-        return models.EmailChannel(id=c.id, smtp=smtp, sender=c.from_, to=tuple(c.to),
-                                   digest=c.digest)
+            host=c.smtp.host,
+            port=c.smtp.port or SMTP_PORTS[security],
+            security=security,
+            username=c.smtp.username,
+            password=c.smtp.password,
+            timeout=c.smtp.timeout,
+        )
+        return models.EmailChannel(
+            id=c.id, smtp=smtp, sender=c.from_, to=tuple(c.to), digest=c.digest
+        )
     if isinstance(c, WebhookChannel):
-        return models.WebhookChannel(id=c.id, url=c.url, secret=c.secret,
-                                     allow_private=c.allow_private, timeout=c.timeout)
+        return models.WebhookChannel(
+            id=c.id, url=c.url, secret=c.secret, allow_private=c.allow_private, timeout=c.timeout
+        )
     return models.AppriseChannel(id=c.id, url=c.url)
 
 
@@ -148,14 +182,15 @@ def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Confi
     if problems:
         raise reader.first(problems)
     fields = {name: getattr(parsed, name) for name in ConfigFile.model_fields}
-    return Config.model_construct(**fields, source_path=Path(path),
-                                  database_url=_database_url(parsed.storage))
+    return Config.model_construct(
+        **fields, source_path=Path(path), database_url=_database_url(parsed.storage)
+    )
 
 
 def _database_url(storage: str) -> str:
     if not storage.startswith("sqlite:///"):
         return storage
-    rest = storage[len("sqlite:///"):]
+    rest = storage[len("sqlite:///") :]
     if not rest or rest.startswith(("/", ":memory:")):
         return storage
     return "sqlite:///" + str(Path.cwd() / rest)
@@ -180,8 +215,11 @@ class _Reader:
             if root is None:
                 raise ConfigError("the file is empty", file=self.file, line=1)
             if not isinstance(root, yaml.MappingNode):
-                raise self.error("the file must be a mapping of keys such as 'sites:'", (),
-                                 line=root.start_mark.line + 1)
+                raise self.error(
+                    "the file must be a mapping of keys such as 'sites:'",
+                    (),
+                    line=root.start_mark.line + 1,
+                )
             return self.build(root, ())
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
@@ -206,8 +244,7 @@ class _Reader:
             if key in out:
                 first = self.key_lines[child]
                 self.key_lines[child] = key_node.start_mark.line + 1
-                raise self.error(f"duplicate key '{key}' (first at line {first})", child,
-                                 key=True)
+                raise self.error(f"duplicate key '{key}' (first at line {first})", child, key=True)
             self.key_lines[child] = key_node.start_mark.line + 1
             if not path and key.startswith("x-"):
                 continue  # a home for YAML anchors, as in Compose files
@@ -232,8 +269,11 @@ class _Reader:
             if default is not None and not value:
                 return default
             if value is None:
-                raise self.error(f"environment variable '{name}' is not set "
-                                 f"(write ${{{name}:-default}} to give a fallback)", path)
+                raise self.error(
+                    f"environment variable '{name}' is not set "
+                    f"(write ${{{name}:-default}} to give a fallback)",
+                    path,
+                )
             return value
 
         if re.search(r"(?<!\$)\$\{(?![A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\})", text):
@@ -250,10 +290,12 @@ class _Reader:
                 return found
         return 1
 
-    def error(self, message: str, path: KeyPath, *, key: bool = False,
-              line: int | None = None) -> ConfigError:
-        return ConfigError(message, file=self.file, line=line or self.line(path, key=key),
-                           key=dotted(path))
+    def error(
+        self, message: str, path: KeyPath, *, key: bool = False, line: int | None = None
+    ) -> ConfigError:
+        return ConfigError(
+            message, file=self.file, line=line or self.line(path, key=key), key=dotted(path)
+        )
 
     def first(self, errors: list[ConfigError]) -> ConfigError:
         """The earliest in the file; a missing key only when nothing else is wrong there."""
@@ -286,8 +328,7 @@ def _pydantic_errors(exc: ValidationError, data: Any, reader: _Reader) -> list[C
             out.append(reader.error(message, path, key=True))
         elif kind == "missing":
             parent_line = reader.line(path[:-1], key=True)
-            out.append(reader.error(f"missing required key '{path[-1]}'", path,
-                                    line=parent_line))
+            out.append(reader.error(f"missing required key '{path[-1]}'", path, line=parent_line))
         elif kind in ("union_tag_invalid", "union_tag_not_found"):
             path = (*path, "type")
             tag = (err.get("ctx") or {}).get("tag")
@@ -299,7 +340,7 @@ def _pydantic_errors(exc: ValidationError, data: Any, reader: _Reader) -> list[C
 
 
 def _has_inner(loc: tuple[int | str, ...], errors: list[Any]) -> bool:
-    return any(len(e["loc"]) > len(loc) and e["loc"][:len(loc)] == loc for e in errors)
+    return any(len(e["loc"]) > len(loc) and e["loc"][: len(loc)] == loc for e in errors)
 
 
 def _has_unknown(parent: tuple[int | str, ...], errors: list[Any]) -> bool:
@@ -307,12 +348,17 @@ def _has_unknown(parent: tuple[int | str, ...], errors: list[Any]) -> bool:
 
 
 _PLAIN = {
-    "model_type": "expected a mapping of keys", "dict_type": "expected a mapping of keys",
+    "model_type": "expected a mapping of keys",
+    "dict_type": "expected a mapping of keys",
     "model_attributes_type": "expected a mapping of keys",
-    "tuple_type": "expected a list", "list_type": "expected a list",
-    "string_type": "expected text", "bool_type": "expected true or false",
-    "bool_parsing": "expected true or false", "int_type": "expected a whole number",
-    "int_parsing": "expected a whole number", "int_from_float": "expected a whole number",
+    "tuple_type": "expected a list",
+    "list_type": "expected a list",
+    "string_type": "expected text",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
 }
 
 
@@ -335,8 +381,7 @@ def _data_path(loc: tuple[int | str, ...], data: Any) -> KeyPath:
     current = data
     for i, part in enumerate(loc):
         in_dict = isinstance(current, dict) and part in current
-        if in_dict or (isinstance(current, list) and isinstance(part, int)
-                       and part < len(current)):
+        if in_dict or (isinstance(current, list) and isinstance(part, int) and part < len(current)):
             current = current[part]
         elif isinstance(current, dict) and i == len(loc) - 1:
             pass  # a missing key: keep its name
@@ -352,8 +397,13 @@ def _known_keys(loc: tuple[int | str, ...]) -> list[str]:
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        inner = [m for c in candidates for name, f in c.model_fields.items()
-                 if (f.alias or name) == part for m in _models_in(f.annotation)]
+        inner = [
+            m
+            for c in candidates
+            for name, f in c.model_fields.items()
+            if (f.alias or name) == part
+            for m in _models_in(f.annotation)
+        ]
         tagged = [c for c in candidates if _tag_of(c) == part]
         candidates = inner or tagged or candidates
     return sorted({f.alias or n for c in candidates for n, f in c.model_fields.items()})

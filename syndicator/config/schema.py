@@ -33,8 +33,16 @@ _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)")
 # Decimal units follow the SI and the models' defaults (5MB == 5_000_000); binary units
 # are there for those who think in KiB.
-_SIZES = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9,
-          "kib": 2**10, "mib": 2**20, "gib": 2**30}
+_SIZES = {
+    "": 1,
+    "b": 1,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+}
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 DEFAULT_MIN = 120.0
@@ -54,7 +62,8 @@ def parse_duration(value: Any) -> float:
         parts = _DURATION.findall(text)
         if not parts or "".join(n + u for n, u in parts) != text:
             raise ValueError(
-                f"bad duration {value!r} (use e.g. 30s, 10m, 2h, 1d, 1h30m or seconds)")
+                f"bad duration {value!r} (use e.g. 30s, 10m, 2h, 1d, 1h30m or seconds)"
+            )
         seconds = sum(float(n) * _UNITS[u] for n, u in parts)
     else:
         raise ValueError(f"expected a duration such as 30s or 10m, got {value!r}")
@@ -144,8 +153,9 @@ def check_address(value: str) -> str:
 
 def check_storage(value: str) -> str:
     if not value.startswith(("sqlite:///", "postgresql+psycopg://")):
-        raise ValueError(f"storage must be a sqlite:///PATH or postgresql+psycopg:// URL, "
-                         f"got {value!r}")
+        raise ValueError(
+            f"storage must be a sqlite:///PATH or postgresql+psycopg:// URL, got {value!r}"
+        )
     return value
 
 
@@ -161,12 +171,18 @@ def check_apprise(value: str) -> str:
     return value
 
 
-_DURATION_SCHEMA = {"anyOf": [
-    {"type": "string", "pattern": r"^(\d+(\.\d+)?(ms|s|m|h|d))+$"},
-    {"type": "number", "minimum": 0}]}
-_SIZE_SCHEMA = {"anyOf": [
-    {"type": "string", "pattern": r"^\d+(\.\d+)?\s*([KMG]i?B|B)?$"},
-    {"type": "integer", "minimum": 1}]}
+_DURATION_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^(\d+(\.\d+)?(ms|s|m|h|d))+$"},
+        {"type": "number", "minimum": 0},
+    ]
+}
+_SIZE_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^\d+(\.\d+)?\s*([KMG]i?B|B)?$"},
+        {"type": "integer", "minimum": 1},
+    ]
+}
 _EVERY_SCHEMA = {"anyOf": [{"const": "auto"}, *_DURATION_SCHEMA["anyOf"]]}
 
 Duration = Annotated[float, BeforeValidator(parse_duration), WithJsonSchema(_DURATION_SCHEMA)]
@@ -186,20 +202,31 @@ class _Model(BaseModel):
 class ServerSection(_Model):
     host: str = Field(default="127.0.0.1", description="Address the HTTP server listens on.")
     port: int = Field(default=8080, ge=0, le=65535, description="TCP port of the HTTP server.")
-    public_url: Url = Field(default="http://localhost:8080",
-                            description="Absolute base URL for links inside feeds and mails.")
-    admin_token: str = Field(default="",
-                             description="Bearer token for POST /api/*; empty disables them.")
+    public_url: Url = Field(
+        default="http://localhost:8080",
+        description="Absolute base URL for links inside feeds and mails.",
+    )
+    admin_token: str = Field(
+        default="", description="Bearer token for POST /api/*; empty disables them."
+    )
 
 
 class FetchSection(_Model):
-    user_agent: str = Field(default="syndicator/0.1 (+https://example.org/contact)", min_length=1,
-                            description="User-Agent sent with every request.")
+    user_agent: str = Field(
+        default="syndicator/0.1 (+https://example.org/contact)",
+        min_length=1,
+        description="User-Agent sent with every request.",
+    )
     timeout: Duration = Field(default=20.0, gt=0, description="Timeout of one HTTP request.")
-    host_delay: Duration = Field(default=1.0,
-                                 description="Minimum gap between two requests to one host.")
-    retries: int = Field(default=3, ge=0, le=20,
-                         description="Retries on connection errors and 5xx; Retry-After honoured.")
+    host_delay: Duration = Field(
+        default=1.0, description="Minimum gap between two requests to one host."
+    )
+    retries: int = Field(
+        default=3,
+        ge=0,
+        le=20,
+        description="Retries on connection errors and 5xx; Retry-After honoured.",
+    )
     robots_txt: bool = Field(default=True, description="Obey the site's robots.txt.")
     max_bytes: Size = Field(default=5_000_000, description="Largest response body accepted.")
 
@@ -222,15 +249,18 @@ class DefaultsSection(_Model):
 
 
 class SelectorsSection(_Model):
-    item: Selector | None = Field(default=None,
-                                  description="CSS selector of the article links on a list.")
+    item: Selector | None = Field(
+        default=None, description="CSS selector of the article links on a list."
+    )
     title: Selector | None = Field(default=None, description="CSS selector of the article title.")
     date: Selector | None = Field(default=None, description="CSS selector of the publish date.")
     body: Selector | None = Field(default=None, description="CSS selector of the article body.")
-    info: Selector | None = Field(default=None,
-                                  description="CSS selector of the 来源/作者/日期 line.")
-    exclude: tuple[Selector, ...] = Field(default=(),
-                                          description="CSS selectors removed from the body.")
+    info: Selector | None = Field(
+        default=None, description="CSS selector of the 来源/作者/日期 line."
+    )
+    exclude: tuple[Selector, ...] = Field(
+        default=(), description="CSS selectors removed from the body."
+    )
 
 
 class _Schedule(_Model):
@@ -251,7 +281,8 @@ class CategorySection(_Schedule):
     pages: int = Field(default=1, ge=1, le=1000, description="List pages read per poll.")
     selectors: SelectorsSection = Field(
         default=SelectorsSection(),
-        description="Optional CSS overrides; automatic detection when absent.")
+        description="Optional CSS overrides; automatic detection when absent.",
+    )
 
 
 class SiteSection(_Schedule):
@@ -259,25 +290,31 @@ class SiteSection(_Schedule):
     name: str = Field(min_length=1, description="Display name of the portal.")
     url: Url = Field(description="Absolute home page URL of the portal.")
     categories: tuple[CategorySection, ...] = Field(
-        min_length=1, description="Sections of the portal to watch.")
+        min_length=1, description="Sections of the portal to watch."
+    )
 
 
 class FeedsSection(_Model):
     formats: tuple[Literal["atom", "rss", "json"], ...] = Field(
-        default=("atom", "rss", "json"), min_length=1, description="Feed formats to publish.")
-    max_items: int = Field(default=50, ge=1, le=10000,
-                           description="Newest entries kept in each feed.")
-    full_content: bool = Field(default=True,
-                               description="Whole article in feeds rather than a summary.")
+        default=("atom", "rss", "json"), min_length=1, description="Feed formats to publish."
+    )
+    max_items: int = Field(
+        default=50, ge=1, le=10000, description="Newest entries kept in each feed."
+    )
+    full_content: bool = Field(
+        default=True, description="Whole article in feeds rather than a summary."
+    )
     hubs: tuple[Url, ...] = Field(default=(), description="WebSub hubs to ping on every change.")
 
 
 class SmtpSection(_Model):
     host: str = Field(min_length=1, description="SMTP server host name.")
-    port: int | None = Field(default=None, ge=1, le=65535,
-                             description="SMTP port; default 25, 587 or 465 by security.")
+    port: int | None = Field(
+        default=None, ge=1, le=65535, description="SMTP port; default 25, 587 or 465 by security."
+    )
     security: Literal["none", "starttls", "ssl"] = Field(
-        default="starttls", description="Connection security: none, starttls or ssl.")
+        default="starttls", description="Connection security: none, starttls or ssl."
+    )
     username: str | None = Field(default=None, description="Login name; no login when absent.")
     password: str | None = Field(default=None, description="Login password.")
     timeout: Duration = Field(default=30.0, gt=0, description="Timeout of one SMTP conversation.")
@@ -288,12 +325,14 @@ class EmailChannel(_Model):
     type: Literal["email"] = Field(description="Channel kind: email, webhook or apprise.")
     smtp: SmtpSection = Field(description="How to reach the SMTP server.")
     from_: Annotated[str, AfterValidator(check_address)] = Field(
-        alias="from", description="Sender, e.g. '科技要闻 <alerts@example.org>'.")
+        alias="from", description="Sender, e.g. '科技要闻 <alerts@example.org>'."
+    )
     to: tuple[Annotated[str, AfterValidator(check_address)], ...] = Field(
-        min_length=1, description="Recipients.")
+        min_length=1, description="Recipients."
+    )
     digest: Cron | None = Field(
-        default=None,
-        description="null for one mail per article, or a cron for one digest per run.")
+        default=None, description="null for one mail per article, or a cron for one digest per run."
+    )
 
 
 class WebhookChannel(_Model):
@@ -301,9 +340,11 @@ class WebhookChannel(_Model):
     type: Literal["webhook"] = Field(description="Channel kind: email, webhook or apprise.")
     url: Url = Field(description="Absolute URL that receives the signed POST.")
     secret: Annotated[str, AfterValidator(check_secret)] = Field(
-        description="Standard Webhooks signing secret, whsec_<base64>.")
-    allow_private: bool = Field(default=False,
-                                description="Allow loopback and private-network targets.")
+        description="Standard Webhooks signing secret, whsec_<base64>."
+    )
+    allow_private: bool = Field(
+        default=False, description="Allow loopback and private-network targets."
+    )
     timeout: Duration = Field(default=15.0, gt=0, description="Timeout of one webhook request.")
 
 
@@ -311,7 +352,8 @@ class AppriseChannel(_Model):
     id: Ident = Field(description="Channel id named by subscriptions.")
     type: Literal["apprise"] = Field(description="Channel kind: email, webhook or apprise.")
     url: Annotated[str, AfterValidator(check_apprise)] = Field(
-        description="Apprise URL (dingtalk://, wecombot://, feishu://, tgram://, slack://…).")
+        description="Apprise URL (dingtalk://, wecombot://, feishu://, tgram://, slack://…)."
+    )
 
 
 Channel = Annotated[EmailChannel | WebhookChannel | AppriseChannel, Field(discriminator="type")]
@@ -320,20 +362,24 @@ Channel = Annotated[EmailChannel | WebhookChannel | AppriseChannel, Field(discri
 class Subscription(_Model):
     channel: str = Field(description="Id of the channel that delivers.")
     categories: tuple[Annotated[str, AfterValidator(check_pattern)], ...] = Field(
-        default=("*",), min_length=1, description="'SITE/CATEGORY', 'SITE/*' or '*'.")
+        default=("*",), min_length=1, description="'SITE/CATEGORY', 'SITE/*' or '*'."
+    )
     keywords: tuple[str, ...] = Field(
         default=(),
-        description="Only articles with any of these words in title or body; all if empty.")
+        description="Only articles with any of these words in title or body; all if empty.",
+    )
     on_update: bool = Field(default=False, description="Also notify when a stored article changes.")
     operator: bool = Field(
         default=False,
-        description="Also receive operator alerts (category broken or recovered, dead deliveries).")
+        description="Also receive operator alerts (category broken or recovered, dead deliveries).",
+    )
 
 
 class NotificationsSection(_Model):
     channels: tuple[Channel, ...] = Field(default=(), description="Where notifications go.")
     subscriptions: tuple[Subscription, ...] = Field(
-        default=(), description="Which categories each channel receives.")
+        default=(), description="Which categories each channel receives."
+    )
 
 
 class ConfigFile(_Model):
@@ -344,15 +390,18 @@ class ConfigFile(_Model):
     storage: Annotated[str, AfterValidator(check_storage)] = Field(
         default="sqlite:///data/syndicator.db",
         description="SQLAlchemy URL: sqlite:///PATH (relative to the working directory) "
-                    "or postgresql+psycopg://USER:PASS@HOST/DB.")
+        "or postgresql+psycopg://USER:PASS@HOST/DB.",
+    )
     server: ServerSection = Field(default=ServerSection(), description="HTTP server.")
     fetch: FetchSection = Field(default=FetchSection(), description="Polite HTTP fetching.")
     defaults: DefaultsSection = Field(
-        default=DefaultsSection(), description="Inherited by every category unless it overrides.")
+        default=DefaultsSection(), description="Inherited by every category unless it overrides."
+    )
     sites: tuple[SiteSection, ...] = Field(min_length=1, description="Portals to watch.")
     feeds: FeedsSection = Field(default=FeedsSection(), description="Published feeds.")
     notifications: NotificationsSection = Field(
-        default=NotificationsSection(), description="Email, webhook and Apprise alerts.")
+        default=NotificationsSection(), description="Email, webhook and Apprise alerts."
+    )
 
 
 # ---------------------------------------------------------------- checks across keys
@@ -366,12 +415,11 @@ def cross_problems(conf: ConfigFile) -> list[Problem]:
     out += _duplicates([s.id for s in conf.sites], "site", ("sites",))
     for i, site in enumerate(conf.sites):
         if site.id == "all":
-            out.append(("site id 'all' is reserved for the feed of every site",
-                        ("sites", i, "id")))
-        out += _duplicates([c.id for c in site.categories], "category",
-                           ("sites", i, "categories"))
-    out += _duplicates([c.id for c in conf.notifications.channels], "channel",
-                       ("notifications", "channels"))
+            out.append(("site id 'all' is reserved for the feed of every site", ("sites", i, "id")))
+        out += _duplicates([c.id for c in site.categories], "category", ("sites", i, "categories"))
+    out += _duplicates(
+        [c.id for c in conf.notifications.channels], "channel", ("notifications", "channels")
+    )
     out += _schedule_problems(conf)
     out += _subscription_problems(conf)
     return out
@@ -382,8 +430,12 @@ def _duplicates(ids: list[str], what: str, prefix: tuple[str | int, ...]) -> lis
     out: list[Problem] = []
     for i, ident in enumerate(ids):
         if ident in seen:
-            out.append((f"duplicate {what} id '{ident}' (also {what} #{seen[ident] + 1})",
-                        (*prefix, i, "id")))
+            out.append(
+                (
+                    f"duplicate {what} id '{ident}' (also {what} #{seen[ident] + 1})",
+                    (*prefix, i, "id"),
+                )
+            )
         seen.setdefault(ident, i)
     return out
 
@@ -399,14 +451,18 @@ def _schedule_problems(conf: ConfigFile) -> list[Problem]:
             out.append(("set either 'every' or 'cron', not both", (*path, "cron")))
     for i, site in enumerate(conf.sites):
         for j, cat in enumerate(site.categories):
-            chain = ((cat, ("sites", i, "categories", j)), (site, ("sites", i)),
-                     (conf.defaults, ("defaults",)))
+            chain = (
+                (cat, ("sites", i, "categories", j)),
+                (site, ("sites", i)),
+                (conf.defaults, ("defaults",)),
+            )
             low, low_at = next((lv.min, p) for lv, p in chain if lv.min is not None)
             high, high_at = next((lv.max, p) for lv, p in chain if lv.max is not None)
             if low > high:
                 at = max((*low_at, "min"), (*high_at, "max"), key=len)
-                out.append((f"min ({low:g}s) is longer than max ({high:g}s) "
-                            f"for {site.id}/{cat.id}", at))
+                out.append(
+                    (f"min ({low:g}s) is longer than max ({high:g}s) for {site.id}/{cat.id}", at)
+                )
     return out
 
 
@@ -418,8 +474,12 @@ def _subscription_problems(conf: ConfigFile) -> list[Problem]:
     for i, sub in enumerate(conf.notifications.subscriptions):
         path: tuple[str | int, ...] = ("notifications", "subscriptions", i)
         if sub.channel not in channels:
-            out.append((f"unknown channel '{sub.channel}'{hint(sub.channel, channels)}",
-                        (*path, "channel")))
+            out.append(
+                (
+                    f"unknown channel '{sub.channel}'{hint(sub.channel, channels)}",
+                    (*path, "channel"),
+                )
+            )
         for j, pattern in enumerate(sub.categories):
             site, _, cat = pattern.partition("/")
             if pattern == "*" or (site in sites and (cat == "*" or cat in sites[site])):

@@ -96,15 +96,38 @@ TOPICS: tuple[str, ...] = (
 )
 
 REGIONS: tuple[str, ...] = (
-    "浙江", "江苏", "广东", "山东", "四川", "湖北", "安徽", "福建", "陕西", "辽宁",
+    "浙江",
+    "江苏",
+    "广东",
+    "山东",
+    "四川",
+    "湖北",
+    "安徽",
+    "福建",
+    "陕西",
+    "辽宁",
 )
 
 PEOPLE: tuple[str, ...] = (
-    "王建国", "李晓燕", "张伟", "刘芳", "陈志强", "赵丽", "孙喆", "周旻", "吴宏堃", "郑国镕",
+    "王建国",
+    "李晓燕",
+    "张伟",
+    "刘芳",
+    "陈志强",
+    "赵丽",
+    "孙喆",
+    "周旻",
+    "吴宏堃",
+    "郑国镕",
 )
 
 SOURCES: tuple[str, ...] = (
-    "浙江省科技厅", "科技日报", "江苏省科学技术厅", "中国科技网", "新华网", "人民网",
+    "浙江省科技厅",
+    "科技日报",
+    "江苏省科学技术厅",
+    "中国科技网",
+    "新华网",
+    "人民网",
     "本站原创",
 )
 
@@ -129,8 +152,9 @@ def make_title(rng: random.Random, *, people: bool = False) -> str:
     return f"{region}{topic}，{rng.choice(('助力高质量发展', '推动创新驱动', '打造创新高地'))}"
 
 
-def make_paragraphs(rng: random.Random, *, count: int | None = None,
-                    byline: bool | None = None) -> tuple[str, ...]:
+def make_paragraphs(
+    rng: random.Random, *, count: int | None = None, byline: bool | None = None
+) -> tuple[str, ...]:
     """A deterministic selection of distinct base paragraphs, filled in for one article."""
     region = rng.choice(REGIONS)
     person = rng.choice(PEOPLE)

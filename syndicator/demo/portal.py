@@ -66,8 +66,11 @@ class _Answer:
 
 
 _ERROR_TEXT = {
-    404: ("无法找到该页", "您正在搜索的页面可能已经删除、更名或暂时不可用。",
-          "HTTP 错误 404 - 文件或目录未找到。"),
+    404: (
+        "无法找到该页",
+        "您正在搜索的页面可能已经删除、更名或暂时不可用。",
+        "HTTP 错误 404 - 文件或目录未找到。",
+    ),
     500: ("无法显示网页", "您要访问的网页有问题，无法显示。", "HTTP 500 - 内部服务器错误"),
     503: ("服务不可用", "服务器暂时无法处理请求。", "HTTP 错误 503 - 服务不可用"),
 }
@@ -78,10 +81,16 @@ def _error_page(status: int) -> bytes:
     title, text, code = _ERROR_TEXT.get(status, ("错误", "请求无法完成。", f"HTTP 错误 {status}"))
     return encode_page(
         '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN" '
-        '"http://www.w3.org/TR/html4/strict.dtd">\r\n<HTML><HEAD><TITLE>' + title
+        '"http://www.w3.org/TR/html4/strict.dtd">\r\n<HTML><HEAD><TITLE>'
+        + title
         + '</TITLE>\r\n<META HTTP-EQUIV="Content-Type" Content="text/html; charset=GB2312">'
-        "\r\n</HEAD><BODY><TABLE width=500 border=0 cellspacing=10><TR><TD>\r\n<h1>" + title
-        + "</h1>\r\n" + text + "\r\n<hr>\r\n<p>" + code + "<br>Internet 信息服务 (IIS)</p>"
+        "\r\n</HEAD><BODY><TABLE width=500 border=0 cellspacing=10><TR><TD>\r\n<h1>"
+        + title
+        + "</h1>\r\n"
+        + text
+        + "\r\n<hr>\r\n<p>"
+        + code
+        + "<br>Internet 信息服务 (IIS)</p>"
         "\r\n</TD></TR></TABLE></BODY></HTML>\r\n"
     )
 
@@ -101,9 +110,16 @@ class _QuietServer(ThreadingHTTPServer):
 class ReplicaPortal:
     """The portal on 127.0.0.1, in a background thread; a context manager."""
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0,
-                 now: Callable[[], datetime] | None = None, seed: int = 1,
-                 articles_per_category: int = 45, page_size: int = 20) -> None:
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        now: Callable[[], datetime] | None = None,
+        seed: int = 1,
+        articles_per_category: int = 45,
+        page_size: int = 20,
+    ) -> None:
         self._host = host
         self._port = port
         self._now = now or (lambda: datetime.now(SHANGHAI))
@@ -127,8 +143,12 @@ class ReplicaPortal:
         server = _QuietServer((self._host, self._port), _handler_class(self))
         self._server = server
         self._port = server.server_address[1]
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="replica-portal", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="replica-portal",
+            daemon=True,
+        )
         self._thread.start()
         return self.base_url
 
@@ -149,8 +169,12 @@ class ReplicaPortal:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     @property
@@ -162,13 +186,25 @@ class ReplicaPortal:
 
     # ------------------------------------------------------------ content control
 
-    def publish(self, category_slug: str, title: str | None = None, body: str | None = None,
-                *, source: str | None = None, author: str | None = None,
-                when: datetime | None = None) -> PortalArticle:
+    def publish(
+        self,
+        category_slug: str,
+        title: str | None = None,
+        body: str | None = None,
+        *,
+        source: str | None = None,
+        author: str | None = None,
+        when: datetime | None = None,
+    ) -> PortalArticle:
         """Add an article on top of the class; unset fields are generated."""
         entry = self._catalog.publish(
-            category_slug, title=title, paragraphs=split_body(body) if body else None,
-            source=source, author=author, when=when)
+            category_slug,
+            title=title,
+            paragraphs=split_body(body) if body else None,
+            source=source,
+            author=author,
+            when=when,
+        )
         return to_public(entry, self.base_url)
 
     def articles(self, category_slug: str) -> list[PortalArticle]:
@@ -182,19 +218,26 @@ class ReplicaPortal:
             raise KeyError(f"no article {article_id}")
         return to_public(entry, self.base_url)
 
-    def edit(self, article_id: int, body: str | None = None, *,
-             title: str | None = None) -> PortalArticle:
+    def edit(
+        self, article_id: int, body: str | None = None, *, title: str | None = None
+    ) -> PortalArticle:
         """Change an article's text in place (same id and URL, new bytes)."""
-        entry = self._catalog.edit(article_id, title=title,
-                                   paragraphs=split_body(body) if body else None)
+        entry = self._catalog.edit(
+            article_id, title=title, paragraphs=split_body(body) if body else None
+        )
         return to_public(entry, self.base_url)
 
     def set_empty(self, category_slug: str, empty: bool) -> None:
         """Render the class's list pages without rows, as after a template break."""
         self._catalog.set_empty(category_slug, empty)
 
-    def fail_next(self, path_substring: str, status: int, count: int = 1,
-                  retry_after: float | str | None = None) -> None:
+    def fail_next(
+        self,
+        path_substring: str,
+        status: int,
+        count: int = 1,
+        retry_after: float | str | None = None,
+    ) -> None:
         """Answer the next ``count`` requests whose target contains the fragment with
         ``status`` (and Retry-After when given). ``count=0`` cancels every pending
         failure, so a test can end an outage it started with a generous count."""
@@ -202,8 +245,11 @@ class ReplicaPortal:
             with self._lock:
                 self._failures.clear()
             return
-        value = None if retry_after is None else (
-            retry_after if isinstance(retry_after, str) else str(int(retry_after)))
+        value = (
+            None
+            if retry_after is None
+            else (retry_after if isinstance(retry_after, str) else str(int(retry_after)))
+        )
         with self._lock:
             self._failures.append(_Failure(path_substring, status, count, value))
 
@@ -238,23 +284,28 @@ class ReplicaPortal:
         failure = self._take_failure(target)
         if failure is not None:
             extra = (("Retry-After", failure.retry_after),) if failure.retry_after else ()
-            return _Answer(failure.status, _error_page(failure.status),
-                           (("Content-Type", "text/html"), *extra))
+            return _Answer(
+                failure.status, _error_page(failure.status), (("Content-Type", "text/html"), *extra)
+            )
         resource = resolve(self._catalog, target, self._page_size)
         if resource is None:
             return _Answer(404, _error_page(404), (("Content-Type", "text/html"),))
         if not resource.static:
-            return _Answer(200, resource.body, (
-                ("Content-Type", resource.content_type), ("Cache-Control", "private"),
-                ("Set-Cookie", SESSION_COOKIE)))
+            return _Answer(
+                200,
+                resource.body,
+                (
+                    ("Content-Type", resource.content_type),
+                    ("Cache-Control", "private"),
+                    ("Set-Cookie", SESSION_COOKIE),
+                ),
+            )
         return self._static_answer(target, resource, headers)
 
-    def _static_answer(self, target: str, resource: Resource,
-                       headers: dict[str, str]) -> _Answer:
+    def _static_answer(self, target: str, resource: Resource, headers: dict[str, str]) -> _Answer:
         etag, modified = self._validators_for(target, resource)
         last_modified = format_datetime(modified.astimezone(UTC), usegmt=True)
-        common = (("ETag", etag), ("Last-Modified", last_modified),
-                  ("Accept-Ranges", "bytes"))
+        common = (("ETag", etag), ("Last-Modified", last_modified), ("Accept-Ranges", "bytes"))
         if _not_modified(headers, etag, modified):
             return _Answer(304, b"", common)
         return _Answer(200, resource.body, (("Content-Type", resource.content_type), *common))
@@ -284,8 +335,11 @@ class ReplicaPortal:
                         del self._failures[index]
                     else:
                         self._failures[index] = _Failure(
-                            failure.fragment, failure.status, failure.remaining - 1,
-                            failure.retry_after)
+                            failure.fragment,
+                            failure.status,
+                            failure.remaining - 1,
+                            failure.retry_after,
+                        )
                     return failure
         return None
 
@@ -330,8 +384,9 @@ def _handler_class(portal: ReplicaPortal) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             self.rfile.read(length)
-            self._send("POST", _Answer(405, _error_page(405), (("Content-Type", "text/html"),)),
-                       head=False)
+            self._send(
+                "POST", _Answer(405, _error_page(405), (("Content-Type", "text/html"),)), head=False
+            )
 
         def _serve(self, *, head: bool) -> None:
             headers = dict(self.headers.items())
@@ -347,8 +402,9 @@ def _handler_class(portal: ReplicaPortal) -> type[BaseHTTPRequestHandler]:
             sent = 0 if head else len(answer.body)
             # Logged before the client can finish reading, so a test that has its
             # answer always finds the entry.
-            portal._record(RequestLogEntry(method, self.path, answer.status, sent,
-                                           dict(self.headers.items())))
+            portal._record(
+                RequestLogEntry(method, self.path, answer.status, sent, dict(self.headers.items()))
+            )
             self.end_headers()
             if sent:
                 self.wfile.write(answer.body)
@@ -361,13 +417,20 @@ def _handler_class(portal: ReplicaPortal) -> type[BaseHTTPRequestHandler]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m syndicator.demo.portal",
-                                     description="Serve the replica 中国科技创新网 portal.")
+    parser = argparse.ArgumentParser(
+        prog="python -m syndicator.demo.portal",
+        description="Serve the replica 中国科技创新网 portal.",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--publish-every", type=float, default=None, metavar="SECONDS",
-                        help="publish a generated article every SECONDS")
+    parser.add_argument(
+        "--publish-every",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="publish a generated article every SECONDS",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
     args = parser.parse_args(argv)
     portal = ReplicaPortal(host=args.host, port=args.port, seed=args.seed)

@@ -180,8 +180,7 @@ class Catalog:
 
     def all_entries(self) -> list[Entry]:
         with self.lock:
-            return sorted(self._entries.values(), key=lambda e: (e.published, e.id),
-                          reverse=True)
+            return sorted(self._entries.values(), key=lambda e: (e.published, e.id), reverse=True)
 
     def neighbours(self, entry: Entry) -> tuple[Entry | None, Entry | None]:
         """(older, newer) within the class: PowerEasy's 上一篇 and 下一篇."""
@@ -192,8 +191,16 @@ class Catalog:
             older = self._entries[ids[at + 1]] if at + 1 < len(ids) else None
             return older, newer
 
-    def publish(self, slug: str, *, title: str | None, paragraphs: tuple[str, ...] | None,
-                source: str | None, author: str | None, when: datetime | None) -> Entry:
+    def publish(
+        self,
+        slug: str,
+        *,
+        title: str | None,
+        paragraphs: tuple[str, ...] | None,
+        source: str | None,
+        author: str | None,
+        when: datetime | None,
+    ) -> Entry:
         cat = category(slug)
         with self.lock:
             rng = self._rng
@@ -213,8 +220,9 @@ class Catalog:
             self._add(entry)
             return entry
 
-    def edit(self, article_id: int, *, title: str | None,
-             paragraphs: tuple[str, ...] | None) -> Entry:
+    def edit(
+        self, article_id: int, *, title: str | None, paragraphs: tuple[str, ...] | None
+    ) -> Entry:
         with self.lock:
             old = self._entries.get(article_id)
             if old is None:
@@ -224,8 +232,7 @@ class Catalog:
                 title=title or old.title,
                 paragraphs=paragraphs or old.paragraphs,
                 part_starts=(0,) if paragraphs else old.part_starts,
-                images=tuple(i for i in old.images
-                             if i.after < len(paragraphs or old.paragraphs)),
+                images=tuple(i for i in old.images if i.after < len(paragraphs or old.paragraphs)),
                 modified=max(to_shanghai(self._now()), old.modified),
             )
             self._entries[article_id] = new
@@ -262,8 +269,7 @@ def _random_stamp(rng: random.Random) -> datetime:
     return stamp if stamp != SEED_PUBLISHED else stamp + timedelta(minutes=1)
 
 
-def _draft(rng: random.Random, cat: Category, stamp: datetime, index: int,
-           total: int) -> Entry:
+def _draft(rng: random.Random, cat: Category, stamp: datetime, index: int, total: int) -> Entry:
     people = cat.slug == "kjrw"
     title = content.make_title(rng, people=people)
     if cat.slug == "kjyw" and index == total - 2:
@@ -275,9 +281,17 @@ def _draft(rng: random.Random, cat: Category, stamp: datetime, index: int,
         parts = (0, len(paragraphs) // 2)
     author = "佚名" if cat.customised or rng.random() < 0.25 else rng.choice(content.PEOPLE)
     return Entry(
-        id=0, slug=cat.slug, title=title, published=stamp, modified=stamp,
-        source=rng.choice(content.SOURCES), author=author, paragraphs=paragraphs,
-        images=images, part_starts=parts, hits=rng.randint(10, 5000),
+        id=0,
+        slug=cat.slug,
+        title=title,
+        published=stamp,
+        modified=stamp,
+        source=rng.choice(content.SOURCES),
+        author=author,
+        paragraphs=paragraphs,
+        images=images,
+        part_starts=parts,
+        hits=rng.randint(10, 5000),
         elite=rng.random() < 0.15,
     )
 
@@ -294,9 +308,19 @@ def _images(rng: random.Random, stamp: datetime, paragraphs: int) -> tuple[Image
 def _seed_entry(like: Entry) -> Entry:
     stamp = SEED_PUBLISHED
     return replace(
-        like, id=SEED_ARTICLE_ID, title=content.SEED_TITLE, published=stamp, modified=stamp,
-        source=content.SEED_SOURCE, author="佚名", paragraphs=content.SEED_PARAGRAPHS,
-        images=(Image(0, "UploadFiles_7788/202303/20230301144701.jpg"),
-                Image(3, "UploadFiles/202303/20230301144702.jpg")),
-        part_starts=(0, 3), hits=1234, elite=True,
+        like,
+        id=SEED_ARTICLE_ID,
+        title=content.SEED_TITLE,
+        published=stamp,
+        modified=stamp,
+        source=content.SEED_SOURCE,
+        author="佚名",
+        paragraphs=content.SEED_PARAGRAPHS,
+        images=(
+            Image(0, "UploadFiles_7788/202303/20230301144701.jpg"),
+            Image(3, "UploadFiles/202303/20230301144702.jpg"),
+        ),
+        part_starts=(0, 3),
+        hits=1234,
+        elite=True,
     )

@@ -24,8 +24,10 @@ def esc(text: str) -> str:
 
 def raw_time(moment: datetime) -> str:
     """VBScript's default datetime text: no zero padding, 24-hour clock."""
-    return (f"{moment.year}-{moment.month}-{moment.day} "
-            f"{moment.hour}:{moment.minute:02d}:{moment.second:02d}")
+    return (
+        f"{moment.year}-{moment.month}-{moment.day} "
+        f"{moment.hour}:{moment.minute:02d}:{moment.second:02d}"
+    )
 
 
 def short_date(moment: datetime) -> str:
@@ -60,8 +62,10 @@ def link_text(title: str) -> str:
 
 def tooltip(entry: Entry) -> str:
     """The ShowTips text, already escaped for a double-quoted attribute."""
-    return (f"文章标题：{esc(entry.title)}&#13;&#10;作&nbsp;&nbsp;&nbsp;&nbsp;者："
-            f"{esc(entry.author)}&#13;&#10;更新时间：{raw_time(entry.published)}")
+    return (
+        f"文章标题：{esc(entry.title)}&#13;&#10;作&nbsp;&nbsp;&nbsp;&nbsp;者："
+        f"{esc(entry.author)}&#13;&#10;更新时间：{raw_time(entry.published)}"
+    )
 
 
 def list_url_path(cat: Category) -> str:
@@ -71,8 +75,10 @@ def list_url_path(cat: Category) -> str:
 
 
 def nav_html() -> str:
-    links = ['<a href="/" class="navA">网站首页</a>',
-             f'<a href="/Article/Index.html" class="navA">{CHANNEL_NAME}</a>']
+    links = [
+        '<a href="/" class="navA">网站首页</a>',
+        f'<a href="/Article/Index.html" class="navA">{CHANNEL_NAME}</a>',
+    ]
     links += [f'<a href="{list_url_path(c)}" class="navA">{c.name}</a>' for c in CATEGORIES]
     return "&nbsp;|&nbsp;".join(links)
 
@@ -99,8 +105,8 @@ def _top() -> str:
         'class="top_tdbgall">\r\n<tr><td width="300"><a href="/"><img src="/images/logo.gif" '
         f'alt="{SITE_NAME}" border="0"></a></td>\r\n'
         '<td align="right"><a href="#" onclick="this.style.behavior=\'url(#default#homepage)\';'
-        'this.setHomePage(\'http://www.zgkjcx.com/\');">设为首页</a> | '
-        '<a href="javascript:window.external.addFavorite(\'http://www.zgkjcx.com/\','
+        "this.setHomePage('http://www.zgkjcx.com/');\">设为首页</a> | "
+        "<a href=\"javascript:window.external.addFavorite('http://www.zgkjcx.com/',"
         f"'{SITE_NAME}');\">加入收藏</a></td></tr>\r\n"
         f'<tr><td colspan="2" class="top_nav">{nav_html()}</td></tr>\r\n</table>\r\n'
     )
@@ -113,8 +119,8 @@ def _custom_footer() -> str:
         '<a href="/About/about.html">关于我们</a> | <a href="#">加入收藏</a> | '
         '<a href="/About/contact.html">联系我们</a> | <a href="#">设为首页</a> | '
         '<a href="/About/ad.html">广告说明</a> | <a href="/About/hezuo.html">合作项目</a>'
-        "</td></tr>\r\n<tr><td align=\"center\" class=\"bottom_Copyright\">"
-        "名称:科技创新网&nbsp;工信部备案号:<a href=\"https://beian.miit.gov.cn/\" "
+        '</td></tr>\r\n<tr><td align="center" class="bottom_Copyright">'
+        '名称:科技创新网&nbsp;工信部备案号:<a href="https://beian.miit.gov.cn/" '
         'target="_blank">京ICP备13040577号-2</a>&nbsp;&nbsp;&nbsp;&nbsp;公安备案号:11010802029847'
         "<br />版权所有:未经授权禁止复制或建立镜像&nbsp;E-Mail:zgkjcx08@126.com</td></tr>\r\n"
         "</table>\r\n</body>\r\n</html>\r\n"
@@ -126,7 +132,7 @@ def _stock_footer() -> str:
         '<table width="960" border="0" align="center" cellpadding="0" cellspacing="0" '
         'class="bottom_tdbgall">\r\n<tr><td align="center" class="bottom_Copyright">'
         f"Copyright &copy; 2003-2023 {SITE_NAME} All Rights Reserved<br />"
-        "站长：<a href=\"mailto:zgkjcx08@126.com\">zgkjcx</a>&nbsp;&nbsp;"
+        '站长：<a href="mailto:zgkjcx08@126.com">zgkjcx</a>&nbsp;&nbsp;'
         "京ICP备13040577号-2&nbsp;&nbsp;Powered by 动易SiteWeaver</td></tr>\r\n"
         "</table>\r\n</body>\r\n</html>\r\n"
     )
@@ -135,12 +141,14 @@ def _stock_footer() -> str:
 def sidebar_list(heading: str, entries: list[Entry]) -> str:
     rows = "".join(
         f'<li><a href="{article_path(e)}" title="{esc(e.title)}" target="_blank">'
-        f"{link_text(e.title)}</a>&nbsp;<font color=\"#999999\">{month_day(e.published)}"
+        f'{link_text(e.title)}</a>&nbsp;<font color="#999999">{month_day(e.published)}'
         "</font></li>\r\n"
         for e in entries
     )
-    return (f'<table width="100%" class="left_table"><tr><td class="left_title">{heading}'
-            f'</td></tr>\r\n<tr><td class="left_tdbg1"><ul>\r\n{rows}</ul></td></tr></table>\r\n')
+    return (
+        f'<table width="100%" class="left_table"><tr><td class="left_title">{heading}'
+        f'</td></tr>\r\n<tr><td class="left_tdbg1"><ul>\r\n{rows}</ul></td></tr></table>\r\n'
+    )
 
 
 def sidebar(catalog: Catalog) -> str:
@@ -153,21 +161,24 @@ def sidebar(catalog: Catalog) -> str:
 
 def custom_page(title: str, main: str, catalog: Catalog) -> str:
     return (
-        _head(title) + _top()
+        _head(title)
+        + _top()
         + '<table width="960" border="0" align="center" cellpadding="0" cellspacing="0" '
         'class="center_tdbgall">\r\n<tr><td width="200" valign="top" class="left_tdbgall">\r\n'
         + sidebar(catalog)
-        + '</td>\r\n<td width="760" valign="top">\r\n' + main + "</td></tr>\r\n</table>\r\n"
+        + '</td>\r\n<td width="760" valign="top">\r\n'
+        + main
+        + "</td></tr>\r\n</table>\r\n"
         + _custom_footer()
     )
 
 
 def stock_page(title: str, main: str) -> str:
     return (
-        _head(title) + _top()
+        _head(title)
+        + _top()
         + '<table width="960" border="0" align="center" cellpadding="0" cellspacing="0">'
-        '\r\n<tr><td valign="top">\r\n' + main + "</td></tr>\r\n</table>\r\n"
-        + _stock_footer()
+        '\r\n<tr><td valign="top">\r\n' + main + "</td></tr>\r\n</table>\r\n" + _stock_footer()
     )
 
 
@@ -175,7 +186,9 @@ def breadcrumb(cat: Category, last: str, *, stock: bool) -> str:
     """The custom template writes ">" and 文章正文; stock ASP writes ">>" and 正文."""
     sep = "&nbsp;&gt;&gt;&nbsp;" if stock else "&nbsp;&gt;&nbsp;"
     prefix = "您现在的位置：" if stock else "您现在的位置:"
-    links = [f"<a class='LinkPath' href='/'>{SITE_NAME}</a>",
-             f"<a class='LinkPath' href='/Article/Index.html'>{CHANNEL_NAME}</a>",
-             f"<a class='LinkPath' href='{list_url_path(cat)}'>{cat.name}</a>"]
+    links = [
+        f"<a class='LinkPath' href='/'>{SITE_NAME}</a>",
+        f"<a class='LinkPath' href='/Article/Index.html'>{CHANNEL_NAME}</a>",
+        f"<a class='LinkPath' href='{list_url_path(cat)}'>{cat.name}</a>",
+    ]
     return prefix + "&nbsp;" + sep.join([*links, last])

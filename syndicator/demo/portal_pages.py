@@ -56,8 +56,9 @@ def _body(entry: Entry, part: int, *, static: bool) -> str:
     for index in range(first, end):
         chunks.append(f"<p>\u3000\u3000{esc(entry.paragraphs[index])}</p>\r\n")
         for image in (i for i in entry.images if i.after == index):
-            chunks.append(f'<p align="center"><img src="{_image_src(image.path, static)}" '
-                          'border="0"></p>\r\n')
+            chunks.append(
+                f'<p align="center"><img src="{_image_src(image.path, static)}" border="0"></p>\r\n'
+            )
     if len(starts) > 1:
         chunks.append(_part_pager(entry, part, static=static))
     return "".join(chunks)
@@ -81,8 +82,9 @@ def _part_pager(entry: Entry, part: int, *, static: bool) -> str:
     if part > 1:
         items.append(f"<a href='{href(part - 1)}'>上一页</a>")
     for n in range(1, total + 1):
-        items.append(f"<font color='red'>[{n}]</font>" if n == part
-                     else f"<a href='{href(n)}'>[{n}]</a>")
+        items.append(
+            f"<font color='red'>[{n}]</font>" if n == part else f"<a href='{href(n)}'>[{n}]</a>"
+        )
     if part < total:
         items.append(f"<a href='{href(part + 1)}'>下一页</a>")
     return "<p align='center'><b>" + "&nbsp;".join(items) + "</b></p>\r\n"
@@ -91,36 +93,44 @@ def _part_pager(entry: Entry, part: int, *, static: bool) -> str:
 def _source_html(entry: Entry) -> str:
     if entry.source in PLACEHOLDER_SOURCES:
         return esc(entry.source)
-    return (f"<a href='/ShowCopyFrom.asp?ChannelID=1&SourceName={esc(entry.source)}' "
-            f"target='_blank'>{esc(entry.source)}</a>")
+    return (
+        f"<a href='/ShowCopyFrom.asp?ChannelID=1&SourceName={esc(entry.source)}' "
+        f"target='_blank'>{esc(entry.source)}</a>"
+    )
 
 
 def _hits_script(entry: Entry) -> str:
-    return (f"<script language='javascript' src='/Article/GetHits.asp?ArticleID={entry.id}'>"
-            "</script>")
+    return (
+        f"<script language='javascript' src='/Article/GetHits.asp?ArticleID={entry.id}'></script>"
+    )
 
 
 def _neighbour(label: str, css: str, other: Entry | None) -> str:
     if other is None:
         return f"<li>{label}： 没有了</li>"
-    return (f"<li>{label}： <a class='{css}' href='{article_path(other)}' "
-            f"title='{tooltip(other)}'>{esc(other.title)}</a></li>")
+    return (
+        f"<li>{label}： <a class='{css}' href='{article_path(other)}' "
+        f"title='{tooltip(other)}'>{esc(other.title)}</a></li>"
+    )
 
 
 def _neighbours(catalog: Catalog, entry: Entry) -> str:
     older, newer = catalog.neighbours(entry)
-    return (_neighbour("上一篇文章", "LinkPrevArticle", older)
-            + _neighbour("下一篇文章", "LinkNextArticle", newer))
+    return _neighbour("上一篇文章", "LinkPrevArticle", older) + _neighbour(
+        "下一篇文章", "LinkNextArticle", newer
+    )
 
 
 def _editor_line() -> str:
-    return (f"文章录入：{EDITOR}&nbsp;&nbsp;&nbsp;&nbsp;责任编辑：{EDITOR}&nbsp;")
+    return f"文章录入：{EDITOR}&nbsp;&nbsp;&nbsp;&nbsp;责任编辑：{EDITOR}&nbsp;"
 
 
 def _custom_article(catalog: Catalog, cat: Category, entry: Entry, body: str) -> str:
     when = entry.published
-    info = (f"日期:&nbsp;{when:%Y年%m月%d日}&nbsp;{when:%H:%M}&nbsp;&nbsp;来源:"
-            f"{_source_html(entry)}&nbsp;&nbsp;&nbsp;{_hits_script(entry)}")
+    info = (
+        f"日期:&nbsp;{when:%Y年%m月%d日}&nbsp;{when:%H:%M}&nbsp;&nbsp;来源:"
+        f"{_source_html(entry)}&nbsp;&nbsp;&nbsp;{_hits_script(entry)}"
+    )
     return (
         '<table width="760" border="0" align="center" cellpadding="0" cellspacing="0" '
         'class="center_tdbgall">\r\n'
@@ -141,18 +151,21 @@ def _author_html(entry: Entry) -> str:
     if entry.author in PLACEHOLDER_AUTHORS:
         return esc(entry.author)
     name = esc(entry.author)
-    return (f"<a href='ShowAuthor.asp?ChannelID=1&AuthorName={name}' title='{name}'>"
-            f"{name}</a>")
+    return f"<a href='ShowAuthor.asp?ChannelID=1&AuthorName={name}' title='{name}'>{name}</a>"
 
 
 def _stock_article(catalog: Catalog, cat: Category, entry: Entry, body: str) -> str:
     pad = "&nbsp;" * 4
-    info = (f"作者：{_author_html(entry)}{pad}文章来源：{_source_html(entry)}{pad}"
-            f"点击数：{_hits_script(entry)}{pad}更新时间：{short_date(entry.published)}{pad}")
-    tools = (f"【字体：<a href=\"javascript:fontZoom(16)\">大</a> "
-             f"<a href=\"javascript:fontZoom(12)\">小</a>】"
-             f"【<a href='Print.asp?ArticleID={entry.id}' target='_blank'>打印此文</a>】"
-             "【<a href='javascript:window.close();'>关闭窗口</a>】")
+    info = (
+        f"作者：{_author_html(entry)}{pad}文章来源：{_source_html(entry)}{pad}"
+        f"点击数：{_hits_script(entry)}{pad}更新时间：{short_date(entry.published)}{pad}"
+    )
+    tools = (
+        f'【字体：<a href="javascript:fontZoom(16)">大</a> '
+        f'<a href="javascript:fontZoom(12)">小</a>】'
+        f"【<a href='Print.asp?ArticleID={entry.id}' target='_blank'>打印此文</a>】"
+        "【<a href='javascript:window.close();'>关闭窗口</a>】"
+    )
     return (
         '<table width="760" border="0" align="center" cellpadding="0" cellspacing="0" '
         'class="center_tdbgall">\r\n'
@@ -188,21 +201,34 @@ def dynamic_list_path(cat: Category, page: int) -> str:
     return f"/Article/ShowClass.asp?ClassID={cat.class_id}{suffix}"
 
 
-def list_page(catalog: Catalog, cat: Category, page: int, page_size: int, *,
-              static: bool) -> str | None:
+def list_page(
+    catalog: Catalog, cat: Category, page: int, page_size: int, *, static: bool
+) -> str | None:
     """One page of a class list, or None when the page number is out of range."""
     entries = catalog.listed(cat.slug)
     pages = page_count(len(entries), page_size)
     if not 1 <= page <= pages:
         return None
-    rows = entries[(page - 1) * page_size: page * page_size]
+    rows = entries[(page - 1) * page_size : page * page_size]
     newest = entries[0].published if entries else None
     if static:
-        pager = _pager("showpage", len(entries), page, pages, page_size,
-                       lambda n: static_list_path(cat, n, pages))
+        pager = _pager(
+            "showpage",
+            len(entries),
+            page,
+            pages,
+            page_size,
+            lambda n: static_list_path(cat, n, pages),
+        )
     else:
-        pager = _pager("show_page", len(entries), page, pages, page_size,
-                       lambda n: dynamic_list_path(cat, n).removeprefix("/Article/"))
+        pager = _pager(
+            "show_page",
+            len(entries),
+            page,
+            pages,
+            page_size,
+            lambda n: dynamic_list_path(cat, n).removeprefix("/Article/"),
+        )
     listing = _rows(cat, rows, newest)
     path = breadcrumb(cat, cat.name + "文章列表", stock=not cat.customised)
     main = (
@@ -255,8 +281,11 @@ def _table_rows(cat: Category, rows: list[Entry], newest: datetime | None) -> st
     out = ['<table width="100%" border="0" cellpadding="0" cellspacing="0">\r\n']
     for i, e in enumerate(rows):
         bg = "listbg" if i % 2 == 0 else "listbg2"
-        icon = ('<img src="/Article/images/article_elite.gif" alt="推荐文章">' if e.elite
-                else '<img src="/Article/images/article_common.gif" alt="普通文章">')
+        icon = (
+            '<img src="/Article/images/article_elite.gif" alt="推荐文章">'
+            if e.elite
+            else '<img src="/Article/images/article_common.gif" alt="普通文章">'
+        )
         out.append(
             f'<tr><td width="10" class="{bg}">{icon}</td>'
             f'<td class="{bg}"><a class="listA" href="{_href(cat, e)}" title="{tooltip(e)}" '
@@ -267,8 +296,9 @@ def _table_rows(cat: Category, rows: list[Entry], newest: datetime | None) -> st
     return "".join(out)
 
 
-def _pager(css: str, total: int, page: int, pages: int, page_size: int,
-           href: Callable[[int], str]) -> str:
+def _pager(
+    css: str, total: int, page: int, pages: int, page_size: int, href: Callable[[int], str]
+) -> str:
     def link(n: int, text: str) -> str:
         return f'<a href="{href(n)}">{text}</a>'
 
@@ -281,13 +311,19 @@ def _pager(css: str, total: int, page: int, pages: int, page_size: int,
         f'<font color="FF0000">{n}</font>' if n == page else link(n, str(n))
         for n in range(low, min(pages, low + 9) + 1)
     )
-    jump = ("&nbsp;&nbsp;转到第<input type='text' name='page' size='3' maxlength='5' "
-            f"value='{page}'>页<input type='submit' value='GO'>")
+    jump = (
+        "&nbsp;&nbsp;转到第<input type='text' name='page' size='3' maxlength='5' "
+        f"value='{page}'>页<input type='submit' value='GO'>"
+    )
     if css == "showpage":
-        jump = ("&nbsp;&nbsp;转到第<input type='text' id='gopage' size='3' value='"
-                f"{page}'>页<input type='button' value='GO' onclick='gopage()'>")
-    return (f'<div class="{css}">共 <b>{total}</b> 篇文章&nbsp;&nbsp;{first} | {prev} | '
-            f"{numbers} | {nxt} | {last}&nbsp;<b>{page_size}</b>篇文章/页{jump}</div>\r\n")
+        jump = (
+            "&nbsp;&nbsp;转到第<input type='text' id='gopage' size='3' value='"
+            f"{page}'>页<input type='button' value='GO' onclick='gopage()'>"
+        )
+    return (
+        f'<div class="{css}">共 <b>{total}</b> 篇文章&nbsp;&nbsp;{first} | {prev} | '
+        f"{numbers} | {nxt} | {last}&nbsp;<b>{page_size}</b>篇文章/页{jump}</div>\r\n"
+    )
 
 
 # ---------------------------------------------------------------- home

@@ -106,8 +106,7 @@ def _static_article(catalog: Catalog, match: re.Match[str]) -> Resource | None:
     return Resource(encode_page(text), static=True, modified=_written(catalog, entry))
 
 
-def _dynamic(catalog: Catalog, path: str, query: dict[str, str],
-             page_size: int) -> Resource | None:
+def _dynamic(catalog: Catalog, path: str, query: dict[str, str], page_size: int) -> Resource | None:
     if path == "/article/showclass.asp":
         cat = category_by_class(_int(query.get("classid"), 0))
         if cat is None:
@@ -143,4 +142,3 @@ def _written(catalog: Catalog, entry: Entry) -> datetime:
     """A generated page is rewritten when it is edited or gains a 下一篇 neighbour."""
     _, newer = catalog.neighbours(entry)
     return max(entry.modified, newer.published) if newer else entry.modified
-

@@ -85,23 +85,33 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    with tempfile.TemporaryDirectory(prefix="syndicator-demo-") as tmp, \
-            ReplicaPortal(port=_free(8081)) as portal, \
-            SmtpSink(port=_free(8025), quiet=False) as smtp, \
-            WebhookSink(SECRET, port=_free(8090), quiet=False) as hook:
+    with (
+        tempfile.TemporaryDirectory(prefix="syndicator-demo-") as tmp,
+        ReplicaPortal(port=_free(8081)) as portal,
+        SmtpSink(port=_free(8025), quiet=False) as smtp,
+        WebhookSink(SECRET, port=_free(8090), quiet=False) as hook,
+    ):
         portal.publish_every(PUBLISH_EVERY)
         path = Path(tmp) / "demo.yaml"
-        path.write_text(CONFIG.format(db=Path(tmp) / "demo.db", port=args.port,
-                                      portal=portal.base_url, smtp=smtp.port, hook=hook.url,
-                                      secret=SECRET), encoding="utf-8")
+        path.write_text(
+            CONFIG.format(
+                db=Path(tmp) / "demo.db",
+                port=args.port,
+                portal=portal.base_url,
+                smtp=smtp.port,
+                hook=hook.url,
+                secret=SECRET,
+            ),
+            encoding="utf-8",
+        )
         service = Service(load_config(path))
         service.upgrade()
         worker = Worker(service)
-        server = ServerThread(create_web_app(web_context(service, worker)), "127.0.0.1",
-                              args.port)
+        server = ServerThread(create_web_app(web_context(service, worker)), "127.0.0.1", args.port)
         url = server.start()
         worker.start()
-        print(f"""
+        print(
+            f"""
 syndicator demo — nothing leaves this machine
   replica portal  {portal.base_url}  (a new article every {PUBLISH_EVERY:.0f} s)
   feeds           {url}/feeds/zgkjcx/kjyw.atom  (.rss, .json; all: {url}/feeds/all.atom)
@@ -111,7 +121,9 @@ syndicator demo — nothing leaves this machine
   webhook sink    {hook.url}  (verifies each signature)
 The first poll is a silent baseline; new articles are mailed and posted as they appear.
 Ctrl-C stops.
-""", flush=True)
+""",
+            flush=True,
+        )
         try:
             stop.wait()
         finally:

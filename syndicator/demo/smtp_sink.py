@@ -68,13 +68,21 @@ class SmtpSink:
         if self.ssl_context is not None:
             kwargs["ssl_context"] = self.ssl_context
         if self.login is not None:
-            kwargs.update(authenticator=self._authenticate, auth_required=True,
-                          auth_require_tls=self.ssl_context is None)
+            kwargs.update(
+                authenticator=self._authenticate,
+                auth_required=True,
+                auth_require_tls=self.ssl_context is None,
+            )
             if self.ssl_context is not None:
                 # Implicit TLS is TLS, but aiosmtpd only counts STARTTLS and warns.
                 warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS")
-        self._controller = Controller(_Handler(self), hostname=self.host, port=self.port,
-                                      server_hostname="localhost", **kwargs)
+        self._controller = Controller(
+            _Handler(self),
+            hostname=self.host,
+            port=self.port,
+            server_hostname="localhost",
+            **kwargs,
+        )
         self._controller.start()
         return self.port
 
@@ -90,11 +98,15 @@ class SmtpSink:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str,
-                      auth_data: Any) -> AuthResult:
-        if (isinstance(auth_data, LoginPassword) and self.login is not None
-                and auth_data.login.decode() == self.login[0]
-                and auth_data.password.decode() == self.login[1]):
+    def _authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        if (
+            isinstance(auth_data, LoginPassword)
+            and self.login is not None
+            and auth_data.login.decode() == self.login[0]
+            and auth_data.password.decode() == self.login[1]
+        ):
             return AuthResult(success=True)
         return AuthResult(success=False, handled=False)
 

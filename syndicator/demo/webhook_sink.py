@@ -55,8 +55,9 @@ class WebhookSink:
     def start(self) -> str:
         self._server = _Server((self.host, self.port), _handler(self))
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, name="webhook-sink",
-                         daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever, name="webhook-sink", daemon=True
+        ).start()
         return self.url
 
     def stop(self) -> None:
@@ -117,8 +118,10 @@ class WebhookSink:
                 title = entry.json().get("data", {}).get("title") or entry.json().get("type")
             except ValueError:
                 title = "?"
-            print(f"webhook {entry.status} {entry.webhook_id} verified={entry.verified} "
-                  f"{title}", flush=True)
+            print(
+                f"webhook {entry.status} {entry.webhook_id} verified={entry.verified} {title}",
+                flush=True,
+            )
 
 
 class _Server(ThreadingHTTPServer):
@@ -143,8 +146,9 @@ def _handler(sink: WebhookSink) -> type[BaseHTTPRequestHandler]:
                     error = str(exc)
             status, extra = (400, {}) if not verified else sink._next_status()
             # Recorded before answering, so a sender that saw the answer sees the record.
-            sink._record(Received(self.path, headers, body, verified, status, error,
-                                  time.monotonic()))
+            sink._record(
+                Received(self.path, headers, body, verified, status, error, time.monotonic())
+            )
             self.send_response(status)
             for name, value in extra.items():
                 self.send_header(name, value)

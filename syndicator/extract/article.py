@@ -51,9 +51,15 @@ class _Layout:
     summary: Element | None
 
 
-def extract_article(html: str, url: str, *, tz: tzinfo, now: datetime,
-                    selectors: Selectors | None = None,
-                    encoding: str | None = None) -> ArticleData:
+def extract_article(
+    html: str,
+    url: str,
+    *,
+    tz: tzinfo,
+    now: datetime,
+    selectors: Selectors | None = None,
+    encoding: str | None = None,
+) -> ArticleData:
     """Read one article page; raise NotAnArticle when it has no title or no body.
 
     ``encoding`` is the charset the page was decoded from (default: what its <meta>
@@ -88,8 +94,7 @@ def extract_article(html: str, url: str, *, tz: tzinfo, now: datetime,
     if layout.body is not None:
         following = bodies.next_part((layout.body, root), url, base, codec)
         drop = [ln.element for ln in layout.lines if ln.element is not None]
-        drop += [el for el in (layout.title_el, layout.crumb, layout.summary)
-                 if el is not None]
+        drop += [el for el in (layout.title_el, layout.crumb, layout.summary) if el is not None]
         bodies.clean_body(layout.body, drop)
         closing = _closing_credit(layout.body)
         images, files = bodies.assets(layout.body, base, codec)
@@ -98,16 +103,24 @@ def extract_article(html: str, url: str, *, tz: tzinfo, now: datetime,
         if published is None and not sel.date:
             published = _sign_off_date(text, tz)
     return ArticleData(
-        url=url, title=title,
+        url=url,
+        title=title,
         published=published[0] if published else None,
         date_only=published[1] if published else True,
         source=meta.source or fields.get("source") or others.get("source"),
         author=meta.author or fields.get("author") or closing.get("author"),
         editor=_first(fields, closing, others, keys=("editor", "entry")),
-        category=(meta.category or _category(layout.crumb, title)
-                  or page.folder_link_name(root, url, base, title, layout.body)),
-        content_html=content_html, content_text=text, images=images, attachments=files,
-        next_part=following, external_url=external,
+        category=(
+            meta.category
+            or _category(layout.crumb, title)
+            or page.folder_link_name(root, url, base, title, layout.body)
+        ),
+        content_html=content_html,
+        content_text=text,
+        images=images,
+        attachments=files,
+        next_part=following,
+        external_url=external,
     )
 
 
@@ -126,8 +139,7 @@ def _layout(root: Element, sel: Selectors, redirect: bool) -> _Layout:
     outside += [el for el in (title_el, crumb) if el is not None]
     chosen = _select(root, sel.body) if sel.body else []
     summary = None if chosen or redirect else bodies.lead_summary(root)
-    body = chosen[0] if chosen else (None if redirect
-                                     else bodies.find_body(root, outside, summary))
+    body = chosen[0] if chosen else (None if redirect else bodies.find_body(root, outside, summary))
     return _Layout(lines, body, title_el, crumb, summary)
 
 
@@ -175,8 +187,11 @@ def _label_fields(root: Element, sel: Selectors, layout: _Layout) -> tuple[Field
     before = [ln for ln in infos if order.get(ln.element, 0) <= limit]
     info = (before[-1] if before else infos[0]) if infos else None
     body = layout.body
-    in_body = [ln for ln in layout.lines if body is not None and ln.element is not None
-               and bodies.inside(ln.element, body)]
+    in_body = [
+        ln
+        for ln in layout.lines
+        if body is not None and ln.element is not None and bodies.inside(ln.element, body)
+    ]
     others: Fields = {}
     for line in reversed(in_body):
         for key in ("editor", "entry"):
@@ -210,9 +225,14 @@ def _closing_credit(body: Element) -> dict[str, str]:
     return found
 
 
-def _published(root: Element, sel: Selectors, meta: MetaFields,
-               fields: dict[str, str | None], tz: tzinfo,
-               now: datetime) -> tuple[datetime, bool] | None:
+def _published(
+    root: Element,
+    sel: Selectors,
+    meta: MetaFields,
+    fields: dict[str, str | None],
+    tz: tzinfo,
+    now: datetime,
+) -> tuple[datetime, bool] | None:
     if sel.date:
         # The configured element overrides every automatic source, even when it
         # holds no date: a broken selector must show, not be papered over.
@@ -233,16 +253,20 @@ def _published(root: Element, sel: Selectors, meta: MetaFields,
     return None
 
 
-def _time_element_date(root: Element, body: Element | None, tz: tzinfo,
-                       now: datetime) -> tuple[datetime, bool] | None:
+def _time_element_date(
+    root: Element, body: Element | None, tz: tzinfo, now: datetime
+) -> tuple[datetime, bool] | None:
     """A bare date in an element the template names for it (``span#p_publishtime``).
 
     Only ahead of the body's end and outside list rows: sidebars list other articles
     with their own dates, and a list row's date is that article's.
     """
     order = {el: i for i, el in enumerate(elements(root))}
-    last = max((order.get(el, 0) for el in elements(body)), default=len(order)) \
-        if body is not None else len(order)
+    last = (
+        max((order.get(el, 0) for el in elements(body)), default=len(order))
+        if body is not None
+        else len(order)
+    )
     for el in page.publish_time_elements(root):
         if order.get(el, len(order)) > last:
             break
@@ -300,8 +324,14 @@ def join_parts(parts: Sequence[ArticleData]) -> ArticleData:
     images = dict.fromkeys(img for p in parts for img in p.images)
     files = dict.fromkeys(f for p in parts for f in p.attachments)
     content_html = tidy(sanitize_html(html, first.url))
-    return replace(first, content_html=content_html, content_text=html_to_text(content_html),
-                   images=tuple(images), attachments=tuple(files), next_part=None)
+    return replace(
+        first,
+        content_html=content_html,
+        content_text=html_to_text(content_html),
+        images=tuple(images),
+        attachments=tuple(files),
+        next_part=None,
+    )
 
 
 _BLOCK_START = re.compile(r"<(?:p|div|table|ul|ol|h[1-6]|blockquote|pre|figure|hr)\b", re.I)
@@ -316,8 +346,8 @@ def _join_html(left: str, right: str) -> str:
         return left + right
     left = left[: -len("</p>")]
     if right.startswith("<p>"):
-        return left + right[len("<p>"):]
+        return left + right[len("<p>") :]
     block = _BLOCK_START.search(right)
     if block is None:
         return left + right + "</p>"
-    return left + right[: block.start()] + "</p>" + right[block.start():]
+    return left + right[: block.start()] + "</p>" + right[block.start() :]

@@ -17,23 +17,44 @@ from syndicator.extract.urls import absolutize, article_key
 
 _PUNCT = frozenset("，。；！？“”,;!?")
 _SHARE = 0.8
-_CONTAINERS = frozenset({"div", "td", "article", "section", "main", "font", "center",
-                         "blockquote", "span", "th", "dd", "form", "body"})
+_CONTAINERS = frozenset(
+    {
+        "div",
+        "td",
+        "article",
+        "section",
+        "main",
+        "font",
+        "center",
+        "blockquote",
+        "span",
+        "th",
+        "dd",
+        "form",
+        "body",
+    }
+)
 _PAGER_WORDS = re.compile(
-    r"上一页|下一页|首页|尾页|末页|共\s*\d+\s*页|第\s*\d+\s*页|\[\d+\]|\d+|[|:：]")
+    r"上一页|下一页|首页|尾页|末页|共\s*\d+\s*页|第\s*\d+\s*页|\[\d+\]|\d+|[|:：]"
+)
 _PAGER_SIGN = re.compile(r"上一页|下一页|\[\d+\]")
 _NEIGHBOUR = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|上篇|下篇)")
-_ACTION = re.compile(r"^(?:打印|关闭|分享|收藏|返回|顶部|字体|[大中小]|推荐|告诉好友|发表评论|评论|"
-                     r"打印此文|打印本页|关闭窗口|收藏本页|返回顶部|加入收藏|分享到)")
-_REPRINT = re.compile(r"^[（(【\[]?\s*(?:文章|本文|本站文章|原创文章)?\s*(?:如需)?\s*"
-                      r"(?:转载|转贴)\s*(?:时)?\s*(?:请|须|需|必须)\s*(?:务必)?\s*注明")
+_ACTION = re.compile(
+    r"^(?:打印|关闭|分享|收藏|返回|顶部|字体|[大中小]|推荐|告诉好友|发表评论|评论|"
+    r"打印此文|打印本页|关闭窗口|收藏本页|返回顶部|加入收藏|分享到)"
+)
+_REPRINT = re.compile(
+    r"^[（(【\[]?\s*(?:文章|本文|本站文章|原创文章)?\s*(?:如需)?\s*"
+    r"(?:转载|转贴)\s*(?:时)?\s*(?:请|须|需|必须)\s*(?:务必)?\s*注明"
+)
 _MAX_NOTE = 80
 _BRACKETS = re.compile(r"[\s【】\[\]()（）|｜:：,，、.。]+")
 _PART_FILE = re.compile(r"_(\d+)\.[A-Za-z]+$")
 _PART_QUERY = re.compile(r"(?:^|&)page=(\d+)(?:&|$)", re.I)
 _PART_PARAM = re.compile(r"[?&]page=\d+(?=&|$)", re.I)
-_PARAGRAPHS = frozenset({"p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-                         "blockquote", "pre"})
+_PARAGRAPHS = frozenset(
+    {"p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}
+)
 _INLINE = frozenset({"span", "font"})
 # Text beside an inline wrapper, as a share of its own, that still belongs to the body.
 _WRAPPED_EXTRA = 0.1
@@ -41,8 +62,9 @@ _WRAPPED_EXTRA = 0.1
 _SUMMARY_HEAD = 20
 _SUMMARY_CUT = re.compile(r"\s*(?:\.{2,}|…+)\s*$")
 _EMPTY_OK = frozenset({"img", "table", "br", "hr", "video", "audio", "object", "embed"})
-ATTACHMENT_EXTS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip",
-                             "rar", "7z", "txt", "wps"})
+ATTACHMENT_EXTS = frozenset(
+    {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "7z", "txt", "wps"}
+)
 
 
 def _punct(text: str | None) -> int:
@@ -65,8 +87,9 @@ def punctuation_counts(root: Element, skip: Sequence[Element] = ()) -> dict[Elem
     return counts
 
 
-def find_body(root: Element, outside: Sequence[Element] = (),
-              summary: Element | None = None) -> Element | None:
+def find_body(
+    root: Element, outside: Sequence[Element] = (), summary: Element | None = None
+) -> Element | None:
     """The deepest container with >= 80% of the punctuation; None for a page without prose.
 
     ``outside`` are elements that are never part of a body (the info line, the title,
@@ -90,8 +113,7 @@ def find_body(root: Element, outside: Sequence[Element] = (),
     return best
 
 
-def _deepest(counts: dict[Element, int], total: int,
-             scope: Iterable[Element]) -> Element | None:
+def _deepest(counts: dict[Element, int], total: int, scope: Iterable[Element]) -> Element | None:
     best: Element | None = None
     best_depth = -1
     for el in scope:
@@ -102,8 +124,9 @@ def _deepest(counts: dict[Element, int], total: int,
     return best
 
 
-def _beside(block: Element, outside: Sequence[Element],
-            counts: dict[Element, int]) -> Element | None:
+def _beside(
+    block: Element, outside: Sequence[Element], counts: dict[Element, int]
+) -> Element | None:
     """The richest container inside ``block`` that holds none of ``outside``."""
     tainted = {id(anc) for el in outside for anc in el.iterancestors()}
     tainted |= {id(el) for el in outside}
@@ -129,8 +152,7 @@ def _is_one_paragraph(el: Element, counts: dict[Element, int]) -> bool:
         return False
     if sum(1 for child in el if child.tag in _PARAGRAPHS) >= 2:
         return False
-    return any(sib is not el and sib.tag == el.tag and counts.get(sib, 0) > 0
-               for sib in parent)
+    return any(sib is not el and sib.tag == el.tag and counts.get(sib, 0) > 0 for sib in parent)
 
 
 def _is_wrapped_inline(el: Element) -> bool:
@@ -140,8 +162,12 @@ def _is_wrapped_inline(el: Element) -> bool:
     beside that span is still the article; a block with much other text is layout.
     """
     parent = el.getparent()
-    if el.tag not in _INLINE or parent is None or parent.tag not in _CONTAINERS \
-            or parent.tag == "body":
+    if (
+        el.tag not in _INLINE
+        or parent is None
+        or parent.tag not in _CONTAINERS
+        or parent.tag == "body"
+    ):
         return False
     own = len(el.text_content().strip())
     extra = len(parent.text_content().strip()) - own
@@ -156,12 +182,12 @@ def part_number(url: str) -> int:
 
 def _part_key(url: str) -> str:
     """The article's key with a part number in the query (PHPCMS ``&page=2``) removed."""
-    return article_key(_PART_PARAM.sub(lambda m: "?" if m.group(0).startswith("?") else "",
-                                       url))
+    return article_key(_PART_PARAM.sub(lambda m: "?" if m.group(0).startswith("?") else "", url))
 
 
-def next_part(scopes: Sequence[Element], url: str, base: str,
-              encoding: str = "utf-8") -> str | None:
+def next_part(
+    scopes: Sequence[Element], url: str, base: str, encoding: str = "utf-8"
+) -> str | None:
     """The next part of the same article linked from the first scope that links one.
 
     The body's own pager comes first; DedeCMS and PHPCMS print theirs just outside
@@ -237,9 +263,12 @@ def clean_body(body: Element, drop: Iterable[Element]) -> None:
         if is_pager(el) or is_neighbour_link(el) or is_action_line(el) or is_reprint_note(el):
             el.drop_tree()
     for el in reversed(list(elements(body))):
-        if el is not body and el.tag in ("p", "div", "span", "font", "center") \
-                and not (el.text_content() or "").strip() \
-                and not any(True for _ in el.iter(*_EMPTY_OK)):
+        if (
+            el is not body
+            and el.tag in ("p", "div", "span", "font", "center")
+            and not (el.text_content() or "").strip()
+            and not any(True for _ in el.iter(*_EMPTY_OK))
+        ):
             el.drop_tree()
 
 
@@ -259,17 +288,21 @@ def lead_summary(root: Element) -> Element | None:
     if description is None:
         return None
     head = description[:_SUMMARY_HEAD]
-    starts = [el for el in elements(root)
-              if el.tag not in ("head", "title") and el.text
-              and norm(el.text).startswith(head)]
+    starts = [
+        el
+        for el in elements(root)
+        if el.tag not in ("head", "title") and el.text and norm(el.text).startswith(head)
+    ]
     if len(starts) < 2:
         return None
     for el in starts:
         top = outermost_same_text(el)
         if _SUMMARY_CUT.sub("", text_of(top)) != description or _is_text_paragraph(top):
             continue
-        if any(not inside(other, top) and not inside(top, other) and other is not top
-               for other in starts):
+        if any(
+            not inside(other, top) and not inside(top, other) and other is not top
+            for other in starts
+        ):
             return top
     return None
 
@@ -286,8 +319,12 @@ def outermost_same_text(el: Element) -> Element:
 
 def _is_text_paragraph(el: Element) -> bool:
     following = next((sib for sib in el.itersiblings() if isinstance(sib.tag, str)), None)
-    return el.tag == "p" and following is not None and following.tag == "p" \
+    return (
+        el.tag == "p"
+        and following is not None
+        and following.tag == "p"
         and bool(text_of(following))
+    )
 
 
 def _description(root: Element) -> str | None:
@@ -321,8 +358,9 @@ def _text_slots(el: Element, slots: list[tuple[Element, str]], own_tail: bool = 
         slots.append((el, "tail"))
 
 
-def assets(body: Element, base: str,
-           encoding: str = "utf-8") -> tuple[tuple[str, ...], tuple[str, ...]]:
+def assets(
+    body: Element, base: str, encoding: str = "utf-8"
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Images and attachment links of the body, absolute, deduplicated, in body order."""
     images: dict[str, None] = {}
     files: dict[str, None] = {}

@@ -11,22 +11,39 @@ import re
 import unicodedata
 from datetime import datetime, timedelta, tzinfo
 
-_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "Ｏ": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_YEAR = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})(?=\s*年)")
 _CN_NUMBER = re.compile(r"([一二三四五六七八九十]{1,3})(?=\s*[月日号])")
 
 _TIME = r"(?:\s*T?\s*)(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})(?:\s*[:分]\s*(?P<S>\d{1,2}))?"
 _YMD = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[年\-/.])\s*(?P<m>\d{1,2})\s*(?:月|(?P=sep))\s*"
-    r"(?P<d>\d{1,2})(?!\d)\s*[日号]?(?:" + _TIME + r")?")
+    r"(?P<d>\d{1,2})(?!\d)\s*[日号]?(?:" + _TIME + r")?"
+)
 # DedeCMS's MyDate('y-m-d') prints "14-12-25": two digits each, year first.
 _SHORT_YMD = re.compile(
     r"(?<![A-Za-z\d\-/.:])(?P<y>\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?![A-Za-z\d\-/.:])(?:"
-    + _TIME + r")?")
+    + _TIME
+    + r")?"
+)
 _MD = re.compile(
     r"(?<![\d\-/.])(?P<m>\d{1,2})\s*(?:月\s*(?P<d1>\d{1,2})\s*[日号]|[\-/](?P<d2>\d{1,2})"
-    r"(?![\d\-/.]))(?:" + _TIME + r")?")
+    r"(?![\d\-/.]))(?:" + _TIME + r")?"
+)
 
 # A year-less date at most this far ahead of ``now`` still takes the current year:
 # clocks and time zones of portals drift by hours, not by a year.
@@ -53,8 +70,9 @@ def parse_date(text: str, tz: tzinfo, now: datetime) -> tuple[datetime, bool] | 
     return found[0] if found else None
 
 
-def find_dates(text: str, tz: tzinfo, now: datetime,
-               year_less: bool = True) -> list[tuple[datetime, bool]]:
+def find_dates(
+    text: str, tz: tzinfo, now: datetime, year_less: bool = True
+) -> list[tuple[datetime, bool]]:
     """Every date in ``text``, in text order; year-less forms only where no full date is
     (and only when ``year_less``). "14-12-25" counts as full: its year is only short."""
     text = normalize_digits(text)
@@ -89,25 +107,28 @@ def closing_date(text: str, tz: tzinfo) -> tuple[datetime, bool] | None:
     last = None
     for match in _YMD.finditer(text):
         last = match
-    if last is None or text[last.end():].strip():
+    if last is None or text[last.end() :].strip():
         return None
     return _build(int(last["y"]), int(last["m"]), int(last["d"]), last, tz)
 
 
-def _build(year: int, month: int, day: int, match: re.Match[str],
-           tz: tzinfo) -> tuple[datetime, bool] | None:
+def _build(
+    year: int, month: int, day: int, match: re.Match[str], tz: tzinfo
+) -> tuple[datetime, bool] | None:
     hour, minute, second = match["H"], match["M"], match["S"]
     try:
         if hour is None:
             return datetime(year, month, day, tzinfo=tz), True
-        return datetime(year, month, day, int(hour), int(minute), int(second or 0),
-                        tzinfo=tz), False
+        return datetime(
+            year, month, day, int(hour), int(minute), int(second or 0), tzinfo=tz
+        ), False
     except ValueError:
         return None
 
 
-def _with_century(short: int, month: int, day: int, match: re.Match[str], tz: tzinfo,
-                  now: datetime) -> tuple[datetime, bool] | None:
+def _with_century(
+    short: int, month: int, day: int, match: re.Match[str], tz: tzinfo, now: datetime
+) -> tuple[datetime, bool] | None:
     """A two-digit year in this century, or the last one when that would be the future."""
     limit = (now.astimezone(tz) + _FUTURE_SLACK).date()
     for century in (2000, 1900):
@@ -117,8 +138,9 @@ def _with_century(short: int, month: int, day: int, match: re.Match[str], tz: tz
     return None
 
 
-def _with_inferred_year(month: int, day: int, match: re.Match[str], tz: tzinfo,
-                        now: datetime) -> tuple[datetime, bool] | None:
+def _with_inferred_year(
+    month: int, day: int, match: re.Match[str], tz: tzinfo, now: datetime
+) -> tuple[datetime, bool] | None:
     """The latest year that does not put the date in the future (Dec rows seen in Jan)."""
     local_now = now.astimezone(tz)
     limit = (local_now + _FUTURE_SLACK).date()

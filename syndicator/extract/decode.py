@@ -22,15 +22,32 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 # Every label of the GB family decodes as gb18030, its superset (as WHATWG does):
 # a page declared gb2312 routinely carries GBK-only characters.
-_GB_LABELS = frozenset({
-    "gb2312", "gbk", "xgbk", "gb231280", "gb2312080", "cp936", "ms936", "windows936",
-    "chinese", "csgb2312", "isoir58", "csiso58gb231280", "xgb2312", "euccn", "xeuccn",
-    "gb18030", "gb23121980",
-})
+_GB_LABELS = frozenset(
+    {
+        "gb2312",
+        "gbk",
+        "xgbk",
+        "gb231280",
+        "gb2312080",
+        "cp936",
+        "ms936",
+        "windows936",
+        "chinese",
+        "csgb2312",
+        "isoir58",
+        "csiso58gb231280",
+        "xgb2312",
+        "euccn",
+        "xeuccn",
+        "gb18030",
+        "gb23121980",
+    }
+)
 # WHATWG treats these labels as windows-1252; several of them decode any byte string,
 # so a header naming them proves nothing about the bytes.
-_LATIN_LABELS = frozenset({"iso88591", "latin1", "l1", "cp1252",
-                           "windows1252", "cp819", "ibm819", "iso885915"})
+_LATIN_LABELS = frozenset(
+    {"iso88591", "latin1", "l1", "cp1252", "windows1252", "cp819", "ibm819", "iso885915"}
+)
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([^\s;\"',]+)", re.I)
 _XML_DECLARATION = re.compile(rb"\s*<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9_:.\-]+)", re.I)
@@ -63,7 +80,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     """Decode a page: BOM, then a header charset that fits, then <meta>, then detection."""
     for bom, name in _BOMS:
         if body.startswith(bom):
-            return body[len(bom):].decode(name, errors="replace"), name
+            return body[len(bom) :].decode(name, errors="replace"), name
     meta = _meta_charset(body)
     header = _header_charset(content_type)
     if header and not (header == "cp1252" and meta and meta != header):

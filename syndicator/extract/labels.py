@@ -15,17 +15,48 @@ from syndicator.extract.text import Element, clean_value, elements, norm
 
 # label -> field; "hits" and "other" only delimit the fields we keep.
 _LABELS: dict[str, str] = {
-    "发布日期": "date", "发布时间": "date", "发布": "date", "更新时间": "date", "日期": "date",
+    "发布日期": "date",
+    "发布时间": "date",
+    "发布": "date",
+    "更新时间": "date",
+    "日期": "date",
     "时间": "date",
-    "发表时间": "date", "发表日期": "date", "发文日期": "date", "成文日期": "date",
-    "录入时间": "date", "添加时间": "date", "上传时间": "date", "来源": "source",
-    "文章来源": "source", "信息来源": "source", "稿件来源": "source", "稿源": "source",
-    "来源于": "source", "出处": "source", "作者": "author", "撰稿": "author",
-    "撰稿人": "author", "文章作者": "author", "责任编辑": "editor", "责编": "editor",
-    "编辑": "editor", "文章录入": "entry", "录入": "entry", "点击数": "hits", "点击": "hits",
-    "浏览": "hits", "浏览次数": "hits", "阅读": "hits", "阅读数": "hits", "访问量": "hits",
-    "人气": "hits", "字体": "other", "字号": "other",
-    "评论": "other", "文章标题": "title", "标题": "title",
+    "发表时间": "date",
+    "发表日期": "date",
+    "发文日期": "date",
+    "成文日期": "date",
+    "录入时间": "date",
+    "添加时间": "date",
+    "上传时间": "date",
+    "来源": "source",
+    "文章来源": "source",
+    "信息来源": "source",
+    "稿件来源": "source",
+    "稿源": "source",
+    "来源于": "source",
+    "出处": "source",
+    "作者": "author",
+    "撰稿": "author",
+    "撰稿人": "author",
+    "文章作者": "author",
+    "责任编辑": "editor",
+    "责编": "editor",
+    "编辑": "editor",
+    "文章录入": "entry",
+    "录入": "entry",
+    "点击数": "hits",
+    "点击": "hits",
+    "浏览": "hits",
+    "浏览次数": "hits",
+    "阅读": "hits",
+    "阅读数": "hits",
+    "访问量": "hits",
+    "人气": "hits",
+    "字体": "other",
+    "字号": "other",
+    "评论": "other",
+    "文章标题": "title",
+    "标题": "title",
 }
 _NO_COLON = frozenset({"点击数", "浏览次数", "阅读数"})
 _INFO_FIELDS = frozenset({"date", "source", "author"})
@@ -38,7 +69,8 @@ _BARE_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\
 # ... and where the row's action links start, which no source or name begins with.
 _ACTION_WORDS = re.compile(
     r"(?:^|(?<=[\s|｜【\[（(]))(?:我要评论|发表评论|参与评论|网友评论|查看评论|打印(?:本页|此文|文章)?"
-    r"|关闭(?:窗口|本页)?|收藏(?:本页|本文)?|分享到?|返回顶部|返回列表)")
+    r"|关闭(?:窗口|本页)?|收藏(?:本页|本文)?|分享到?|返回顶部|返回列表)"
+)
 _HAS_DIGIT = re.compile(r"\d")
 # A closing credit line reads as a field only when its value is a name, not a sentence.
 _MAX_CLOSING_LINE = 40
@@ -58,8 +90,10 @@ _LABEL_RE = re.compile(
     r"(?<![\u4e00-\u9fffA-Za-z])(?:"
     + "|".join(
         f"(?P<l{i}>{_label_pattern(lab)})" + (r"\s*[:：]?" if lab in _NO_COLON else r"\s*[:：]")
-        for i, lab in enumerate(_ORDERED))
-    + ")")
+        for i, lab in enumerate(_ORDERED)
+    )
+    + ")"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +129,7 @@ def split_labels(text: str) -> dict[str, str | None]:
             if bare and "trail" not in fields:
                 fields["trail"] = clean_value(bare)
         # A "发布：" naming the publisher leaves the date to a later date label.
-        if field not in fields or (field == "date"
-                                   and not _HAS_DIGIT.search(fields[field] or "")):
+        if field not in fields or (field == "date" and not _HAS_DIGIT.search(fields[field] or "")):
             fields[field] = clean_value(value)
     return fields
 
@@ -109,7 +142,7 @@ def _cut_value(value: str) -> tuple[str, str | None]:
     date = _BARE_DATE.search(value)
     if date is None:
         return value, None
-    return value[: date.start()], value[date.start():]
+    return value[: date.start()], value[date.start() :]
 
 
 def closing_fields(line: str) -> dict[str, str]:
@@ -123,8 +156,12 @@ def closing_fields(line: str) -> dict[str, str]:
         return {}
     found: dict[str, str] = {}
     for key, value in split_labels(text.strip("（()）【】[] ")).items():
-        if (key in _CLOSING_FIELDS and value and len(value) <= _MAX_CLOSING_NAME
-                and not any(ch in value for ch in "，。；！？,;")):
+        if (
+            key in _CLOSING_FIELDS
+            and value
+            and len(value) <= _MAX_CLOSING_NAME
+            and not any(ch in value for ch in "，。；！？,;")
+        ):
             found[key] = value
     return found
 
@@ -140,9 +177,12 @@ def find_label_lines(root: Element) -> list[LabelLine]:
     return [line for _, line in sorted(found, key=lambda item: item[0])]
 
 
-def _smallest(candidates: list[Element], accept: Callable[[str, dict[str, str | None]], bool],
-              taken: list[LabelLine],
-              read: dict[int, tuple[str, dict[str, str | None]]]) -> list[tuple[int, LabelLine]]:
+def _smallest(
+    candidates: list[Element],
+    accept: Callable[[str, dict[str, str | None]], bool],
+    taken: list[LabelLine],
+    read: dict[int, tuple[str, dict[str, str | None]]],
+) -> list[tuple[int, LabelLine]]:
     """Accepted candidates, innermost first, none holding another or a ``taken`` line;
     ``read`` keeps each candidate's text and fields for the next pass."""
     chosen = [line.element for line in taken if line.element is not None]
@@ -164,9 +204,11 @@ def _smallest(candidates: list[Element], accept: Callable[[str, dict[str, str | 
 
 def _is_line(text: str, fields: dict[str, str | None]) -> bool:
     labelled = fields.keys() - {"lead"}
-    return (len(labelled) >= 2
-            or bool(labelled & {"editor", "entry"} and _starts_with_label(text))
-            or bool(labelled & _INFO_FIELDS and _DATE_LEAD.search(fields.get("lead") or "")))
+    return (
+        len(labelled) >= 2
+        or bool(labelled & {"editor", "entry"} and _starts_with_label(text))
+        or bool(labelled & _INFO_FIELDS and _DATE_LEAD.search(fields.get("lead") or ""))
+    )
 
 
 def _is_source_line(text: str, fields: dict[str, str | None]) -> bool:

@@ -38,9 +38,15 @@ class _Row:
     url: str
 
 
-def extract_list(html: str, url: str, *, tz: tzinfo, now: datetime,
-                 selectors: Selectors | None = None,
-                 encoding: str | None = None) -> ListPage:
+def extract_list(
+    html: str,
+    url: str,
+    *,
+    tz: tzinfo,
+    now: datetime,
+    selectors: Selectors | None = None,
+    encoding: str | None = None,
+) -> ListPage:
     """Read a list page; raise NotAList when it holds no list of article links."""
     sel = selectors or Selectors()
     codec = encoding or declared_encoding(html)
@@ -54,8 +60,11 @@ def extract_list(html: str, url: str, *, tz: tzinfo, now: datetime,
     for pattern in sel.exclude:
         for el in _select(root, pattern):
             el.drop_tree()
-    rows = (_selected_rows(root, sel.item, base, codec) if sel.item
-            else _detect_rows(root, base, codec, tz, now))
+    rows = (
+        _selected_rows(root, sel.item, base, codec)
+        if sel.item
+        else _detect_rows(root, base, codec, tz, now)
+    )
     if not rows:
         raise NotAList(url, "no list of article links found")
     items: dict[str, ListItem] = {}
@@ -63,8 +72,7 @@ def extract_list(html: str, url: str, *, tz: tzinfo, now: datetime,
         if row.url not in items:
             items[row.url] = _item(row, rows, sel, tz, now)
     following = _next_page(root, base, url, codec)
-    return ListPage(url=url, items=tuple(items.values()),
-                    next_page=following or pager_script)
+    return ListPage(url=url, items=tuple(items.values()), next_page=following or pager_script)
 
 
 def _select(root: Element, css: str) -> list[Element]:
@@ -99,8 +107,7 @@ def _candidates(root: Element, base: str, codec: str) -> list[tuple[Element, str
     return found
 
 
-def _detect_rows(root: Element, base: str, codec: str, tz: tzinfo,
-                 now: datetime) -> list[_Row]:
+def _detect_rows(root: Element, base: str, codec: str, tz: tzinfo, now: datetime) -> list[_Row]:
     """Rows of the container whose children each hold exactly one article link."""
     groups: dict[Element, dict[Element, list[tuple[Element, str]]]] = {}
     candidates = _candidates(root, base, codec)
@@ -116,8 +123,7 @@ def _detect_rows(root: Element, base: str, codec: str, tz: tzinfo,
     best_score = 0.0
     title = _page_title(root)
     for container, rows in groups.items():
-        single = [(row, links[0]) for row, links in rows.items()
-                  if len({t for _, t in links}) == 1]
+        single = [(row, links[0]) for row, links in rows.items() if len({t for _, t in links}) == 1]
         score = float(len(single) - (len(rows) - len(single)))
         heading = _heading(container)
         if _SIDEBAR.search(heading) and not _names_the_page(heading, title):
@@ -135,8 +141,9 @@ def _detect_rows(root: Element, base: str, codec: str, tz: tzinfo,
     return best or _single_row(candidates, title, tz, now)
 
 
-def _single_row(candidates: list[tuple[Element, str]], title: str, tz: tzinfo,
-                now: datetime) -> list[_Row]:
+def _single_row(
+    candidates: list[tuple[Element, str]], title: str, tz: tzinfo, now: datetime
+) -> list[_Row]:
     """A last page may hold one article: accept a lone dated row in a list element
     (li, tr, dd) that is not under a sidebar heading nor in header/nav/footer."""
     found: list[_Row] = []
@@ -227,8 +234,12 @@ def _item(row: _Row, rows: list[_Row], sel: Selectors, tz: tzinfo, now: datetime
         text = _row_text(row, rows)
         found = find_dates(text, tz, now, year_less=False) or find_dates(text, tz, now)
         when = found[0] if found else None
-    return ListItem(url=row.url, title=title, published=when[0] if when else None,
-                    date_only=when[1] if when else True)
+    return ListItem(
+        url=row.url,
+        title=title,
+        published=when[0] if when else None,
+        date_only=when[1] if when else True,
+    )
 
 
 def _time_element(row: Element, tz: tzinfo, now: datetime) -> tuple[datetime, bool] | None:

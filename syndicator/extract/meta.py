@@ -39,8 +39,9 @@ def read_meta(root: Element) -> MetaFields:
                 return value
         return None
 
-    return MetaFields(first("title"), first("published"), first("source"), first("author"),
-                      first("category"))
+    return MetaFields(
+        first("title"), first("published"), first("source"), first("author"), first("category")
+    )
 
 
 def _metas(root: Element) -> dict[str, str]:
@@ -67,9 +68,14 @@ def _government(root: Element) -> dict[str, str]:
     dated = any(name in metas for name in _PUBLISHED_NAMES)
     if not (dated or "ArticleTitle" in metas):
         return {}
-    wanted = {"ArticleTitle": "title", "PubDate": "published",
-              "firstpublishedtime": "published", "ContentSource": "source",
-              "Author": "author", "ColumnName": "category"}
+    wanted = {
+        "ArticleTitle": "title",
+        "PubDate": "published",
+        "firstpublishedtime": "published",
+        "ContentSource": "source",
+        "Author": "author",
+        "ColumnName": "category",
+    }
     if dated:
         wanted["author"] = "author"
     found: dict[str, str] = {}
@@ -81,8 +87,12 @@ def _government(root: Element) -> dict[str, str]:
 
 def _open_graph(root: Element) -> dict[str, str]:
     metas = _metas(root)
-    wanted = {"og:title": "title", "article:published_time": "published",
-              "article:author": "author", "article:section": "category"}
+    wanted = {
+        "og:title": "title",
+        "article:published_time": "published",
+        "article:author": "author",
+        "article:section": "category",
+    }
     found = {field: metas[name] for name, field in wanted.items() if name in metas}
     if "://" in found.get("author", ""):
         del found["author"]
@@ -119,8 +129,11 @@ def _ld_fields(item: dict[str, Any]) -> dict[str, str]:
     if not any(isinstance(k, str) and k.endswith(("Article", "Posting")) for k in kinds):
         return {}
     found: dict[str, str] = {}
-    for key, field in (("headline", "title"), ("datePublished", "published"),
-                       ("articleSection", "category")):
+    for key, field in (
+        ("headline", "title"),
+        ("datePublished", "published"),
+        ("articleSection", "category"),
+    ):
         value = item.get(key)
         if isinstance(value, str):
             found[field] = value

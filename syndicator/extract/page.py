@@ -12,8 +12,10 @@ _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|—+|-+|>>|»|::)\s*")
 _CRUMB_HINT = re.compile(r"(?:您现在的位置|当前位置|您的位置|所在位置|位置\s*[:：])")
 # The crumb's last step: "正文" (or "资讯正文", "详情"…) ending it, or a "正文" step
 # followed by the article's own title ("… >> 正文 　标题").
-_CRUMB_TAIL = re.compile(r"(?:文章正文|正文|内容|详情|阅读文章)\s*$"
-                         r"|(?:^|[\s>»›→])正文\s[^>»›→]*$")
+_CRUMB_TAIL = re.compile(
+    r"(?:文章正文|正文|内容|详情|阅读文章)\s*$"
+    r"|(?:^|[\s>»›→])正文\s[^>»›→]*$"
+)
 _CRUMB_SEPARATOR = re.compile(r"[>»›→]|&gt;")
 _CRUMB_SKIP = frozenset({"首页", "网站首页", "主页", "返回首页"})
 # A crumb printed as plain text, "首页 - 新闻动态": a home word, a separator, a step.
@@ -22,7 +24,8 @@ _TEXT_CRUMB_SPLIT = re.compile(r"\s*(?:[>»›→/]+|\s-+\s|-{2,})\s*")
 _MAX_TEXT_CRUMB = 60
 _REDIRECT_JS = re.compile(
     r"""(?:(?:window|document|top|self|parent)\s*\.\s*)?location(?:\s*\.\s*href)?\s*=\s*["']"""
-    r"""([^"']+)["']|location\s*\.\s*replace\s*\(\s*["']([^"']+)["']""")
+    r"""([^"']+)["']|location\s*\.\s*replace\s*\(\s*["']([^"']+)["']"""
+)
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.I)
 _MAX_TITLE = 200
 # A title cut at a space must keep at least this many characters to be taken.
@@ -32,13 +35,16 @@ _NOT_A_NAME = re.compile(r"^(?:返回|更多|查看|进入|more\b)|列表$|://",
 _MAX_COLUMN_NAME = 20
 _PUBLISH_NAME = re.compile(
     r"(?:^|[\s_-])(?:p_|article_?|news_?)?(?:publish|pub|post|release|issue|fb)[-_]?"
-    r"(?:time|date|sj|rq)(?:$|[\s_-])", re.I)
+    r"(?:time|date|sj|rq)(?:$|[\s_-])",
+    re.I,
+)
 _BARE_TIME_ID = re.compile(r"^(?:date|time|datetime)$", re.I)
 _MAX_TIME_TEXT = 40
 # Trailing date folders: /2015/0206/, /2012-09-05/, /201303/, /20230301/, /2023/03/01/.
 _DATE_FOLDERS = re.compile(
     r"/(?:(?:19|20)\d{2}(?:/\d{1,2}){1,2}|(?:19|20)\d{2}/\d{4}|(?:19|20)\d{2}-\d{1,2}-\d{1,2}"
-    r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:\d{2})?)/$")
+    r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:\d{2})?)/$"
+)
 
 
 def title_candidates(raw: str) -> list[str]:
@@ -224,7 +230,7 @@ def _reads_like_crumb(text: str, links: list[Element]) -> bool:
         return True
     if to_text and separated:
         return True
-    return from_home and bool(_CRUMB_SEPARATOR.match(text[len(first):].lstrip()))
+    return from_home and bool(_CRUMB_SEPARATOR.match(text[len(first) :].lstrip()))
 
 
 def breadcrumb_category(crumb: Element, title: str | None) -> str | None:
@@ -238,8 +244,9 @@ def breadcrumb_category(crumb: Element, title: str | None) -> str | None:
     return clean_value(names[-1]) if len(names) >= 1 else None
 
 
-def folder_link_name(root: Element, url: str, base: str, title: str | None,
-                     skip: Element | None = None) -> str | None:
+def folder_link_name(
+    root: Element, url: str, base: str, title: str | None, skip: Element | None = None
+) -> str | None:
     """The text of the first link to the folder the article sits in, its column's index.
 
     Static CMS output (EmpireCMS, DedeCMS, PowerEasy) files an article under its
@@ -264,8 +271,9 @@ def folder_link_name(root: Element, url: str, base: str, title: str | None,
     return None
 
 
-def _link_name_to(root: Element, folder: str, base: str, title: str | None,
-                  skip: Element | None) -> str | None:
+def _link_name_to(
+    root: Element, folder: str, base: str, title: str | None, skip: Element | None
+) -> str | None:
     for link in root.iter("a"):
         if skip is not None and any(anc is skip for anc in link.iterancestors()):
             continue
@@ -273,8 +281,13 @@ def _link_name_to(root: Element, folder: str, base: str, title: str | None,
         if not target or "?" in target or _INDEX_FILE.sub("", target) != folder:
             continue
         name = text_of(link)
-        if (name and len(name) <= _MAX_COLUMN_NAME and name != title
-                and name not in _CRUMB_SKIP and not _NOT_A_NAME.search(name)):
+        if (
+            name
+            and len(name) <= _MAX_COLUMN_NAME
+            and name != title
+            and name not in _CRUMB_SKIP
+            and not _NOT_A_NAME.search(name)
+        ):
             return clean_value(name)
     return None
 
@@ -287,8 +300,11 @@ def publish_time_elements(root: Element) -> list[Element]:
     for el in elements(root):
         ident = el.get("id") or ""
         classes = el.get("class") or ""
-        if not (_PUBLISH_NAME.search(ident) or _PUBLISH_NAME.search(classes)
-                or _BARE_TIME_ID.match(ident)):
+        if not (
+            _PUBLISH_NAME.search(ident)
+            or _PUBLISH_NAME.search(classes)
+            or _BARE_TIME_ID.match(ident)
+        ):
             continue
         if any(anc.tag in ("li", "a") for anc in el.iterancestors()) or el.tag in ("li", "a"):
             continue

@@ -12,12 +12,48 @@ import nh3
 
 from syndicator.extract.urls import absolutize
 
-_TAGS = frozenset({
-    "p", "br", "a", "img", "strong", "b", "em", "i", "u", "ul", "ol", "li",
-    "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col",
-    "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code", "figure",
-    "figcaption", "span", "div", "sub", "sup", "hr",
-})
+_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "a",
+        "img",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "colgroup",
+        "col",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "code",
+        "figure",
+        "figcaption",
+        "span",
+        "div",
+        "sub",
+        "sup",
+        "hr",
+    }
+)
 _ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
@@ -25,9 +61,26 @@ _ATTRIBUTES = {
     "th": {"colspan", "rowspan"},
 }
 # Dropped with everything inside them, not just unwrapped.
-_DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "noscript", "object", "embed",
-                                "template", "textarea", "select", "button", "form", "svg",
-                                "math", "frameset", "frame", "applet"})
+_DROP_WITH_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "noscript",
+        "object",
+        "embed",
+        "template",
+        "textarea",
+        "select",
+        "button",
+        "form",
+        "svg",
+        "math",
+        "frameset",
+        "frame",
+        "applet",
+    }
+)
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -62,7 +115,8 @@ def sanitize_html(html: str, base_url: str, encoding: str = "utf-8") -> str:
 _EMPTY_BLOCK = re.compile(
     r"<(p|div|h[1-6]|blockquote)>"
     r"(?:\s|&nbsp;|&#160;|<br>|</?(?:span|strong|b|em|i|u|sub|sup|code|a)>|<a [^>]*>)*"
-    r"</\1>")
+    r"</\1>"
+)
 
 
 def _drop_empty_blocks(html: str) -> str:

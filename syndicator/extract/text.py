@@ -20,12 +20,48 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _EDGE_JUNK = " |｜/\\·•:：,，;；-—_【】[]（）()"
 PLACEHOLDERS = frozenset({"佚名", "未知", "没有了", "本站原创", "不详", "无"})
 NOISE_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed")
-BLOCK_TAGS = frozenset({
-    "p", "div", "td", "th", "tr", "table", "tbody", "thead", "tfoot", "li", "ul", "ol",
-    "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figure",
-    "figcaption", "section", "article", "main", "header", "footer", "aside", "nav",
-    "center", "form", "br", "hr", "caption", "address",
-})
+BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "td",
+        "th",
+        "tr",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "figure",
+        "figcaption",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "center",
+        "form",
+        "br",
+        "hr",
+        "caption",
+        "address",
+    }
+)
 
 
 def norm(text: str) -> str:

@@ -10,22 +10,37 @@ import codecs
 import re
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
-_STRIP = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15" \
-         "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f \u00a0\u3000\ufeff"
+_STRIP = (
+    "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15"
+    "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f \u00a0\u3000\ufeff"
+)
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _WEB_SCHEMES = frozenset({"http", "https"})
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _QUERY_SAFE = "/%:@!$&'()*+,;=-._~?"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_TRACKING = frozenset({"spm", "from", "fbclid", "gclid", "msclkid", "isappinstalled",
-                       "scene", "share_token", "sharer_shareid", "clicktime", "_hsenc"})
+_TRACKING = frozenset(
+    {
+        "spm",
+        "from",
+        "fbclid",
+        "gclid",
+        "msclkid",
+        "isappinstalled",
+        "scene",
+        "share_token",
+        "sharer_shareid",
+        "clicktime",
+        "_hsenc",
+    }
+)
 
 _QUERY_ID = re.compile(r"(?:^|&)(?:articleid|aid)=0*(\d+)(?:&|$)", re.I)
 _FILE_IDS = (
-    re.compile(r"^art_\d+_(\d+)$", re.I),                 # Hanweb art_<col>_<id>
-    re.compile(r"^t\d{8}_(\d+)$", re.I),                  # TRS t20230301_<id>
-    re.compile(r"^\d{14}_(\d+)(?:_\d+)?$"),               # PowerEasy yyyymmddhhmmss_<id>
-    re.compile(r"^(\d+)(?:_\d+)?$"),                      # <id>.html, <id>_2.html, 14 digits
+    re.compile(r"^art_\d+_(\d+)$", re.I),  # Hanweb art_<col>_<id>
+    re.compile(r"^t\d{8}_(\d+)$", re.I),  # TRS t20230301_<id>
+    re.compile(r"^\d{14}_(\d+)(?:_\d+)?$"),  # PowerEasy yyyymmddhhmmss_<id>
+    re.compile(r"^(\d+)(?:_\d+)?$"),  # <id>.html, <id>_2.html, 14 digits
 )
 _FILE_NAME = re.compile(r"/([^/]+)\.(?:s?html?|shtm|aspx?|php|jsp)$", re.I)
 
@@ -49,8 +64,14 @@ def absolutize(href: str, base: str, encoding: str = "utf-8") -> str | None:
         return None
     if parts.scheme.lower() not in _WEB_SCHEMES or not parts.hostname:
         return None
-    return _encode(parts.scheme.lower(), parts.netloc, parts.path, parts.query,
-                   parts.fragment, _codec(encoding))
+    return _encode(
+        parts.scheme.lower(),
+        parts.netloc,
+        parts.path,
+        parts.query,
+        parts.fragment,
+        _codec(encoding),
+    )
 
 
 def _codec(encoding: str) -> str:
@@ -61,17 +82,25 @@ def _codec(encoding: str) -> str:
     return encoding
 
 
-def _encode(scheme: str, netloc: str, path: str, query: str, fragment: str,
-            encoding: str = "utf-8") -> str:
+def _encode(
+    scheme: str, netloc: str, path: str, query: str, fragment: str, encoding: str = "utf-8"
+) -> str:
     """Percent-encode raw spaces and non-ASCII characters, leaving existing escapes."""
     try:
         netloc.encode("ascii")
     except UnicodeEncodeError:
         netloc = _idna(netloc)
-    return urlunsplit((scheme, netloc, quote(path or "/", safe=_PATH_SAFE),
-                       quote(query, safe=_QUERY_SAFE, encoding=encoding, errors="strict")
-                       if _encodable(query, encoding) else quote(query, safe=_QUERY_SAFE),
-                       quote(fragment, safe=_QUERY_SAFE)))
+    return urlunsplit(
+        (
+            scheme,
+            netloc,
+            quote(path or "/", safe=_PATH_SAFE),
+            quote(query, safe=_QUERY_SAFE, encoding=encoding, errors="strict")
+            if _encodable(query, encoding)
+            else quote(query, safe=_QUERY_SAFE),
+            quote(fragment, safe=_QUERY_SAFE),
+        )
+    )
 
 
 def _encodable(text: str, encoding: str) -> bool:
@@ -126,15 +155,15 @@ def article_key(url: str) -> str:
             match = pattern.match(name.group(1))
             if match:
                 return str(int(match.group(1)))
-    return canonical[len(parts.scheme) + 1:] if parts.scheme else canonical
+    return canonical[len(parts.scheme) + 1 :] if parts.scheme else canonical
 
 
 # Month and day fill two digits when glued ("/20230301/"), one or two when separated
 # ("/2020/7/2-<hash>.html", "/2023-3-1/").
-_DATED_PATH = re.compile(
-    r"/(?:19|20)\d{2}(?:[-/_]\d{1,2}|\d{2})(?:[-/_]\d{1,2}|\d{2})?(?:/|_)")
+_DATED_PATH = re.compile(r"/(?:19|20)\d{2}(?:[-/_]\d{1,2}|\d{2})(?:[-/_]\d{1,2}|\d{2})?(?:/|_)")
 _ID_QUERY = re.compile(
-    r"(?:^|&)(?:id|aid|artid|articleid|newsid|infoid|contentid|docid|itemid)=\d+(?:&|$)", re.I)
+    r"(?:^|&)(?:id|aid|artid|articleid|newsid|infoid|contentid|docid|itemid)=\d+(?:&|$)", re.I
+)
 
 
 def looks_like_article(url: str) -> bool:

@@ -100,6 +100,5 @@ def _add_rss_hubs(data: bytes, hubs: Sequence[str]) -> bytes:
         link = etree.Element(f"{{{ATOM_NS}}}link", href=hub, rel="hub")
         link.tail = self_link.tail
         channel.insert(position + offset, link)
-    result: bytes = etree.tostring(root, encoding="UTF-8", xml_declaration=True,
-                                   pretty_print=True)
+    result: bytes = etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
     return result

@@ -73,8 +73,9 @@ class FeedMeta:
 
 def check_format(fmt: str) -> None:
     if fmt not in CONTENT_TYPES:
-        raise ConfigError(f"unknown feed format {fmt!r}; use one of {', '.join(FORMATS)}",
-                          key="feeds.formats")
+        raise ConfigError(
+            f"unknown feed format {fmt!r}; use one of {', '.join(FORMATS)}", key="feeds.formats"
+        )
 
 
 def content_type(fmt: str) -> str:
@@ -129,11 +130,14 @@ def select_articles(meta: FeedMeta, articles: Sequence[Article]) -> list[Article
     for candidate in articles:
         ident = entry_id(candidate)
         kept = latest.get(ident)
-        if kept is None or (candidate.updated, candidate.published) > (kept.updated,
-                                                                       kept.published):
+        if kept is None or (candidate.updated, candidate.published) > (
+            kept.updated,
+            kept.published,
+        ):
             latest[ident] = candidate
-    ordered = sorted(latest.values(), key=lambda a: (a.published, a.first_seen, a.key),
-                     reverse=True)
+    ordered = sorted(
+        latest.values(), key=lambda a: (a.published, a.first_seen, a.key), reverse=True
+    )
     return [clean_article(a) for a in ordered[: max(meta.max_items, 0)]]
 
 
@@ -160,8 +164,11 @@ def summary(article: Article) -> str:
 
 def _byline(article: Article) -> str:
     labels = (("来源", article.source), ("作者", article.author), ("责任编辑", article.editor))
-    parts = [f"{label}：{html.escape(value.strip())}"
-             for label, value in labels if value and value.strip()]
+    parts = [
+        f"{label}：{html.escape(value.strip())}"
+        for label, value in labels
+        if value and value.strip()
+    ]
     return f"<p>{'　'.join(parts)}</p>" if parts else ""
 
 

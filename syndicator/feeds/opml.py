@@ -17,8 +17,9 @@ OPML_DOCS = "http://opml.org/spec2.opml"
 _VERSION_LABEL = {"atom": "ATOM", "rss": "RSS2", "json": "JSONFEED"}
 
 
-def build_opml(groups: Sequence[tuple[str, Sequence[FeedMeta]]], title: str,
-               public_url: str, fmt: str = "atom") -> bytes:
+def build_opml(
+    groups: Sequence[tuple[str, Sequence[FeedMeta]]], title: str, public_url: str, fmt: str = "atom"
+) -> bytes:
     """One folder outline per (group name, feeds) pair, one feed outline per feed."""
     check_format(fmt)
     root = etree.Element("opml", version="2.0")
@@ -31,14 +32,14 @@ def build_opml(groups: Sequence[tuple[str, Sequence[FeedMeta]]], title: str,
         folder = etree.SubElement(body, "outline", text=xml_safe(name), title=xml_safe(name))
         for meta in feeds:
             _feed_outline(folder, meta, fmt)
-    data: bytes = etree.tostring(root, encoding="UTF-8", xml_declaration=True,
-                                 pretty_print=True)
+    data: bytes = etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
     return data
 
 
 def _feed_outline(parent: etree._Element, meta: FeedMeta, fmt: str) -> None:
     etree.SubElement(
-        parent, "outline",
+        parent,
+        "outline",
         type="rss",
         version=_VERSION_LABEL[fmt],
         text=xml_safe(meta.title),

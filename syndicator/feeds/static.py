@@ -22,8 +22,12 @@ OPML_NAMES = ("opml", "opml.xml")
 _FILE_MODE = 0o644
 
 
-def write_feeds(out_dir: Path, feeds: Iterable[tuple[FeedMeta, Sequence[Article]]],
-                formats: Sequence[str], opml: bytes) -> list[Path]:
+def write_feeds(
+    out_dir: Path,
+    feeds: Iterable[tuple[FeedMeta, Sequence[Article]]],
+    formats: Sequence[str],
+    opml: bytes,
+) -> list[Path]:
     """Write every feed in every format plus the OPML; return only the files rewritten."""
     for fmt in formats:
         check_format(fmt)
@@ -44,8 +48,9 @@ def feed_file(out_dir: Path, meta: FeedMeta, fmt: str) -> Path:
     """Where a feed goes under out_dir; a path climbing out of it is a config mistake."""
     relative = PurePosixPath(f"{meta.path.strip('/')}.{fmt}")
     if not meta.path.strip("/") or relative.is_absolute() or ".." in relative.parts:
-        raise ConfigError(f"feed path {meta.path!r} does not stay inside the output directory",
-                          key="feeds")
+        raise ConfigError(
+            f"feed path {meta.path!r} does not stay inside the output directory", key="feeds"
+        )
     return out_dir.joinpath(*relative.parts)
 
 
@@ -56,8 +61,7 @@ def write_if_changed(target: Path, data: bytes) -> bool:
     except FileNotFoundError:
         pass
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                     suffix=".tmp")
+    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

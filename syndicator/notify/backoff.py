@@ -16,8 +16,9 @@ MIN_RETRY_AFTER = 1.0
 MAX_RETRY_AFTER = 86400.0
 
 
-def next_delay(failed_attempts: int, *, retry_after: float | None = None,
-               rng: random.Random | None = None) -> float | None:
+def next_delay(
+    failed_attempts: int, *, retry_after: float | None = None, rng: random.Random | None = None
+) -> float | None:
     """Seconds until the next attempt after ``failed_attempts`` failures, or ``None``
     when the delivery should be given up. A receiver's Retry-After wins over the
     schedule (capped at a day), but never extends the number of attempts."""

@@ -43,8 +43,9 @@ class DigestFailure:
     retry_at: datetime | None
 
 
-def after_failure(rows: Sequence[Delivery], result: SendResult, now: datetime,
-                  rng: random.Random | None = None) -> DigestFailure:
+def after_failure(
+    rows: Sequence[Delivery], result: SendResult, now: datetime, rng: random.Random | None = None
+) -> DigestFailure:
     """Each row dies after its own last attempt, as a single delivery would (all at once
     when retrying cannot help). The others wait for one retry time, that of the
     most-tried of them, so that one message stays one message."""

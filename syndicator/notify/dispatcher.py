@@ -40,25 +40,50 @@ LEASE_MARGIN = 60.0
 
 
 class OutboxLike(Protocol):
-    def claim(self, owner: str, now: datetime, *, lease: float = ..., limit: int = ...,
-              state: str = ..., channel: str | None = ...,
-              due_only: bool = ...) -> list[Delivery]: ...
-    def claim_one(self, delivery_id: int, owner: str, now: datetime, *,
-                  lease: float = ...) -> Delivery | None: ...
+    def claim(
+        self,
+        owner: str,
+        now: datetime,
+        *,
+        lease: float = ...,
+        limit: int = ...,
+        state: str = ...,
+        channel: str | None = ...,
+        due_only: bool = ...,
+    ) -> list[Delivery]: ...
+    def claim_one(
+        self, delivery_id: int, owner: str, now: datetime, *, lease: float = ...
+    ) -> Delivery | None: ...
     def delivered(self, delivery_id: int, owner: str, now: datetime) -> bool: ...
-    def failed(self, delivery_id: int, owner: str, error: str,
-               next_attempt: datetime) -> bool: ...
-    def dead(self, delivery_id: int, owner: str, error: str, *, attempted: bool = ...,
-             alerts: Sequence[DeliveryIntent] = ...) -> bool: ...
+    def failed(self, delivery_id: int, owner: str, error: str, next_attempt: datetime) -> bool: ...
+    def dead(
+        self,
+        delivery_id: int,
+        owner: str,
+        error: str,
+        *,
+        attempted: bool = ...,
+        alerts: Sequence[DeliveryIntent] = ...,
+    ) -> bool: ...
     def defer(self, delivery_id: int, owner: str, next_attempt: datetime) -> bool: ...
     def digest_done(self, ids: Sequence[int], owner: str, now: datetime) -> None: ...
-    def digest_failed(self, retry: Sequence[int], dead: Sequence[int], owner: str,
-                      error: str, retry_at: datetime | None, *,
-                      alerts: Sequence[DeliveryIntent] = ...) -> None: ...
+    def digest_failed(
+        self,
+        retry: Sequence[int],
+        dead: Sequence[int],
+        owner: str,
+        error: str,
+        retry_at: datetime | None,
+        *,
+        alerts: Sequence[DeliveryIntent] = ...,
+    ) -> None: ...
     def digest_retry_at(self, channel: str, now: datetime) -> datetime | None: ...
-    def take_send_slot(self, channel: str, now: datetime,
-                       admit: Callable[[Sequence[datetime], datetime],
-                                       tuple[float, tuple[datetime, ...]]]) -> float: ...
+    def take_send_slot(
+        self,
+        channel: str,
+        now: datetime,
+        admit: Callable[[Sequence[datetime], datetime], tuple[float, tuple[datetime, ...]]],
+    ) -> float: ...
     def disable_channel(self, channel: str, now: datetime, reason: str) -> None: ...
     def enable_channel(self, channel: str) -> None: ...
     def disabled_channels(self) -> dict[str, str]: ...
@@ -83,11 +108,18 @@ def worker_id() -> str:
 
 
 class Dispatcher:
-    def __init__(self, outbox: OutboxLike, channels: Sequence[Channel],
-                 subscriptions: Sequence[Subscription], *, clock: Callable[[], datetime],
-                 owner: str | None = None, rng: random.Random | None = None,
-                 senders: dict[str, Sender] | None = None,
-                 observe: Callable[[str, str], None] | None = None) -> None:
+    def __init__(
+        self,
+        outbox: OutboxLike,
+        channels: Sequence[Channel],
+        subscriptions: Sequence[Subscription],
+        *,
+        clock: Callable[[], datetime],
+        owner: str | None = None,
+        rng: random.Random | None = None,
+        senders: dict[str, Sender] | None = None,
+        observe: Callable[[str, str], None] | None = None,
+    ) -> None:
         """``observe(channel, outcome)`` hears every attempt's outcome (delivered,
         failed, dead, deferred): the composition root passes the metrics counter, which
         this room may not import."""
@@ -126,8 +158,9 @@ class Dispatcher:
         held: dict[str, datetime] = {}
         while report.claimed < limit:
             now = self.clock()
-            batch = self.outbox.claim(self.owner, now, lease=self._lease(),
-                                      limit=min(BATCH, limit - report.claimed))
+            batch = self.outbox.claim(
+                self.owner, now, lease=self._lease(), limit=min(BATCH, limit - report.claimed)
+            )
             if not batch:
                 break
             report.claimed += len(batch)
@@ -141,23 +174,30 @@ class Dispatcher:
         """Send one delivery now, whatever its state (an operator's retry), and nothing
         else: other due rows stay for the worker. ``None`` when the row is missing or
         another worker holds its lease (is sending it now)."""
-        delivery = self.outbox.claim_one(delivery_id, self.owner, self.clock(),
-                                         lease=self._lease())
+        delivery = self.outbox.claim_one(delivery_id, self.owner, self.clock(), lease=self._lease())
         if delivery is None:
             return None
         report = DeliveryReport(claimed=1)
         self._deliver(delivery, self.outbox.disabled_channels(), {}, report)
         return report
 
-    def _deliver(self, delivery: Delivery, disabled: dict[str, str],
-                 held: dict[str, datetime], report: DeliveryReport) -> None:
+    def _deliver(
+        self,
+        delivery: Delivery,
+        disabled: dict[str, str],
+        held: dict[str, datetime],
+        report: DeliveryReport,
+    ) -> None:
         """``held``: channels the rate limit holds back, until when, in this pass; only
         time frees a slot, so later rows of the channel need not ask the store again."""
         now = self.clock()
         channel = self.channels.get(delivery.channel)
         if channel is None or delivery.channel in disabled:
-            why = ("channel no longer configured" if channel is None
-                   else f"channel disabled: {disabled[delivery.channel]}")
+            why = (
+                "channel no longer configured"
+                if channel is None
+                else f"channel disabled: {disabled[delivery.channel]}"
+            )
             self.outbox.dead(delivery.id, self.owner, why, attempted=False)
             report.dead += 1
             self.observe(delivery.channel, "dead")
@@ -188,15 +228,21 @@ class Dispatcher:
             self.outbox.delivered(delivery.id, self.owner, now)
             report.delivered += 1
             self.observe(delivery.channel, "delivered")
-            log.info("delivery %s %s via %s: delivered", delivery.id, delivery.event,
-                     delivery.channel)
+            log.info(
+                "delivery %s %s via %s: delivered", delivery.id, delivery.event, delivery.channel
+            )
             return
         error = result.error or "failed"
         report.errors.append(f"{delivery.channel}: {error}")
         if result.disable:
             self.outbox.disable_channel(delivery.channel, now, f"{error} at {now.isoformat()}")
-        delay = None if result.permanent else backoff.next_delay(
-            delivery.attempts + 1, retry_after=result.retry_after, rng=self.rng)
+        delay = (
+            None
+            if result.permanent
+            else backoff.next_delay(
+                delivery.attempts + 1, retry_after=result.retry_after, rng=self.rng
+            )
+        )
         if delay is None:
             alerts = dead_alerts(delivery, error, self.operators, now)
             self.outbox.dead(delivery.id, self.owner, error, alerts=alerts)
@@ -207,8 +253,13 @@ class Dispatcher:
         self.outbox.failed(delivery.id, self.owner, error, now + timedelta(seconds=delay))
         report.failed += 1
         self.observe(delivery.channel, "failed")
-        log.info("delivery %s via %s failed (%s); next try in %.0fs", delivery.id,
-                 delivery.channel, error, delay)
+        log.info(
+            "delivery %s via %s failed (%s); next try in %.0fs",
+            delivery.id,
+            delivery.channel,
+            error,
+            delay,
+        )
 
     # ------------------------------------------------------------ digests and tests
 
@@ -218,27 +269,34 @@ class Dispatcher:
         channel's delivered digest listed."""
         return self._digests(now, channel_id, scheduled=True, report=DeliveryReport())
 
-    def _digests(self, now: datetime, channel_id: str | None, *, scheduled: bool,
-                 report: DeliveryReport) -> dict[str, int]:
+    def _digests(
+        self, now: datetime, channel_id: str | None, *, scheduled: bool, report: DeliveryReport
+    ) -> dict[str, int]:
         sent: dict[str, int] = {}
         for channel in self.channels.values():
             if not channel.digest:
                 continue
             if channel_id is not None and channel.id != channel_id:
                 continue
-            if not digest.due(self.outbox.digest_retry_at(channel.id, now), now,
-                              scheduled=scheduled):
+            if not digest.due(
+                self.outbox.digest_retry_at(channel.id, now), now, scheduled=scheduled
+            ):
                 continue
             listed = self._send_digest(channel, now, report)
             if listed:
                 sent[channel.id] = listed
         return sent
 
-    def _send_digest(self, channel: Channel, now: datetime,
-                     report: DeliveryReport) -> int:
-        rows = self.outbox.claim(self.owner, now, lease=self._lease(), limit=digest.MAX_ITEMS,
-                                 state=DeliveryState.DIGEST, channel=channel.id,
-                                 due_only=False)
+    def _send_digest(self, channel: Channel, now: datetime, report: DeliveryReport) -> int:
+        rows = self.outbox.claim(
+            self.owner,
+            now,
+            lease=self._lease(),
+            limit=digest.MAX_ITEMS,
+            state=DeliveryState.DIGEST,
+            channel=channel.id,
+            due_only=False,
+        )
         if not rows:
             return 0
         rows.sort(key=lambda d: (d.created, d.id))
@@ -261,19 +319,23 @@ class Dispatcher:
         error = f"digest: {result.error or 'failed'}"
         report.errors.append(f"{channel.id}: {error}")
         failure = digest.after_failure(rows, result, now, self.rng)
-        alerts = dead_digest_alerts(channel.id, [d for d in rows if d.id in failure.dead],
-                                    error, self.operators, now)
-        self.outbox.digest_failed(failure.retry, failure.dead, self.owner, error,
-                                  failure.retry_at, alerts=alerts)
+        alerts = dead_digest_alerts(
+            channel.id, [d for d in rows if d.id in failure.dead], error, self.operators, now
+        )
+        self.outbox.digest_failed(
+            failure.retry, failure.dead, self.owner, error, failure.retry_at, alerts=alerts
+        )
         report.failed += len(failure.retry)
         report.dead += len(failure.dead)
         self.observe(channel.id, "dead" if failure.dead else "failed")
         if failure.dead:
-            log.warning("digest via %s is dead (%d articles): %s", channel.id,
-                        len(failure.dead), error)
+            log.warning(
+                "digest via %s is dead (%d articles): %s", channel.id, len(failure.dead), error
+            )
         else:
-            log.warning("digest via %s failed (%s); next try at %s", channel.id, error,
-                        failure.retry_at)
+            log.warning(
+                "digest via %s failed (%s); next try at %s", channel.id, error, failure.retry_at
+            )
         return 0
 
     def test(self, channel_id: str) -> SendResult:
@@ -282,10 +344,17 @@ class Dispatcher:
         channel = self.channels[channel_id]
         now = self.clock()
         delivery = Delivery(
-            id=0, key=f"msg_test_{uuid.uuid4().hex[:24]}", channel=channel_id,
-            event=EventType.TEST, state=DeliveryState.PENDING, site=None, category=None,
-            article_key=None, data={"channel": channel_id, "message": "syndicator test"},
-            created=now)
+            id=0,
+            key=f"msg_test_{uuid.uuid4().hex[:24]}",
+            channel=channel_id,
+            event=EventType.TEST,
+            state=DeliveryState.PENDING,
+            site=None,
+            category=None,
+            article_key=None,
+            data={"channel": channel_id, "message": "syndicator test"},
+            created=now,
+        )
         result = self.send(channel, delivery, now)
         if result.ok and channel_id in self.outbox.disabled_channels():
             self.outbox.enable_channel(channel_id)

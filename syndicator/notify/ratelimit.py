@@ -17,8 +17,9 @@ LIMIT = 20
 WINDOW = 60.0  # seconds
 
 
-def admit(sent: Sequence[datetime], now: datetime, *, limit: int = LIMIT,
-          window: float = WINDOW) -> tuple[float, tuple[datetime, ...]]:
+def admit(
+    sent: Sequence[datetime], now: datetime, *, limit: int = LIMIT, window: float = WINDOW
+) -> tuple[float, tuple[datetime, ...]]:
     """Whether one more message may go at ``now``, given when the channel's earlier
     messages went (by any worker).
 

@@ -16,11 +16,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from syndicator.feeds import entry_id
 from syndicator.models import Article, Delivery, EventType
 
-_env = Environment(loader=PackageLoader("syndicator.notify", "templates"),
-                   autoescape=select_autoescape(["html"]),
-                   keep_trailing_newline=True)
-
-
+_env = Environment(
+    loader=PackageLoader("syndicator.notify", "templates"),
+    autoescape=select_autoescape(["html"]),
+    keep_trailing_newline=True,
+)
 
 
 def describer(public_url: str, fmt: str = "atom") -> Callable[[Article], dict[str, Any]]:
@@ -60,8 +60,14 @@ def subject(delivery: Delivery) -> str:
     if delivery.event == EventType.UPDATED:
         return f"[{data['category_name']}] {data['title']}（已更新）"
     template = _ALERT_SUBJECTS.get(delivery.event, "[syndicator] {event}")
-    fields = {"site": "", "category": "", "category_name": "", "channel": delivery.channel,
-              **data, "event": delivery.event}
+    fields = {
+        "site": "",
+        "category": "",
+        "category_name": "",
+        "channel": delivery.channel,
+        **data,
+        "event": delivery.event,
+    }
     return template.format(**fields)
 
 
@@ -72,10 +78,17 @@ def _template(delivery: Delivery) -> str:
 def bodies(delivery: Delivery) -> tuple[str, str]:
     """Plain text and HTML of one notification."""
     name = _template(delivery)
-    context = {"d": delivery.data, "event": delivery.event, "channel": delivery.channel,
-               "subject": subject(delivery), "created": zulu(delivery.created)}
-    return (_env.get_template(f"{name}.txt").render(context),
-            _env.get_template(f"{name}.html").render(context))
+    context = {
+        "d": delivery.data,
+        "event": delivery.event,
+        "channel": delivery.channel,
+        "subject": subject(delivery),
+        "created": zulu(delivery.created),
+    }
+    return (
+        _env.get_template(f"{name}.txt").render(context),
+        _env.get_template(f"{name}.html").render(context),
+    )
 
 
 def digest_subject(deliveries: Sequence[Delivery]) -> str:
@@ -85,5 +98,7 @@ def digest_subject(deliveries: Sequence[Delivery]) -> str:
 
 def digest_bodies(deliveries: Sequence[Delivery]) -> tuple[str, str]:
     context = {"items": [d.data for d in deliveries], "subject": digest_subject(deliveries)}
-    return (_env.get_template("digest.txt").render(context),
-            _env.get_template("digest.html").render(context))
+    return (
+        _env.get_template("digest.txt").render(context),
+        _env.get_template("digest.html").render(context),
+    )

@@ -21,8 +21,14 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 def blocked(address: Address) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
-    return bool(address.is_loopback or address.is_private or address.is_link_local
-                or address.is_unspecified or address.is_multicast or address.is_reserved)
+    return bool(
+        address.is_loopback
+        or address.is_private
+        or address.is_link_local
+        or address.is_unspecified
+        or address.is_multicast
+        or address.is_reserved
+    )
 
 
 def resolve(host: str, port: int) -> list[Address]:
@@ -60,16 +66,21 @@ def pin(url: str, *, allow_private: bool) -> Pinned | str:
         return f"cannot resolve {parts.hostname}"
     for address in addresses:
         if blocked(address):
-            return (f"{parts.hostname} resolves to {address}, a private or local address "
-                    f"(set allow_private: true to allow it)")
+            return (
+                f"{parts.hostname} resolves to {address}, a private or local address "
+                f"(set allow_private: true to allow it)"
+            )
     first = addresses[0]
     if str(first) == parts.hostname.strip("[]"):
         return Pinned(url)  # already an address: nothing to pin
     literal = f"[{first}]" if first.version == 6 else str(first)
     netloc = f"{literal}:{parts.port}" if parts.port else literal
     host = f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname
-    return Pinned(urlunsplit(parts._replace(netloc=netloc)), host,
-                  parts.hostname if parts.scheme == "https" else None)
+    return Pinned(
+        urlunsplit(parts._replace(netloc=netloc)),
+        host,
+        parts.hostname if parts.scheme == "https" else None,
+    )
 
 
 def refusal(url: str, *, allow_private: bool) -> str | None:

@@ -28,8 +28,9 @@ BROKEN_AFTER = 3
 TRUNCATION_MARKS = ("…", "...")
 
 
-def content_hash(title: str, content_html: str, source: str | None, author: str | None,
-                 editor: str | None) -> str:
+def content_hash(
+    title: str, content_html: str, source: str | None, author: str | None, editor: str | None
+) -> str:
     """What counts as "the content": a change here moves ``updated`` in the feeds."""
     digest = hashlib.sha256()
     for part in (title, content_html, source or "", author or "", editor or ""):
@@ -39,9 +40,12 @@ def content_hash(title: str, content_html: str, source: str | None, author: str 
 
 
 def resolve_published(
-    page: datetime | None, page_date_only: bool,
-    listed: datetime | None, listed_date_only: bool,
-    first_seen: datetime, tz: tzinfo,
+    page: datetime | None,
+    page_date_only: bool,
+    listed: datetime | None,
+    listed_date_only: bool,
+    first_seen: datetime,
+    tz: tzinfo,
 ) -> tuple[datetime, bool]:
     """The publish time to show, and whether its time of day was made up.
 
@@ -52,8 +56,10 @@ def resolve_published(
     """
     if page is not None and not page_date_only:
         return page, False
-    if listed is not None and not listed_date_only and (
-        page is None or listed.astimezone(tz).date() == page.astimezone(tz).date()
+    if (
+        listed is not None
+        and not listed_date_only
+        and (page is None or listed.astimezone(tz).date() == page.astimezone(tz).date())
     ):
         return listed, False
     day_source = page if page is not None else listed
@@ -72,15 +78,25 @@ def choose_title(page_title: str, listed_title: str) -> str:
     listed_title = listed_title.strip()
     if not page_title:
         return listed_title
-    if page_title.endswith(TRUNCATION_MARKS) and listed_title and not listed_title.endswith(
-        TRUNCATION_MARKS
+    if (
+        page_title.endswith(TRUNCATION_MARKS)
+        and listed_title
+        and not listed_title.endswith(TRUNCATION_MARKS)
     ):
         return listed_title
     return page_title
 
 
-def build_article(spec: CategorySpec, key: str, item: ListItem, data: ArticleData,
-                  first_seen: datetime, tz: tzinfo, *, baseline: bool) -> Article:
+def build_article(
+    spec: CategorySpec,
+    key: str,
+    item: ListItem,
+    data: ArticleData,
+    first_seen: datetime,
+    tz: tzinfo,
+    *,
+    baseline: bool,
+) -> Article:
     published, date_only = resolve_published(
         data.published, data.date_only, item.published, item.date_only, first_seen, tz
     )
@@ -103,8 +119,7 @@ def build_article(spec: CategorySpec, key: str, item: ListItem, data: ArticleDat
         content_text=data.content_text,
         images=data.images,
         attachments=data.attachments,
-        content_hash=content_hash(title, data.content_html, data.source, data.author,
-                                  data.editor),
+        content_hash=content_hash(title, data.content_html, data.source, data.author, data.editor),
         external_url=data.external_url,
         baseline=baseline,
     )
@@ -118,14 +133,25 @@ def decide(candidate: Article, existing: Article | None, *, notify: bool) -> Art
         return None
     # Identity, first sighting and publish time stay; only content and `updated` move.
     changed = Article(
-        site=existing.site, category=existing.category, key=existing.key,
-        url=existing.url, title=candidate.title, published=existing.published,
-        date_only=existing.date_only, first_seen=existing.first_seen,
-        updated=candidate.first_seen, source=candidate.source, author=candidate.author,
-        editor=candidate.editor, category_name=existing.category_name,
-        content_html=candidate.content_html, content_text=candidate.content_text,
-        images=candidate.images, attachments=candidate.attachments,
-        content_hash=candidate.content_hash, external_url=candidate.external_url,
+        site=existing.site,
+        category=existing.category,
+        key=existing.key,
+        url=existing.url,
+        title=candidate.title,
+        published=existing.published,
+        date_only=existing.date_only,
+        first_seen=existing.first_seen,
+        updated=candidate.first_seen,
+        source=candidate.source,
+        author=candidate.author,
+        editor=candidate.editor,
+        category_name=existing.category_name,
+        content_html=candidate.content_html,
+        content_text=candidate.content_text,
+        images=candidate.images,
+        attachments=candidate.attachments,
+        content_hash=candidate.content_hash,
+        external_url=candidate.external_url,
         baseline=existing.baseline,
     )
     return ArticleIntent(article=changed, change=Change.CHANGED, notify=False)
@@ -138,8 +164,9 @@ def is_baseline(polls_so_far: int, stored_in_category: int, notify_on_first_poll
     return polls_so_far == 0 and stored_in_category == 0
 
 
-def next_state(prev: CategoryState, record: PollRecord, *,
-               broken_after: int = BROKEN_AFTER) -> CategoryState:
+def next_state(
+    prev: CategoryState, record: PollRecord, *, broken_after: int = BROKEN_AFTER
+) -> CategoryState:
     """The category's health after one poll.
 
     ``failing`` is about reaching the portal (it heals with the next good poll);
@@ -161,7 +188,11 @@ def next_state(prev: CategoryState, record: PollRecord, *,
         elif record.failed_articles > 0:
             extract += 1
     if not record.ok:
-        status = CategoryStatus.BROKEN if prev.status == CategoryStatus.BROKEN else CategoryStatus.FAILING
+        status = (
+            CategoryStatus.BROKEN
+            if prev.status == CategoryStatus.BROKEN
+            else CategoryStatus.FAILING
+        )
     elif empty >= broken_after or extract >= broken_after:
         status = CategoryStatus.BROKEN
     else:

@@ -47,8 +47,9 @@ MAX_PARTS = 50
 
 
 class FetcherLike(Protocol):
-    def get(self, url: str, *, etag: str | None = None,
-            last_modified: str | None = None) -> FetchResult: ...
+    def get(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult: ...
 
 
 class ArticleReads(Protocol):
@@ -68,9 +69,14 @@ class StoreLike(Protocol):
     def articles(self) -> ArticleReads: ...
     @property
     def categories(self) -> CategoryReads: ...
-    def apply(self, intents: Sequence[ArticleIntent], record: PollRecord,
-              state: CategoryState, caches: Sequence[HttpCache] = (),
-              deliveries: Sequence[DeliveryIntent] = ()) -> list[Article]: ...
+    def apply(
+        self,
+        intents: Sequence[ArticleIntent],
+        record: PollRecord,
+        state: CategoryState,
+        caches: Sequence[HttpCache] = (),
+        deliveries: Sequence[DeliveryIntent] = (),
+    ) -> list[Article]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +97,16 @@ class _ListScan:
     pages_read: int = 0
 
 
-def _read_lists(spec: CategorySpec, fetcher: FetcherLike, store: StoreLike, pages: int,
-                tz: tzinfo, now: datetime, *, stop_when_known: bool) -> _ListScan:
+def _read_lists(
+    spec: CategorySpec,
+    fetcher: FetcherLike,
+    store: StoreLike,
+    pages: int,
+    tz: tzinfo,
+    now: datetime,
+    *,
+    stop_when_known: bool,
+) -> _ListScan:
     scan = _ListScan()
     url: str | None = spec.list_url
     seen_pages: set[str] = set()
@@ -111,8 +125,9 @@ def _read_lists(spec: CategorySpec, fetcher: FetcherLike, store: StoreLike, page
             break
         text, encoding = decode_html(result.body, result.content_type)
         try:
-            listing = extract_list(text, result.url, tz=tz, now=now, selectors=spec.selectors,
-                                   encoding=encoding)
+            listing = extract_list(
+                text, result.url, tz=tz, now=now, selectors=spec.selectors, encoding=encoding
+            )
         except NotAList:
             # An answer with no list is an empty list: three in a row mark the layout
             # broken, which a failed poll (a network matter) would not.
@@ -120,8 +135,9 @@ def _read_lists(spec: CategorySpec, fetcher: FetcherLike, store: StoreLike, page
                 break
             listing = ListPage(url=result.url, items=())
         if result.etag or result.last_modified:
-            scan.caches.append(HttpCache(url=url, etag=result.etag,
-                                         last_modified=result.last_modified))
+            scan.caches.append(
+                HttpCache(url=url, etag=result.etag, last_modified=result.last_modified)
+            )
         scan.items.extend(listing.items)
         if stop_when_known and listing.items:
             keys = [article_key(item.url) for item in listing.items]
@@ -131,8 +147,9 @@ def _read_lists(spec: CategorySpec, fetcher: FetcherLike, store: StoreLike, page
     return scan
 
 
-def fetch_article(url: str, fetcher: FetcherLike, spec: CategorySpec, tz: tzinfo,
-                  now: datetime) -> ArticleData:
+def fetch_article(
+    url: str, fetcher: FetcherLike, spec: CategorySpec, tz: tzinfo, now: datetime
+) -> ArticleData:
     """Fetch and extract an article with all its parts."""
     parts: list[ArticleData] = []
     seen: set[str] = set()
@@ -141,8 +158,9 @@ def fetch_article(url: str, fetcher: FetcherLike, spec: CategorySpec, tz: tzinfo
         seen.add(next_url)
         result = fetcher.get(next_url)
         text, encoding = decode_html(result.body, result.content_type)
-        part = extract_article(text, result.url, tz=tz, now=now, selectors=spec.selectors,
-                               encoding=encoding)
+        part = extract_article(
+            text, result.url, tz=tz, now=now, selectors=spec.selectors, encoding=encoding
+        )
         parts.append(part)
         next_url = part.next_part
     return parts[0] if len(parts) == 1 else join_parts(parts)
@@ -179,20 +197,29 @@ def poll_category(
     tz = ZoneInfo(spec.timezone)
     state = store.categories.state(spec.site_id, spec.id)
     baseline = backfill or is_baseline(
-        state.polls, store.articles.count(site=spec.site_id, category=spec.id),
+        state.polls,
+        store.articles.count(site=spec.site_id, category=spec.id),
         spec.notify_on_first_poll,
     )
     try:
-        scan = _read_lists(spec, fetcher, store, pages or spec.pages, tz, started,
-                           stop_when_known=not backfill)
+        scan = _read_lists(
+            spec, fetcher, store, pages or spec.pages, tz, started, stop_when_known=not backfill
+        )
     except (FetchError, ExtractError) as exc:
-        record = PollRecord(site=spec.site_id, category=spec.id, started=started,
-                            finished=clock(), ok=False, error=str(exc))
+        record = PollRecord(
+            site=spec.site_id,
+            category=spec.id,
+            started=started,
+            finished=clock(),
+            ok=False,
+            error=str(exc),
+        )
         new_state = next_state(state, record)
         store.apply([], record, new_state)
         retry = exc.retry_after if isinstance(exc, HTTPStatusError) else None
-        return PollOutcome(record=record, state=new_state, previous=state, retry_after=retry,
-                           errors=(str(exc),))
+        return PollOutcome(
+            record=record, state=new_state, previous=state, retry_after=retry, errors=(str(exc),)
+        )
 
     known = store.articles.known_keys(spec.site_id, [article_key(i.url) for i in scan.items])
     todo = _unique_new(scan.items, known)
@@ -214,23 +241,47 @@ def poll_category(
             intents.append(intent)
 
     record = PollRecord(
-        site=spec.site_id, category=spec.id, started=started, finished=clock(), ok=True,
-        items=len(scan.items), new=len(intents), failed_articles=len(errors),
+        site=spec.site_id,
+        category=spec.id,
+        started=started,
+        finished=clock(),
+        ok=True,
+        items=len(scan.items),
+        new=len(intents),
+        failed_articles=len(errors),
         not_modified=scan.not_modified,
     )
     new_state = next_state(state, record)
     # Keep the list's validators only when every new article was stored: otherwise the
     # next poll would get a 304 and never retry the ones that failed.
     caches = scan.caches if not errors else []
-    deliveries = plan_deliveries(intents, subscriptions, state, new_state, now=record.finished,
-                                 category_name=spec.name, digest_channels=digest_channels,
-                                 describe=describe)
+    deliveries = plan_deliveries(
+        intents,
+        subscriptions,
+        state,
+        new_state,
+        now=record.finished,
+        category_name=spec.name,
+        digest_channels=digest_channels,
+        describe=describe,
+    )
     try:
         stored = store.apply(intents, record, new_state, caches, deliveries)
     except StoreError as exc:
-        failed = PollRecord(site=spec.site_id, category=spec.id, started=started,
-                            finished=clock(), ok=False, error=str(exc))
-        return PollOutcome(record=failed, state=next_state(state, failed), previous=state,
-                           errors=(*errors, str(exc)))
-    return PollOutcome(record=record, state=new_state, previous=state, stored=tuple(stored),
-                       errors=tuple(errors))
+        failed = PollRecord(
+            site=spec.site_id,
+            category=spec.id,
+            started=started,
+            finished=clock(),
+            ok=False,
+            error=str(exc),
+        )
+        return PollOutcome(
+            record=failed,
+            state=next_state(state, failed),
+            previous=state,
+            errors=(*errors, str(exc)),
+        )
+    return PollOutcome(
+        record=record, state=new_state, previous=state, stored=tuple(stored), errors=tuple(errors)
+    )

@@ -34,9 +34,13 @@ def article_data(article: Article) -> dict[str, Any]:
     return article.event_data(f"{article.site}/{article.key}", None)
 
 
-def _article_deliveries(intent: ArticleIntent, subscriptions: Sequence[Subscription],
-                        digest_channels: Collection[str], now: datetime,
-                        describe: Describe) -> list[DeliveryIntent]:
+def _article_deliveries(
+    intent: ArticleIntent,
+    subscriptions: Sequence[Subscription],
+    digest_channels: Collection[str],
+    now: datetime,
+    describe: Describe,
+) -> list[DeliveryIntent]:
     article = intent.article
     if intent.change is Change.NEW:
         if not intent.notify or article.baseline:
@@ -51,10 +55,19 @@ def _article_deliveries(intent: ArticleIntent, subscriptions: Sequence[Subscript
     for channel in dict.fromkeys(s.channel for s in wanted):
         key = delivery_key(event, article.site, article.key, channel, version)
         state = DeliveryState.DIGEST if channel in digest_channels else DeliveryState.PENDING
-        out.append(DeliveryIntent(
-            key=key, channel=channel, event=event, state=state, site=article.site,
-            category=article.category, article_key=article.key, data=describe(article),
-            created=now))
+        out.append(
+            DeliveryIntent(
+                key=key,
+                channel=channel,
+                event=event,
+                state=state,
+                site=article.site,
+                category=article.category,
+                article_key=article.key,
+                data=describe(article),
+                created=now,
+            )
+        )
     return out
 
 
@@ -73,30 +86,55 @@ def operator_channels(subscriptions: Sequence[Subscription]) -> list[str]:
     return list(dict.fromkeys(s.channel for s in subscriptions if s.operator))
 
 
-def _category_deliveries(previous: CategoryState, state: CategoryState,
-                         subscriptions: Sequence[Subscription], category_name: str,
-                         now: datetime) -> list[DeliveryIntent]:
+def _category_deliveries(
+    previous: CategoryState,
+    state: CategoryState,
+    subscriptions: Sequence[Subscription],
+    category_name: str,
+    now: datetime,
+) -> list[DeliveryIntent]:
     event = category_event(previous, state)
     if event is None:
         return []
     since = (state.status_since or now).isoformat()
     data = {
-        "site": state.site, "category": state.category, "category_name": category_name,
-        "status": state.status, "previous_status": previous.status, "since": since,
-        "last_error": state.last_error, "empty_polls": state.empty_polls,
+        "site": state.site,
+        "category": state.category,
+        "category_name": category_name,
+        "status": state.status,
+        "previous_status": previous.status,
+        "since": since,
+        "last_error": state.last_error,
+        "empty_polls": state.empty_polls,
         "extract_failures": state.extract_failures,
     }
-    return [DeliveryIntent(
-        key=delivery_key(event, state.site, state.category, since, channel),
-        channel=channel, event=event, state=DeliveryState.PENDING, site=state.site,
-        category=state.category, article_key=None, data=data, created=now)
-        for channel in operator_channels(subscriptions)]
+    return [
+        DeliveryIntent(
+            key=delivery_key(event, state.site, state.category, since, channel),
+            channel=channel,
+            event=event,
+            state=DeliveryState.PENDING,
+            site=state.site,
+            category=state.category,
+            article_key=None,
+            data=data,
+            created=now,
+        )
+        for channel in operator_channels(subscriptions)
+    ]
 
 
-def plan_deliveries(intents: Sequence[ArticleIntent], subscriptions: Sequence[Subscription],
-                    previous: CategoryState, state: CategoryState, *, now: datetime,
-                    category_name: str = "", digest_channels: Collection[str] = (),
-                    describe: Describe = article_data) -> list[DeliveryIntent]:
+def plan_deliveries(
+    intents: Sequence[ArticleIntent],
+    subscriptions: Sequence[Subscription],
+    previous: CategoryState,
+    state: CategoryState,
+    *,
+    now: datetime,
+    category_name: str = "",
+    digest_channels: Collection[str] = (),
+    describe: Describe = article_data,
+) -> list[DeliveryIntent]:
     """Every delivery one poll causes: one per (new article, matching channel), one per
     (changed article, channel subscribed ``on_update``) and one per operator channel
     when the category turns broken or recovers."""

@@ -29,14 +29,27 @@ class DeliveryJobs:
         waits for a retry), and each digest channel's own cron."""
         from apscheduler.triggers.cron import CronTrigger
 
-        scheduler.add_job(self.pump, "interval", seconds=PUMP_SECONDS, id="deliveries",
-                          max_instances=1, coalesce=True, misfire_grace_time=60)
+        scheduler.add_job(
+            self.pump,
+            "interval",
+            seconds=PUMP_SECONDS,
+            id="deliveries",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=60,
+        )
         for channel in self.service.channels:
             if channel.digest:
                 trigger = CronTrigger.from_crontab(channel.digest, timezone=self.digest_tz)
-                scheduler.add_job(self.send_digest, trigger, args=[channel.id],
-                                  id=f"digest:{channel.id}", max_instances=1, coalesce=True,
-                                  misfire_grace_time=3600)
+                scheduler.add_job(
+                    self.send_digest,
+                    trigger,
+                    args=[channel.id],
+                    id=f"digest:{channel.id}",
+                    max_instances=1,
+                    coalesce=True,
+                    misfire_grace_time=3600,
+                )
 
     def pump(self) -> None:
         try:
@@ -45,9 +58,14 @@ class DeliveryJobs:
             log.exception("delivery pump failed; retrying at the next beat")
             return
         if report.claimed:
-            log.info("deliveries: %d claimed, %d delivered, %d failed, %d dead, %d deferred",
-                     report.claimed, report.delivered, report.failed, report.dead,
-                     report.deferred)
+            log.info(
+                "deliveries: %d claimed, %d delivered, %d failed, %d dead, %d deferred",
+                report.claimed,
+                report.delivered,
+                report.failed,
+                report.dead,
+                report.deferred,
+            )
 
     def send_digest(self, channel: str) -> None:
         try:

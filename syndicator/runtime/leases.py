@@ -28,8 +28,9 @@ def owner_id() -> str:
 
 
 class PollLeases:
-    def __init__(self, store: Store, clock: Callable[[], datetime],
-                 owner: str | None = None) -> None:
+    def __init__(
+        self, store: Store, clock: Callable[[], datetime], owner: str | None = None
+    ) -> None:
         self.store = store
         self.clock = clock
         self.owner = owner or owner_id()
@@ -42,14 +43,16 @@ class PollLeases:
         """Take the category's lease (only if it is due, unless ``force``) and keep it
         renewed until ``release``."""
         now = self.clock()
-        if not self.store.categories.claim_poll(spec.site_id, spec.id, self.owner, now,
-                                                now + LEASE, force=force):
+        if not self.store.categories.claim_poll(
+            spec.site_id, spec.id, self.owner, now, now + LEASE, force=force
+        ):
             return False
         with self._lock:
             self._held[spec.key] = spec
             if self._renewer is None:
-                self._renewer = threading.Thread(target=self._renew_loop, daemon=True,
-                                                 name="poll-leases")
+                self._renewer = threading.Thread(
+                    target=self._renew_loop, daemon=True, name="poll-leases"
+                )
                 self._renewer.start()
         return True
 
@@ -72,14 +75,16 @@ class PollLeases:
         with self._lock:
             held = sorted(self._held.items())
         until = self.clock() + LEASE
-        refused = [key for key, spec in held if not self.store.categories.renew_poll(
-            spec.site_id, spec.id, self.owner, until)]
+        refused = [
+            key
+            for key, spec in held
+            if not self.store.categories.renew_poll(spec.site_id, spec.id, self.owner, until)
+        ]
         with self._lock:
             # A poll that ended meanwhile released its lease: that one was not taken.
             lost = [key for key in refused if key in self._held]
         for key in lost:
-            log.warning("poll lease of %s was taken over; another worker may poll it too",
-                        key)
+            log.warning("poll lease of %s was taken over; another worker may poll it too", key)
         return lost
 
     def stop(self) -> None:

@@ -17,8 +17,7 @@ JITTER = 0.1
 WEEK = 7 * 24 * 3600.0
 
 
-def auto_interval(published: Sequence[datetime], now: datetime, low: float,
-                  high: float) -> float:
+def auto_interval(published: Sequence[datetime], now: datetime, low: float, high: float) -> float:
     """Seconds between polls for ``every: auto``: a week divided by the articles seen in
     the past week (Miniflux's entry-frequency rule), held between ``min`` and ``max``.
     A quiet category is polled at ``max``; one publishing hourly, about hourly."""
@@ -38,8 +37,7 @@ def cron_next(expr: str, timezone: str, after: datetime) -> datetime:
     return fire if fire is not None else after + timedelta(days=1)
 
 
-def base_interval(schedule: Schedule, published: Sequence[datetime],
-                  now: datetime) -> float:
+def base_interval(schedule: Schedule, published: Sequence[datetime], now: datetime) -> float:
     """The regular gap in seconds (for cron, between its next two fire times, so that a
     failure a minute before the hour does not back off from a one-minute gap)."""
     if schedule.kind == ScheduleKind.CRON and schedule.cron:
@@ -63,13 +61,24 @@ def backoff(interval: float, failures: int, retry_after: float | None = None) ->
     return wait
 
 
-def next_due(schedule: Schedule, now: datetime, *, failures: int = 0,
-             retry_after: float | None = None, published: Sequence[datetime] = (),
-             rng: random.Random | None = None) -> datetime:
+def next_due(
+    schedule: Schedule,
+    now: datetime,
+    *,
+    failures: int = 0,
+    retry_after: float | None = None,
+    published: Sequence[datetime] = (),
+    rng: random.Random | None = None,
+) -> datetime:
     """The next poll time. Interval schedules get ±10 % jitter so categories of one
     host drift apart instead of firing together; cron times are kept exact unless the
     category is failing."""
-    if schedule.kind == ScheduleKind.CRON and schedule.cron and failures == 0 and retry_after is None:
+    if (
+        schedule.kind == ScheduleKind.CRON
+        and schedule.cron
+        and failures == 0
+        and retry_after is None
+    ):
         return cron_next(schedule.cron, schedule.timezone, now)
     wait = backoff(base_interval(schedule, published, now), failures, retry_after)
     spread = (rng or random).uniform(-JITTER, JITTER) * wait
@@ -78,8 +87,7 @@ def next_due(schedule: Schedule, now: datetime, *, failures: int = 0,
     return now + timedelta(seconds=max(1.0, wait + spread))
 
 
-def first_due(now: datetime, stored: datetime | None, index: int,
-              stagger: float = 2.0) -> datetime:
+def first_due(now: datetime, stored: datetime | None, index: int, stagger: float = 2.0) -> datetime:
     """At start-up: keep a stored due time that is still ahead; otherwise poll soon,
     spreading overdue categories ``stagger`` seconds apart so a restart after a long
     stop does not hit every portal at once."""

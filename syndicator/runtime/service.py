@@ -43,8 +43,14 @@ class FeedGroup:
 
 
 class Service:
-    def __init__(self, config: Config, *, clock: Callable[[], datetime] = utcnow,
-                 fetcher: Fetcher | None = None, store: Store | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        fetcher: Fetcher | None = None,
+        store: Store | None = None,
+    ) -> None:
         self.config = config
         self.clock = clock
         self.store = store or Store(config.database_url)
@@ -52,8 +58,7 @@ class Service:
         self.feed_settings = config.feed_settings()
         self.channels = config.channels()
         self.subscriptions = config.subscriptions()
-        self._describe = describer(self.feed_settings.public_url,
-                                   self.feed_settings.formats[0])
+        self._describe = describer(self.feed_settings.public_url, self.feed_settings.formats[0])
         self._dispatcher: Dispatcher | None = None
 
     def close(self) -> None:
@@ -78,24 +83,36 @@ class Service:
     def poll(self, specs: Sequence[CategorySpec]) -> list[PollOutcome]:
         outcomes = []
         for spec in specs:
-            outcome = poll_category(spec, self.fetcher, self.store, clock=self.clock,
-                                    **self._notify_args())
+            outcome = poll_category(
+                spec, self.fetcher, self.store, clock=self.clock, **self._notify_args()
+            )
             log_poll(spec, outcome)
             outcomes.append(outcome)
         return outcomes
 
-    def backfill(self, spec: CategorySpec, pages: int,
-                 progress: Callable[[int, int], None] | None = None) -> PollOutcome:
-        outcome = poll_category(spec, self.fetcher, self.store, clock=self.clock,
-                                pages=pages, backfill=True, progress=progress,
-                                **self._notify_args())
+    def backfill(
+        self, spec: CategorySpec, pages: int, progress: Callable[[int, int], None] | None = None
+    ) -> PollOutcome:
+        outcome = poll_category(
+            spec,
+            self.fetcher,
+            self.store,
+            clock=self.clock,
+            pages=pages,
+            backfill=True,
+            progress=progress,
+            **self._notify_args(),
+        )
         log_poll(spec, outcome)
         return outcome
 
     def _notify_args(self) -> dict[str, Any]:
         digest = [c.id for c in self.channels if c.digest]
-        return {"subscriptions": self.subscriptions, "digest_channels": digest,
-                "describe": self._describe}
+        return {
+            "subscriptions": self.subscriptions,
+            "digest_channels": digest,
+            "describe": self._describe,
+        }
 
     # ------------------------------------------------------------ notifications
 
@@ -104,9 +121,13 @@ class Service:
         if self._dispatcher is None:
             from syndicator import metrics
 
-            self._dispatcher = Dispatcher(self.store.outbox, self.channels,
-                                          self.subscriptions, clock=self.clock,
-                                          observe=metrics.record_delivery)
+            self._dispatcher = Dispatcher(
+                self.store.outbox,
+                self.channels,
+                self.subscriptions,
+                clock=self.clock,
+                observe=metrics.record_delivery,
+            )
         return self._dispatcher
 
     def deliver_due(self, limit: int = 1000) -> DeliveryReport:
@@ -118,15 +139,18 @@ class Service:
         is sending it)."""
         return self.dispatcher.deliver_one(delivery_id)
 
-    def send_digests(self, now: datetime | None = None,
-                     channel: str | None = None) -> dict[str, int]:
+    def send_digests(
+        self, now: datetime | None = None, channel: str | None = None
+    ) -> dict[str, int]:
         return self.dispatcher.send_digests(now or self.clock(), channel)
 
     def notify_test(self, channel_id: str) -> SendResult:
         known = [c.id for c in self.channels]
         if channel_id not in known:
-            raise ConfigError(f"unknown channel '{channel_id}'{hint(channel_id, known)}",
-                              file=str(self.config.source_path))
+            raise ConfigError(
+                f"unknown channel '{channel_id}'{hint(channel_id, known)}",
+                file=str(self.config.source_path),
+            )
         return self.dispatcher.test(channel_id)
 
     # ------------------------------------------------------------ feeds
@@ -138,35 +162,73 @@ class Service:
         sites: dict[str, CategorySpec] = {}
         for spec in specs:
             sites.setdefault(spec.site_id, spec)
-            groups.append(FeedGroup(self._meta(
-                f"feeds/{spec.site_id}/{spec.id}", f"{spec.site_name} · {spec.name}",
-                f"{spec.site_name}「{spec.name}」栏目的最新文章", spec.list_url, spec.timezone,
-                spec.site_name,
-            ), spec.site_id, spec.id))
+            groups.append(
+                FeedGroup(
+                    self._meta(
+                        f"feeds/{spec.site_id}/{spec.id}",
+                        f"{spec.site_name} · {spec.name}",
+                        f"{spec.site_name}「{spec.name}」栏目的最新文章",
+                        spec.list_url,
+                        spec.timezone,
+                        spec.site_name,
+                    ),
+                    spec.site_id,
+                    spec.id,
+                )
+            )
         for site_id, spec in sites.items():
-            groups.append(FeedGroup(self._meta(
-                f"feeds/{site_id}", spec.site_name, f"{spec.site_name}各栏目的最新文章",
-                spec.site_url, spec.timezone, spec.site_name,
-            ), site_id, None))
+            groups.append(
+                FeedGroup(
+                    self._meta(
+                        f"feeds/{site_id}",
+                        spec.site_name,
+                        f"{spec.site_name}各栏目的最新文章",
+                        spec.site_url,
+                        spec.timezone,
+                        spec.site_name,
+                    ),
+                    site_id,
+                    None,
+                )
+            )
         default_tz = specs[0].timezone if specs else "Asia/Shanghai"
-        groups.append(FeedGroup(self._meta(
-            "feeds/all", "syndicator · 全部栏目", "所有关注栏目的最新文章",
-            fs.public_url.rstrip("/") + "/", default_tz, "syndicator",
-        ), None, None))
+        groups.append(
+            FeedGroup(
+                self._meta(
+                    "feeds/all",
+                    "syndicator · 全部栏目",
+                    "所有关注栏目的最新文章",
+                    fs.public_url.rstrip("/") + "/",
+                    default_tz,
+                    "syndicator",
+                ),
+                None,
+                None,
+            )
+        )
         return groups
 
-    def _meta(self, path: str, title: str, description: str, home: str,
-              timezone: str, author: str) -> FeedMeta:
+    def _meta(
+        self, path: str, title: str, description: str, home: str, timezone: str, author: str
+    ) -> FeedMeta:
         fs = self.feed_settings
         return FeedMeta(
-            path=path, title=title, description=description, home_page_url=home,
-            public_url=fs.public_url, hubs=fs.hubs, max_items=fs.max_items,
-            full_content=fs.full_content, timezone=timezone, author=author,
+            path=path,
+            title=title,
+            description=description,
+            home_page_url=home,
+            public_url=fs.public_url,
+            hubs=fs.hubs,
+            max_items=fs.max_items,
+            full_content=fs.full_content,
+            timezone=timezone,
+            author=author,
         )
 
     def _articles(self, group: FeedGroup) -> list[Article]:
-        return self.store.articles.newest(site=group.site, category=group.category,
-                                   limit=self.feed_settings.max_items)
+        return self.store.articles.newest(
+            site=group.site, category=group.category, limit=self.feed_settings.max_items
+        )
 
     def iter_feeds(self) -> Iterator[tuple[FeedMeta, list[Article]]]:
         for group in self.feed_groups():
@@ -181,15 +243,24 @@ class Service:
         if specs is not None:
             keys = {(s.site_id, s.id) for s in specs}
             sites = {site for site, _ in keys}
-            groups = [g for g in groups if g.site is None or (
-                g.site in sites if g.category is None else (g.site, g.category) in keys)]
+            groups = [
+                g
+                for g in groups
+                if g.site is None
+                or (g.site in sites if g.category is None else (g.site, g.category) in keys)
+            ]
         # A feed is first built once one of its categories has been read: before that
         # the web answers 503 with Retry-After, where an empty feed would tell readers
         # "no entries" (and a worker starting on a fresh database builds every feed).
         read = self.store.categories.read()
-        groups = [g for g in groups if any(
-            (g.site is None or site == g.site) and (g.category is None or cat == g.category)
-            for site, cat in read)]
+        groups = [
+            g
+            for g in groups
+            if any(
+                (g.site is None or site == g.site) and (g.category is None or cat == g.category)
+                for site, cat in read
+            )
+        ]
         with self.store.feeds.lock():
             now = self.clock()
             for group in groups:
@@ -215,15 +286,16 @@ class Service:
         return build_opml(groups, "syndicator", self.feed_settings.public_url, fmt)
 
     def write_static(self, out_dir: Path) -> list[Path]:
-        return write_feeds(out_dir, self.iter_feeds(), self.feed_settings.formats,
-                           self.opml())
+        return write_feeds(out_dir, self.iter_feeds(), self.feed_settings.formats, self.opml())
 
 
 def log_poll(spec: CategorySpec, outcome: PollOutcome) -> None:
     r = outcome.record
     seconds = (r.finished - r.started).total_seconds()
-    line = (f"poll {spec.key} status={r.status} items={r.items} new={r.new} "
-            f"failed={r.failed_articles} duration={seconds:.2f}s")
+    line = (
+        f"poll {spec.key} status={r.status} items={r.items} new={r.new} "
+        f"failed={r.failed_articles} duration={seconds:.2f}s"
+    )
     if r.error:
         line += f" error={r.error}"
     (log.info if r.ok else log.warning)(line)

@@ -16,8 +16,9 @@ class TimedFetcher:
     def __init__(self, inner: Fetcher) -> None:
         self.inner = inner
 
-    def get(self, url: str, *, etag: str | None = None,
-            last_modified: str | None = None) -> FetchResult:
+    def get(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
         host = urlsplit(url).hostname or "?"
         started = time.perf_counter()
         outcome = "error"

@@ -29,9 +29,15 @@ class Ping:
 
 
 class HubPinger:
-    def __init__(self, hubs: Sequence[str], *, user_agent: str, timeout: float = 15.0,
-                 clock: Callable[[], float] = time.monotonic,
-                 session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        hubs: Sequence[str],
+        *,
+        user_agent: str,
+        timeout: float = 15.0,
+        clock: Callable[[], float] = time.monotonic,
+        session: requests.Session | None = None,
+    ) -> None:
         self.hubs = tuple(hubs)
         self.timeout = timeout
         self.clock = clock
@@ -79,11 +85,17 @@ class HubPinger:
             return
         self.failed += 1
         if ping.attempt >= len(RETRY_DELAYS):
-            log.warning("websub: %s gave up on %s after %d tries (%s)", ping.hub,
-                        ping.topic, ping.attempt + 1, reason)
+            log.warning(
+                "websub: %s gave up on %s after %d tries (%s)",
+                ping.hub,
+                ping.topic,
+                ping.attempt + 1,
+                reason,
+            )
             return
-        retry = Ping(ping.hub, ping.topic, ping.attempt + 1,
-                     self.clock() + RETRY_DELAYS[ping.attempt])
+        retry = Ping(
+            ping.hub, ping.topic, ping.attempt + 1, self.clock() + RETRY_DELAYS[ping.attempt]
+        )
         log.info("websub: %s refused %s (%s); retrying", ping.hub, ping.topic, reason)
         with self._lock:
             self._queue.append(retry)

@@ -34,10 +34,16 @@ LEASE_RETRY = 30.0
 
 
 class Worker:
-    def __init__(self, service: Service, *, clock: Callable[[], datetime] | None = None,
-                 rng: random.Random | None = None, max_workers: int = 4,
-                 pinger: HubPinger | None = None,
-                 on_feeds_changed: Callable[[list[str]], None] | None = None) -> None:
+    def __init__(
+        self,
+        service: Service,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        rng: random.Random | None = None,
+        max_workers: int = 4,
+        pinger: HubPinger | None = None,
+        on_feeds_changed: Callable[[list[str]], None] | None = None,
+    ) -> None:
         self.service = service
         self.clock = clock or service.clock
         self.rng = rng or random.Random()
@@ -71,14 +77,18 @@ class Worker:
                 overdue += 1
                 self.service.store.categories.set_next_due(spec.site_id, spec.id, due)
             self.due[key] = due
-            metrics.set_category_status(key, self.service.store.categories.state(
-                spec.site_id, spec.id).status)
+            metrics.set_category_status(
+                key, self.service.store.categories.state(spec.site_id, spec.id).status
+            )
 
     def due_now(self) -> list[CategorySpec]:
         now = self.clock()
         with self._state_lock:
-            return [self.specs[k] for k, due in sorted(self.due.items(), key=lambda kv: kv[1])
-                    if due <= now and k not in self._running]
+            return [
+                self.specs[k]
+                for k, due in sorted(self.due.items(), key=lambda kv: kv[1])
+                if due <= now and k not in self._running
+            ]
 
     # ------------------------------------------------------------ polling
 
@@ -92,8 +102,11 @@ class Worker:
                 now = self.clock()
                 stored = self.service.store.categories.state(spec.site_id, spec.id).next_due
                 with self._state_lock:
-                    self.due[spec.key] = (stored if stored is not None and stored > now
-                                          else now + timedelta(seconds=LEASE_RETRY))
+                    self.due[spec.key] = (
+                        stored
+                        if stored is not None and stored > now
+                        else now + timedelta(seconds=LEASE_RETRY)
+                    )
                 return None
             try:
                 return self._poll_claimed(spec)
@@ -106,8 +119,9 @@ class Worker:
     def _poll_claimed(self, spec: CategorySpec) -> PollOutcome:
         [outcome] = self.service.poll([spec])
         record = outcome.record
-        metrics.record_poll(spec.key, record.status, record.new,
-                            (record.finished - record.started).total_seconds())
+        metrics.record_poll(
+            spec.key, record.status, record.new, (record.finished - record.started).total_seconds()
+        )
         metrics.set_category_status(spec.key, outcome.state.status)
         if outcome.stored or outcome.state.status != outcome.previous.status:
             self.rebuild_feeds([spec])
@@ -130,11 +144,19 @@ class Worker:
         schedule = self.schedules[spec.key]
         # Only `every: auto` reads the publishing rate; every poll, 304s included, gets
         # here, so the others skip the query.
-        published = (self.service.store.articles.published_times(spec.site_id, spec.id)
-                     if schedule.kind == ScheduleKind.AUTO else [])
-        due = next_due(schedule, self.clock(),
-                       failures=outcome.state.consecutive_failures,
-                       retry_after=outcome.retry_after, published=published, rng=self.rng)
+        published = (
+            self.service.store.articles.published_times(spec.site_id, spec.id)
+            if schedule.kind == ScheduleKind.AUTO
+            else []
+        )
+        due = next_due(
+            schedule,
+            self.clock(),
+            failures=outcome.state.consecutive_failures,
+            retry_after=outcome.retry_after,
+            published=published,
+            rng=self.rng,
+        )
         self.service.store.categories.set_next_due(spec.site_id, spec.id, due)
         with self._state_lock:
             self.due[spec.key] = due
@@ -186,8 +208,16 @@ class Worker:
         # Each beat at a random point of its second: with fixed phases, the worker whose
         # beat came first after a due time won nearly every claim, and a second worker
         # on the database added no capacity (bench/replicas.py: 2 of 226 polls).
-        scheduler.add_job(self.run_due, "interval", seconds=1, jitter=1, id="tick",
-                          max_instances=1, coalesce=True, misfire_grace_time=30)
+        scheduler.add_job(
+            self.run_due,
+            "interval",
+            seconds=1,
+            jitter=1,
+            id="tick",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=30,
+        )
         self.deliveries.add_jobs(scheduler)
         scheduler.start()
         self._scheduler = scheduler

@@ -74,7 +74,7 @@ class Articles:
         found: set[str] = set()
         with self.engine.connect() as conn:
             for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
+                chunk = wanted[start : start + 500]
                 rows = conn.execute(
                     select(t.articles.c.key).where(
                         t.articles.c.site == site, t.articles.c.key.in_(chunk)
@@ -90,11 +90,13 @@ class Articles:
             ).first()
         return _article(row) if row else None
 
-    def newest(self, *, site: str | None = None, category: str | None = None,
-                 limit: int | None = 50) -> list[Article]:
+    def newest(
+        self, *, site: str | None = None, category: str | None = None, limit: int | None = 50
+    ) -> list[Article]:
         """Newest first, in the same order as the feeds."""
         query = select(t.articles).order_by(
-            t.articles.c.published.desc(), t.articles.c.first_seen.desc(),
+            t.articles.c.published.desc(),
+            t.articles.c.first_seen.desc(),
             t.articles.c.key.desc(),
         )
         if site is not None:
@@ -109,8 +111,12 @@ class Articles:
     def published_times(self, site: str, category: str, limit: int = 200) -> list[datetime]:
         """The newest publish times of a category, without loading the articles."""
         c = t.articles.c
-        query = (select(c.published).where(c.site == site, c.category == category)
-                 .order_by(c.published.desc()).limit(limit))
+        query = (
+            select(c.published)
+            .where(c.site == site, c.category == category)
+            .order_by(c.published.desc())
+            .limit(limit)
+        )
         with self.engine.connect() as conn:
             return [row.published for row in conn.execute(query)]
 
@@ -124,13 +130,15 @@ class Articles:
             return int(conn.execute(query).scalar_one())
 
 
-
 def write(conn: Connection, intent: ArticleIntent) -> bool:
     values = _values(intent.article)
     if intent.change is Change.NEW:
-        stmt = insert(conn, t.articles).values(**values).on_conflict_do_nothing(
-            index_elements=["site", "key"]
-        ).returning(t.articles.c.id)
+        stmt = (
+            insert(conn, t.articles)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["site", "key"])
+            .returning(t.articles.c.id)
+        )
         # RETURNING, not rowcount: drivers disagree on rowcount for DO NOTHING.
         return conn.execute(stmt).first() is not None
     # A change keeps identity, first sighting and baseline flag.
@@ -138,10 +146,11 @@ def write(conn: Connection, intent: ArticleIntent) -> bool:
         values.pop(fixed)
     result = conn.execute(
         t.articles.update()
-        .where(t.articles.c.site == intent.article.site,
-               t.articles.c.key == intent.article.key,
-               t.articles.c.content_hash != intent.article.content_hash)
+        .where(
+            t.articles.c.site == intent.article.site,
+            t.articles.c.key == intent.article.key,
+            t.articles.c.content_hash != intent.article.content_hash,
+        )
         .values(**values)
     )
     return bool(result.rowcount)
-

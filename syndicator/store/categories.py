@@ -64,28 +64,53 @@ class Categories:
         """Remember when a category is next due, so a restart neither stampedes nor
         forgets (a category never polled gets a state row here)."""
         with self.engine.begin() as conn:
-            stmt = insert(conn, t.category_state).values(
-                site=site, category=category, next_due=due, consecutive_failures=0,
-                empty_polls=0, polls=0, extract_failures=0, status="ok",
-            ).on_conflict_do_update(index_elements=["site", "category"],
-                                    set_={"next_due": due})
+            stmt = (
+                insert(conn, t.category_state)
+                .values(
+                    site=site,
+                    category=category,
+                    next_due=due,
+                    consecutive_failures=0,
+                    empty_polls=0,
+                    polls=0,
+                    extract_failures=0,
+                    status="ok",
+                )
+                .on_conflict_do_update(index_elements=["site", "category"], set_={"next_due": due})
+            )
             conn.execute(stmt)
 
-    def claim_poll(self, site: str, category: str, owner: str, now: datetime,
-                   until: datetime, *, force: bool = False) -> bool:
+    def claim_poll(
+        self,
+        site: str,
+        category: str,
+        owner: str,
+        now: datetime,
+        until: datetime,
+        *,
+        force: bool = False,
+    ) -> bool:
         """Take the category's poll lease if it is free (or ours, or expired) and, unless
         ``force`` (a "poll now"), only if the category is due: another worker that just
         polled it has moved ``next_due`` on. One conditional UPDATE, so on PostgreSQL and
         SQLite alike exactly one claimant wins."""
         c = t.category_state.c
         with self.engine.begin() as conn:
-            conn.execute(insert(conn, t.category_state).values(
-                site=site, category=category, consecutive_failures=0, empty_polls=0,
-                polls=0, extract_failures=0, status="ok",
-            ).on_conflict_do_nothing(index_elements=["site", "category"]))
+            conn.execute(
+                insert(conn, t.category_state)
+                .values(
+                    site=site,
+                    category=category,
+                    consecutive_failures=0,
+                    empty_polls=0,
+                    polls=0,
+                    extract_failures=0,
+                    status="ok",
+                )
+                .on_conflict_do_nothing(index_elements=["site", "category"])
+            )
             free = or_(c.lease_until.is_(None), c.lease_until < now, c.lease_owner == owner)
-            query = t.category_state.update().where(c.site == site, c.category == category,
-                                                    free)
+            query = t.category_state.update().where(c.site == site, c.category == category, free)
             if not force:
                 query = query.where(or_(c.next_due.is_(None), c.next_due <= now))
             result = conn.execute(query.values(lease_owner=owner, lease_until=until))
@@ -96,17 +121,29 @@ class Categories:
         own (it ran out and another worker took the category)."""
         c = t.category_state.c
         with self.engine.begin() as conn:
-            result = conn.execute(t.category_state.update().where(
-                c.site == site, c.category == category, c.lease_owner == owner,
-            ).values(lease_until=until))
+            result = conn.execute(
+                t.category_state.update()
+                .where(
+                    c.site == site,
+                    c.category == category,
+                    c.lease_owner == owner,
+                )
+                .values(lease_until=until)
+            )
         return result.rowcount == 1
 
     def release_poll(self, site: str, category: str, owner: str) -> None:
         c = t.category_state.c
         with self.engine.begin() as conn:
-            conn.execute(t.category_state.update().where(
-                c.site == site, c.category == category, c.lease_owner == owner,
-            ).values(lease_owner=None, lease_until=None))
+            conn.execute(
+                t.category_state.update()
+                .where(
+                    c.site == site,
+                    c.category == category,
+                    c.lease_owner == owner,
+                )
+                .values(lease_owner=None, lease_until=None)
+            )
 
     def recent_polls(self, site: str, category: str, limit: int = 10) -> list[PollRecord]:
         query = (
@@ -118,25 +155,39 @@ class Categories:
         with self.engine.connect() as conn:
             return [
                 PollRecord(
-                    site=r.site, category=r.category, started=r.started, finished=r.finished,
-                    ok=bool(r.ok), items=r.items, new=r.new, changed=r.changed,
-                    failed_articles=r.failed_articles, error=r.error,
+                    site=r.site,
+                    category=r.category,
+                    started=r.started,
+                    finished=r.finished,
+                    ok=bool(r.ok),
+                    items=r.items,
+                    new=r.new,
+                    changed=r.changed,
+                    failed_articles=r.failed_articles,
+                    error=r.error,
                     not_modified=bool(r.not_modified),
                 )
                 for r in conn.execute(query)
             ]
 
 
-
 def record_poll(conn: Connection, record: PollRecord, state: CategoryState) -> None:
-    conn.execute(t.polls.insert().values(
-        site=record.site, category=record.category, started=record.started,
-        finished=record.finished, ok=record.ok, items=record.items, new=record.new,
-        changed=record.changed, failed_articles=record.failed_articles,
-        not_modified=record.not_modified, error=record.error,
-    ))
+    conn.execute(
+        t.polls.insert().values(
+            site=record.site,
+            category=record.category,
+            started=record.started,
+            finished=record.finished,
+            ok=record.ok,
+            items=record.items,
+            new=record.new,
+            changed=record.changed,
+            failed_articles=record.failed_articles,
+            not_modified=record.not_modified,
+            error=record.error,
+        )
+    )
     put_state(conn, state)
-
 
 
 def put_state(conn: Connection, state: CategoryState) -> None:
@@ -152,11 +203,12 @@ def put_state(conn: Connection, state: CategoryState) -> None:
         "status_since": state.status_since,
         "next_due": state.next_due,
     }
-    stmt = insert(conn, t.category_state).values(
-        site=state.site, category=state.category, **values
-    ).on_conflict_do_update(index_elements=["site", "category"], set_=values)
+    stmt = (
+        insert(conn, t.category_state)
+        .values(site=state.site, category=state.category, **values)
+        .on_conflict_do_update(index_elements=["site", "category"], set_=values)
+    )
     conn.execute(stmt)
-
 
 
 def put_cache(conn: Connection, cache: HttpCache, now: datetime) -> None:
@@ -168,4 +220,3 @@ def put_cache(conn: Connection, cache: HttpCache, now: datetime) -> None:
         set_={"etag": cache.etag, "last_modified": cache.last_modified, "stored_at": now},
     )
     conn.execute(stmt)
-

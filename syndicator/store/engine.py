@@ -18,7 +18,7 @@ from syndicator.errors import StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_ID = 7_127_001  # any constant; names "syndicator migrates" on PostgreSQL
-FEEDS_LOCK_ID = 7_127_002      # "syndicator builds feeds"
+FEEDS_LOCK_ID = 7_127_002  # "syndicator builds feeds"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

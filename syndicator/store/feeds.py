@@ -37,8 +37,7 @@ class Feeds:
         with feeds_lock(self.engine, self.url):
             yield
 
-    def put(self, path: str, fmt: str, body: bytes, last_modified: datetime,
-                 now: datetime) -> bool:
+    def put(self, path: str, fmt: str, body: bytes, last_modified: datetime, now: datetime) -> bool:
         """Keep a built feed; returns False (and writes nothing) when the bytes are the
         same as stored, so ETags and hub pings move only on real change."""
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
@@ -48,13 +47,25 @@ class Feeds:
             ).first()
             if row is not None and row.etag == etag:
                 return False
-            stmt = insert(conn, t.feeds).values(
-                path=path, format=fmt, body=body, etag=etag,
-                last_modified=last_modified, built_at=now,
-            ).on_conflict_do_update(
-                index_elements=["path", "format"],
-                set_={"body": body, "etag": etag, "last_modified": last_modified,
-                      "built_at": now},
+            stmt = (
+                insert(conn, t.feeds)
+                .values(
+                    path=path,
+                    format=fmt,
+                    body=body,
+                    etag=etag,
+                    last_modified=last_modified,
+                    built_at=now,
+                )
+                .on_conflict_do_update(
+                    index_elements=["path", "format"],
+                    set_={
+                        "body": body,
+                        "etag": etag,
+                        "last_modified": last_modified,
+                        "built_at": now,
+                    },
+                )
             )
             conn.execute(stmt)
         return True
@@ -66,8 +77,13 @@ class Feeds:
             ).first()
         if row is None:
             return None
-        return StoredFeed(path=row.path, format=row.format, body=row.body, etag=row.etag,
-                          last_modified=row.last_modified)
+        return StoredFeed(
+            path=row.path,
+            format=row.format,
+            body=row.body,
+            etag=row.etag,
+            last_modified=row.last_modified,
+        )
 
     def version(self) -> str:
         """A cheap fingerprint of the built feeds (a digest of their ETags), so a web
@@ -75,8 +91,11 @@ class Feeds:
         whatever the clocks of the workers that built them."""
         digest = hashlib.sha256()
         with self.engine.connect() as conn:
-            rows = conn.execute(select(t.feeds.c.path, t.feeds.c.format, t.feeds.c.etag)
-                                .order_by(t.feeds.c.path, t.feeds.c.format))
+            rows = conn.execute(
+                select(t.feeds.c.path, t.feeds.c.format, t.feeds.c.etag).order_by(
+                    t.feeds.c.path, t.feeds.c.format
+                )
+            )
             for row in rows:
                 digest.update(f"{row.path}\0{row.format}\0{row.etag}\n".encode())
         return digest.hexdigest()
@@ -84,7 +103,12 @@ class Feeds:
     def all(self) -> list[StoredFeed]:
         with self.engine.connect() as conn:
             return [
-                StoredFeed(path=r.path, format=r.format, body=r.body, etag=r.etag,
-                           last_modified=r.last_modified)
+                StoredFeed(
+                    path=r.path,
+                    format=r.format,
+                    body=r.body,
+                    etag=r.etag,
+                    last_modified=r.last_modified,
+                )
                 for r in conn.execute(select(t.feeds).order_by(t.feeds.c.path))
             ]

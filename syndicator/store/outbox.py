@@ -44,15 +44,25 @@ def insert_deliveries(conn: Connection, intents: Sequence[DeliveryIntent]) -> in
     made = 0
     for intent in intents:
         values = {
-            "key": intent.key, "channel": intent.channel, "event": intent.event,
-            "state": intent.state, "site": intent.site, "category": intent.category,
+            "key": intent.key,
+            "channel": intent.channel,
+            "event": intent.event,
+            "state": intent.state,
+            "site": intent.site,
+            "category": intent.category,
             "article_key": intent.article_key,
             "data": json.dumps(intent.data, ensure_ascii=False, sort_keys=True),
-            "created": intent.created, "attempts": 0, "next_attempt": intent.created,
+            "created": intent.created,
+            "attempts": 0,
+            "next_attempt": intent.created,
         }
         insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-        stmt = insert(D).values(**values).on_conflict_do_nothing(
-            index_elements=["key"]).returning(D.c.id)
+        stmt = (
+            insert(D)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(D.c.id)
+        )
         if conn.execute(stmt).first() is not None:
             made += 1
     return made
@@ -60,11 +70,19 @@ def insert_deliveries(conn: Connection, intents: Sequence[DeliveryIntent]) -> in
 
 def _row(row: Any) -> Delivery:
     return Delivery(
-        id=row.id, key=row.key, channel=row.channel, event=EventType(row.event),
+        id=row.id,
+        key=row.key,
+        channel=row.channel,
+        event=EventType(row.event),
         state=DeliveryState(row.state),
-        site=row.site, category=row.category, article_key=row.article_key,
-        data=json.loads(row.data), created=row.created, attempts=row.attempts,
-        next_attempt=row.next_attempt, last_error=row.last_error,
+        site=row.site,
+        category=row.category,
+        article_key=row.article_key,
+        data=json.loads(row.data),
+        created=row.created,
+        attempts=row.attempts,
+        next_attempt=row.next_attempt,
+        last_error=row.last_error,
         delivered_at=row.delivered_at,
     )
 
@@ -82,17 +100,30 @@ class Outbox:
 
     # ------------------------------------------------------------ claims
 
-    def claim(self, owner: str, now: datetime, *, lease: float = 120.0, limit: int = 100,
-              state: str = DeliveryState.PENDING, channel: str | None = None,
-              due_only: bool = True) -> list[Delivery]:
+    def claim(
+        self,
+        owner: str,
+        now: datetime,
+        *,
+        lease: float = 120.0,
+        limit: int = 100,
+        state: str = DeliveryState.PENDING,
+        channel: str | None = None,
+        due_only: bool = True,
+    ) -> list[Delivery]:
         """Lease up to ``limit`` rows in ``state`` (due ones, for ``pending``)."""
         cond = [D.c.state == state, _free(now)]
         if due_only:
             cond.append(D.c.next_attempt <= now)
         if channel is not None:
             cond.append(D.c.channel == channel)
-        pick = (select(D.c.id).where(*cond).order_by(D.c.next_attempt, D.c.id)
-                .limit(limit).with_for_update(skip_locked=True))
+        pick = (
+            select(D.c.id)
+            .where(*cond)
+            .order_by(D.c.next_attempt, D.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
         lease_values = {"lease_owner": owner, "lease_until": now + timedelta(seconds=lease)}
         try:
             with self._begin() as conn:
@@ -111,15 +142,20 @@ class Outbox:
             raise StoreError(f"could not claim deliveries: {exc}") from exc
         return sorted((_row(r) for r in rows), key=lambda d: (d.next_attempt or now, d.id))
 
-    def claim_one(self, delivery_id: int, owner: str, now: datetime, *,
-                  lease: float = 120.0) -> Delivery | None:
+    def claim_one(
+        self, delivery_id: int, owner: str, now: datetime, *, lease: float = 120.0
+    ) -> Delivery | None:
         """Lease one row whatever its state (an operator's retry), making it a pending
         row due now; ``None`` when the row is missing or another worker holds it. One
         conditional UPDATE, so a row a worker is sending now is never sent twice."""
-        values = {"state": DeliveryState.PENDING, "next_attempt": now, "delivered_at": None,
-                  "lease_owner": owner, "lease_until": now + timedelta(seconds=lease)}
-        stmt = (D.update().where(D.c.id == delivery_id, _free(now)).values(**values)
-                .returning(*D.c))
+        values = {
+            "state": DeliveryState.PENDING,
+            "next_attempt": now,
+            "delivered_at": None,
+            "lease_owner": owner,
+            "lease_until": now + timedelta(seconds=lease),
+        }
+        stmt = D.update().where(D.c.id == delivery_id, _free(now)).values(**values).returning(*D.c)
         try:
             with self._begin() as conn:
                 row = conn.execute(stmt).first()
@@ -130,8 +166,9 @@ class Outbox:
     def _held(self, delivery_id: int, owner: str) -> Any:
         return and_(D.c.id == delivery_id, D.c.lease_owner == owner)
 
-    def _update(self, where: Any, values: dict[str, Any],
-                alerts: Sequence[DeliveryIntent] = ()) -> bool:
+    def _update(
+        self, where: Any, values: dict[str, Any], alerts: Sequence[DeliveryIntent] = ()
+    ) -> bool:
         try:
             with self._begin() as conn:
                 done = bool(conn.execute(D.update().where(where).values(**values)).rowcount)
@@ -142,55 +179,105 @@ class Outbox:
         return done
 
     def delivered(self, delivery_id: int, owner: str, now: datetime) -> bool:
-        return self._update(self._held(delivery_id, owner), {
-            "state": DeliveryState.DELIVERED, "attempts": D.c.attempts + 1,
-            "delivered_at": now, "last_error": None, "lease_owner": None,
-            "lease_until": None})
+        return self._update(
+            self._held(delivery_id, owner),
+            {
+                "state": DeliveryState.DELIVERED,
+                "attempts": D.c.attempts + 1,
+                "delivered_at": now,
+                "last_error": None,
+                "lease_owner": None,
+                "lease_until": None,
+            },
+        )
 
-    def failed(self, delivery_id: int, owner: str, error: str,
-               next_attempt: datetime) -> bool:
-        return self._update(self._held(delivery_id, owner), {
-            "attempts": D.c.attempts + 1, "last_error": error,
-            "next_attempt": next_attempt, "lease_owner": None, "lease_until": None})
+    def failed(self, delivery_id: int, owner: str, error: str, next_attempt: datetime) -> bool:
+        return self._update(
+            self._held(delivery_id, owner),
+            {
+                "attempts": D.c.attempts + 1,
+                "last_error": error,
+                "next_attempt": next_attempt,
+                "lease_owner": None,
+                "lease_until": None,
+            },
+        )
 
-    def dead(self, delivery_id: int, owner: str, error: str, *, attempted: bool = True,
-             alerts: Sequence[DeliveryIntent] = ()) -> bool:
+    def dead(
+        self,
+        delivery_id: int,
+        owner: str,
+        error: str,
+        *,
+        attempted: bool = True,
+        alerts: Sequence[DeliveryIntent] = (),
+    ) -> bool:
         """Give up on a row; ``alerts`` (operator notices of the death) are written in
         the same transaction, so they exist exactly when the row is dead."""
-        values: dict[str, Any] = {"state": DeliveryState.DEAD, "last_error": error,
-                                  "lease_owner": None, "lease_until": None}
+        values: dict[str, Any] = {
+            "state": DeliveryState.DEAD,
+            "last_error": error,
+            "lease_owner": None,
+            "lease_until": None,
+        }
         if attempted:
             values["attempts"] = D.c.attempts + 1
         return self._update(self._held(delivery_id, owner), values, alerts)
 
     def defer(self, delivery_id: int, owner: str, next_attempt: datetime) -> bool:
         """Put a row back untried (a rate limit): no attempt is counted."""
-        return self._update(self._held(delivery_id, owner), {
-            "next_attempt": next_attempt, "lease_owner": None, "lease_until": None})
+        return self._update(
+            self._held(delivery_id, owner),
+            {"next_attempt": next_attempt, "lease_owner": None, "lease_until": None},
+        )
 
     def digest_done(self, ids: Sequence[int], owner: str, now: datetime) -> None:
         """The rows of one digest message were accepted: delivered."""
-        self._update(self._all_held(ids, owner), {
-            "state": DeliveryState.DELIVERED, "attempts": D.c.attempts + 1,
-            "delivered_at": now, "last_error": None, "lease_owner": None,
-            "lease_until": None})
+        self._update(
+            self._all_held(ids, owner),
+            {
+                "state": DeliveryState.DELIVERED,
+                "attempts": D.c.attempts + 1,
+                "delivered_at": now,
+                "last_error": None,
+                "lease_owner": None,
+                "lease_until": None,
+            },
+        )
 
-    def digest_failed(self, retry: Sequence[int], dead: Sequence[int], owner: str,
-                      error: str, retry_at: datetime | None, *,
-                      alerts: Sequence[DeliveryIntent] = ()) -> None:
+    def digest_failed(
+        self,
+        retry: Sequence[int],
+        dead: Sequence[int],
+        owner: str,
+        error: str,
+        retry_at: datetime | None,
+        *,
+        alerts: Sequence[DeliveryIntent] = (),
+    ) -> None:
         """The rows of one digest message were not accepted: ``retry`` ones wait in
         ``digest`` for ``retry_at``, ``dead`` ones are given up; with the operator
         notices of that death, all in one transaction."""
-        released = {"attempts": D.c.attempts + 1, "last_error": error, "lease_owner": None,
-                    "lease_until": None}
+        released = {
+            "attempts": D.c.attempts + 1,
+            "last_error": error,
+            "lease_owner": None,
+            "lease_until": None,
+        }
         try:
             with self._begin() as conn:
                 if retry:
-                    conn.execute(D.update().where(self._all_held(retry, owner))
-                                 .values(next_attempt=retry_at, **released))
+                    conn.execute(
+                        D.update()
+                        .where(self._all_held(retry, owner))
+                        .values(next_attempt=retry_at, **released)
+                    )
                 if dead:
-                    done = conn.execute(D.update().where(self._all_held(dead, owner))
-                                        .values(state=DeliveryState.DEAD, **released))
+                    done = conn.execute(
+                        D.update()
+                        .where(self._all_held(dead, owner))
+                        .values(state=DeliveryState.DEAD, **released)
+                    )
                     if done.rowcount and alerts:
                         insert_deliveries(conn, alerts)
         except SQLAlchemyError as exc:
@@ -200,8 +287,8 @@ class Outbox:
         """When the channel's failed digest is to be tried again (``None``: no failed
         digest waits). Rows being sent right now are not waiting."""
         query = select(func.min(D.c.next_attempt)).where(
-            D.c.channel == channel, D.c.state == DeliveryState.DIGEST, D.c.attempts > 0,
-            _free(now))
+            D.c.channel == channel, D.c.state == DeliveryState.DIGEST, D.c.attempts > 0, _free(now)
+        )
         with self.engine.connect() as conn:
             found: datetime | None = conn.execute(query).scalar()
         return found
@@ -229,8 +316,12 @@ class Outbox:
         query = select(D.c.state, func.count()).group_by(D.c.state)
         with self.engine.connect() as conn:
             found = {row[0]: int(row[1]) for row in conn.execute(query)}
-        states = (DeliveryState.PENDING, DeliveryState.DIGEST, DeliveryState.DELIVERED,
-                  DeliveryState.DEAD)
+        states = (
+            DeliveryState.PENDING,
+            DeliveryState.DIGEST,
+            DeliveryState.DELIVERED,
+            DeliveryState.DEAD,
+        )
         return {state: found.get(state, 0) for state in states}
 
     def dead_count(self) -> int:
@@ -242,8 +333,11 @@ class Outbox:
         insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
         values = {"disabled_at": now, "disabled_reason": reason}
         with self._begin() as conn:
-            conn.execute(insert(t.channels).values(id=channel, **values)
-                         .on_conflict_do_update(index_elements=["id"], set_=values))
+            conn.execute(
+                insert(t.channels)
+                .values(id=channel, **values)
+                .on_conflict_do_update(index_elements=["id"], set_=values)
+            )
 
     def enable_channel(self, channel: str) -> None:
         with self._begin() as conn:
@@ -266,22 +360,32 @@ class Outbox:
         try:
             for _ in range(SLOT_TRIES):
                 with self._begin() as conn:
-                    conn.execute(insert(R).values(channel=channel, sent="[]", version=0)
-                                 .on_conflict_do_nothing(index_elements=["channel"]))
-                    row = conn.execute(select(R.c.sent, R.c.version)
-                                       .where(R.c.channel == channel)).one()
+                    conn.execute(
+                        insert(R)
+                        .values(channel=channel, sent="[]", version=0)
+                        .on_conflict_do_nothing(index_elements=["channel"])
+                    )
+                    row = conn.execute(
+                        select(R.c.sent, R.c.version).where(R.c.channel == channel)
+                    ).one()
                     wait, keep = admit(_times(row.sent), now)
                     if wait > 0:
                         return wait
-                    taken = conn.execute(R.update().where(
-                        R.c.channel == channel, R.c.version == row.version,
-                    ).values(sent=_times_json(keep), version=row.version + 1)).rowcount
+                    taken = conn.execute(
+                        R.update()
+                        .where(
+                            R.c.channel == channel,
+                            R.c.version == row.version,
+                        )
+                        .values(sent=_times_json(keep), version=row.version + 1)
+                    ).rowcount
                 if taken:
                     return 0.0
         except SQLAlchemyError as exc:
             raise StoreError(f"could not take a send slot of {channel}: {exc}") from exc
-        raise StoreError(f"could not take a send slot of {channel}: "
-                         f"{SLOT_TRIES} races lost in a row")
+        raise StoreError(
+            f"could not take a send slot of {channel}: {SLOT_TRIES} races lost in a row"
+        )
 
 
 def _times(text: str) -> list[datetime]:

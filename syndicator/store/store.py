@@ -53,9 +53,14 @@ class Store:
     def safe_url(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
 
-    def apply(self, intents: Sequence[ArticleIntent], record: PollRecord,
-              state: CategoryState, caches: Sequence[HttpCache] = (),
-              deliveries: Sequence[DeliveryIntent] = ()) -> list[Article]:
+    def apply(
+        self,
+        intents: Sequence[ArticleIntent],
+        record: PollRecord,
+        state: CategoryState,
+        caches: Sequence[HttpCache] = (),
+        deliveries: Sequence[DeliveryIntent] = (),
+    ) -> list[Article]:
         """Store a poll's outcome atomically: articles, the poll record, the category's
         new state, the list validators and the notifications they cause (the outbox).
         Returns the articles actually created or changed (a concurrent worker may have

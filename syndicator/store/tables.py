@@ -75,8 +75,12 @@ articles = Table(
     UniqueConstraint("site", "key", name="uq_articles_site_key"),
 )
 Index("ix_articles_published", articles.c.published)
-Index("ix_articles_site_category_published", articles.c.site, articles.c.category,
-      articles.c.published)
+Index(
+    "ix_articles_site_category_published",
+    articles.c.site,
+    articles.c.category,
+    articles.c.published,
+)
 
 http_cache = Table(
     "http_cache",

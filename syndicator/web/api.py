@@ -50,8 +50,11 @@ def poll_endpoint(ctx: WebContext) -> Callable[[Request], Awaitable[Response]]:
         if not ctx.admin_token:
             return _error(404, "not found")
         if not authorized(request, ctx.admin_token):
-            return _error(401, "a valid bearer token is required",
-                          {"www-authenticate": 'Bearer realm="syndicator"'})
+            return _error(
+                401,
+                "a valid bearer token is required",
+                {"www-authenticate": 'Bearer realm="syndicator"'},
+            )
         key = f"{request.path_params['site']}/{request.path_params['category']}"
         if key not in known:
             return _error(404, f"unknown category {key}")

@@ -27,13 +27,15 @@ __all__ = ["FeedRoute", "WebContext", "create_web_app"]
 def create_web_app(ctx: WebContext) -> Starlette:
     cache = FeedCache(ctx.store, ctx.routes, ctx.public_url, ctx.hubs, ctx.clock)
     pages = Pages(ctx)
-    app = WebApp(routes=[
-        Route("/", pages.index, methods=["GET"]),
-        Route("/opml", pages.opml, methods=["GET"]),
-        Route("/healthz", pages.healthz, methods=["GET"]),
-        Route("/metrics", metrics_endpoint, methods=["GET"]),
-        Route("/api/poll/{site}/{category}", poll_endpoint(ctx), methods=["POST"]),
-    ])
+    app = WebApp(
+        routes=[
+            Route("/", pages.index, methods=["GET"]),
+            Route("/opml", pages.opml, methods=["GET"]),
+            Route("/healthz", pages.healthz, methods=["GET"]),
+            Route("/metrics", metrics_endpoint, methods=["GET"]),
+            Route("/api/poll/{site}/{category}", poll_endpoint(ctx), methods=["POST"]),
+        ]
+    )
     app.feed_cache = cache
     app.state.feed_cache = cache
     return app

@@ -62,16 +62,16 @@ class FeedRoute:
 @dataclass(frozen=True)
 class Variant:
     body: bytes
-    headers: RawHeaders          # for a 200 answer, Content-Length included
-    not_modified: RawHeaders     # for a 304 answer
+    headers: RawHeaders  # for a 200 answer, Content-Length included
+    not_modified: RawHeaders  # for a 304 answer
 
 
 @dataclass(frozen=True)
 class CachedFeed:
     etag: str
-    tags: frozenset[str]         # both variants' opaque tags, quotes included
-    raw_tags: frozenset[bytes]   # the same as header bytes, for the exact-match fast path
-    last_modified: datetime      # whole seconds, as Last-Modified says it
+    tags: frozenset[str]  # both variants' opaque tags, quotes included
+    raw_tags: frozenset[bytes]  # the same as header bytes, for the exact-match fast path
+    last_modified: datetime  # whole seconds, as Last-Modified says it
     plain: Variant
     gzipped: Variant
 
@@ -84,8 +84,12 @@ def gzip_etag(etag: str) -> str:
     return etag[:-1] + '-gzip"' if etag.endswith('"') else etag + "-gzip"
 
 
-def build_cached(feed: StoredFeed, route: FeedRoute, extra: Sequence[tuple[str, str]],
-                 previous: CachedFeed | None = None) -> CachedFeed:
+def build_cached(
+    feed: StoredFeed,
+    route: FeedRoute,
+    extra: Sequence[tuple[str, str]],
+    previous: CachedFeed | None = None,
+) -> CachedFeed:
     """Headers and the gzip variant of one stored feed; reuses the gzip bytes of the
     previous copy when the feed did not change."""
     modified = feed.last_modified.replace(microsecond=0)
@@ -103,14 +107,18 @@ def build_cached(feed: StoredFeed, route: FeedRoute, extra: Sequence[tuple[str, 
 
     def variant(body: bytes, etag: str, encoding: str | None) -> Variant:
         head = [("etag", etag), *common]
-        full = [*head, ("content-type", content_type(route.fmt)),
-                ("content-length", str(len(body)))]
+        full = [
+            *head,
+            ("content-type", content_type(route.fmt)),
+            ("content-length", str(len(body))),
+        ]
         if encoding:
             full.append(("content-encoding", encoding))
         return Variant(body, _raw(full), _raw(head))
 
     return CachedFeed(
-        etag=feed.etag, tags=frozenset({feed.etag, zipped_tag}),
+        etag=feed.etag,
+        tags=frozenset({feed.etag, zipped_tag}),
         raw_tags=frozenset({feed.etag.encode("latin-1"), zipped_tag.encode("latin-1")}),
         last_modified=modified,
         plain=variant(feed.body, feed.etag, None),
@@ -126,8 +134,7 @@ def _raw(headers: Sequence[tuple[str, str]]) -> RawHeaders:
     return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
 
 
-def link_headers(route: FeedRoute, public_url: str, hubs: Sequence[str]) -> list[tuple[str,
-                                                                                       str]]:
+def link_headers(route: FeedRoute, public_url: str, hubs: Sequence[str]) -> list[tuple[str, str]]:
     """WebSub discovery; rel values quoted, since some hubs deliver nothing otherwise."""
     if not hubs:
         return []
@@ -139,11 +146,18 @@ def link_headers(route: FeedRoute, public_url: str, hubs: Sequence[str]) -> list
 class FeedCache:
     """Stored feeds in memory, refreshed when ``store.feeds.version()`` moves."""
 
-    def __init__(self, store: Store, routes: Sequence[FeedRoute], public_url: str,
-                 hubs: Sequence[str], clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        routes: Sequence[FeedRoute],
+        public_url: str,
+        hubs: Sequence[str],
+        clock: Callable[[], datetime],
+    ) -> None:
         self.store = store
-        self.routes: dict[tuple[str, str], FeedRoute] = {(r.path.strip("/"), r.fmt): r
-                                                          for r in routes}
+        self.routes: dict[tuple[str, str], FeedRoute] = {
+            (r.path.strip("/"), r.fmt): r for r in routes
+        }
         self.public_url = public_url
         self.hubs = tuple(hubs)
         self.clock = clock
@@ -292,26 +306,30 @@ async def serve_feed(cache: FeedCache, scope: Scope, send: Send) -> None:
         return
     feed = (await cache.current()).get(key)
     if feed is None:
-        await _plain(send, 503, b"this feed is not built yet\n",
-                     [(b"retry-after", str(NOT_BUILT_RETRY_AFTER).encode())])
+        await _plain(
+            send,
+            503,
+            b"this feed is not built yet\n",
+            [(b"retry-after", str(NOT_BUILT_RETRY_AFTER).encode())],
+        )
         metrics.record_feed_request(fmt, 503)
         return
     fresh, variant = choose(feed, scope["headers"])
     if fresh:
-        await send({"type": "http.response.start", "status": 304,
-                    "headers": variant.not_modified})
+        await send({"type": "http.response.start", "status": 304, "headers": variant.not_modified})
         await send({"type": "http.response.body", "body": b""})
         metrics.record_feed_request(fmt, 304)
         return
     await send({"type": "http.response.start", "status": 200, "headers": variant.headers})
-    await send({"type": "http.response.body",
-                "body": b"" if method == "HEAD" else variant.body})
+    await send({"type": "http.response.body", "body": b"" if method == "HEAD" else variant.body})
     metrics.record_feed_request(fmt, 200)
 
 
-async def _plain(send: Send, status: int, body: bytes,
-                 extra: RawHeaders | None = None) -> None:
-    headers = [(b"content-type", b"text/plain; charset=utf-8"),
-               (b"content-length", str(len(body)).encode()), *(extra or [])]
+async def _plain(send: Send, status: int, body: bytes, extra: RawHeaders | None = None) -> None:
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        *(extra or []),
+    ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -27,10 +27,17 @@ NEWEST_ARTICLES = 20
 OPML_TYPE = "text/x-opml; charset=utf-8"
 
 FORMAT_LABELS = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
-DISCOVERY_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml",
-                   "json": "application/feed+json"}
-STATUS_LABELS = {CategoryStatus.OK: "正常", CategoryStatus.FAILING: "抓取失败", CategoryStatus.BROKEN: "版面失效",
-                 PENDING: "尚未抓取"}
+DISCOVERY_TYPES = {
+    "atom": "application/atom+xml",
+    "rss": "application/rss+xml",
+    "json": "application/feed+json",
+}
+STATUS_LABELS = {
+    CategoryStatus.OK: "正常",
+    CategoryStatus.FAILING: "抓取失败",
+    CategoryStatus.BROKEN: "版面失效",
+    PENDING: "尚未抓取",
+}
 
 
 @dataclass(frozen=True)
@@ -101,29 +108,42 @@ def web_url(url: str) -> str | None:
 class Pages:
     def __init__(self, ctx: WebContext) -> None:
         self.ctx = ctx
-        self.env = Environment(loader=PackageLoader("syndicator.web", "templates"),
-                               autoescape=select_autoescape(default=True),
-                               trim_blocks=True, lstrip_blocks=True)
+        self.env = Environment(
+            loader=PackageLoader("syndicator.web", "templates"),
+            autoescape=select_autoescape(default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
         self.template = self.env.get_template("index.html")
 
     # ------------------------------------------------------------ index
 
     def links(self, routes: Sequence[FeedRoute]) -> list[FeedLink]:
-        return [FeedLink(r.fmt, FORMAT_LABELS.get(r.fmt, r.fmt), r.url(self.ctx.public_url),
-                         DISCOVERY_TYPES.get(r.fmt, "application/octet-stream"), r.title)
-                for r in routes]
+        return [
+            FeedLink(
+                r.fmt,
+                FORMAT_LABELS.get(r.fmt, r.fmt),
+                r.url(self.ctx.public_url),
+                DISCOVERY_TYPES.get(r.fmt, "application/octet-stream"),
+                r.title,
+            )
+            for r in routes
+        ]
 
     def category_view(self, spec: CategorySpec) -> CategoryView:
         state = self.ctx.store.categories.state(spec.site_id, spec.id)
         name = state_name(state)
-        routes = [r for r in self.ctx.routes
-                  if r.site == spec.site_id and r.category == spec.id]
+        routes = [r for r in self.ctx.routes if r.site == spec.site_id and r.category == spec.id]
         return CategoryView(
-            key=spec.key, name=spec.name, list_url=spec.list_url, state=name,
+            key=spec.key,
+            name=spec.name,
+            list_url=spec.list_url,
+            state=name,
             state_label=STATUS_LABELS.get(name, name),
             last_poll=local(state.last_poll, spec.timezone),
             last_success=local(state.last_success, spec.timezone),
-            last_error=state.last_error, failures=state.consecutive_failures,
+            last_error=state.last_error,
+            failures=state.consecutive_failures,
             feeds=self.links(routes),
         )
 
@@ -132,10 +152,10 @@ class Pages:
         for spec in self.ctx.categories:
             site = sites.get(spec.site_id)
             if site is None:
-                routes = [r for r in self.ctx.routes
-                          if r.site == spec.site_id and r.category is None]
-                site = SiteView(spec.site_id, spec.site_name, spec.site_url,
-                                self.links(routes), [])
+                routes = [
+                    r for r in self.ctx.routes if r.site == spec.site_id and r.category is None
+                ]
+                site = SiteView(spec.site_id, spec.site_name, spec.site_url, self.links(routes), [])
                 sites[spec.site_id] = site
             site.categories.append(self.category_view(spec))
         return list(sites.values())
@@ -145,9 +165,11 @@ class Pages:
         articles: list[Article] = self.ctx.store.articles.newest(limit=NEWEST_ARTICLES)
         return [
             ArticleView(
-                title=a.title, url=web_url(a.url), category=a.category_name,
-                published=local(a.published, zones.get((a.site, a.category),
-                                                       "Asia/Shanghai")) or "",
+                title=a.title,
+                url=web_url(a.url),
+                category=a.category_name,
+                published=local(a.published, zones.get((a.site, a.category), "Asia/Shanghai"))
+                or "",
                 source=a.source,
             )
             for a in articles
@@ -187,10 +209,14 @@ class Pages:
             }
         dead = self.ctx.dead_deliveries() if self.ctx.dead_deliveries else 0
         healthy = healthy and dead == 0
-        return healthy, {"status": "ok" if healthy else "degraded",
-                         "categories": categories, "dead_deliveries": dead}
+        return healthy, {
+            "status": "ok" if healthy else "degraded",
+            "categories": categories,
+            "dead_deliveries": dead,
+        }
 
     def healthz(self, request: Request) -> Response:
         healthy, body = self.health()
-        return JSONResponse(body, status_code=200 if healthy else 503,
-                            headers={"cache-control": "no-store"})
+        return JSONResponse(
+            body, status_code=200 if healthy else 503, headers={"cache-control": "no-store"}
+        )

@@ -62,14 +62,22 @@ class ServerThread:
         sock.set_inheritable(True)
         self.port = sock.getsockname()[1]
         self._socket = sock
-        config = uvicorn.Config(self.app, http="httptools",
-                                log_level="warning",
-                                access_log=False,
-                                lifespan="off", timeout_graceful_shutdown=5,
-                                server_header=False)
+        config = uvicorn.Config(
+            self.app,
+            http="httptools",
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=5,
+            server_header=False,
+        )
         self._server = _Server(config, self._ready)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        name=f"web-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [sock]},
+            name=f"web-{self.port}",
+            daemon=True,
+        )
         self._thread.start()
         deadline = time.monotonic() + _STARTUP_TIMEOUT
         # Short waits on the event, so a thread that died during startup is noticed.

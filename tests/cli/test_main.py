@@ -13,10 +13,17 @@ DATA = Path(__file__).parents[1] / "data"
 ROOT = Path(__file__).parents[2]
 
 
-def syndicator(*args: str, stdin: bytes | None = None,
-               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "syndicator", *args], input=stdin,
-                          capture_output=True, timeout=60, cwd=ROOT, env=env)
+def syndicator(
+    *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "syndicator", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+        cwd=ROOT,
+        env=env,
+    )
 
 
 def test_check_on_shipped_config_lists_the_category() -> None:
@@ -28,9 +35,12 @@ def test_check_on_shipped_config_lists_the_category() -> None:
 
 def test_check_on_broken_config_is_one_line_with_file_line_and_key(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("storage: sqlite:///x.db\nsites:\n  - id: zgkjcx\n    name: x\n"
-                   "    url: http://www.zgkjcx.com/\n    categories:\n      - id: kjyw\n"
-                   "        name: 科技要闻\n        list_url: /relative\n", encoding="utf-8")
+    bad.write_text(
+        "storage: sqlite:///x.db\nsites:\n  - id: zgkjcx\n    name: x\n"
+        "    url: http://www.zgkjcx.com/\n    categories:\n      - id: kjyw\n"
+        "        name: 科技要闻\n        list_url: /relative\n",
+        encoding="utf-8",
+    )
     result = syndicator("check", "-c", str(bad))
     assert result.returncode == 2
     lines = result.stderr.decode().strip().splitlines()
@@ -63,16 +73,35 @@ def test_unknown_category_is_one_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["zgkjcx_custom", "powereasy_stock"])
 def test_extract_prints_the_spec_json(name: str) -> None:
     case = json.loads((DATA / "articles" / f"{name}.json").read_text("utf-8"))
-    result = syndicator("extract", str(DATA / "articles" / f"{name}.html"),
-                        "--url", case["url"])
+    result = syndicator("extract", str(DATA / "articles" / f"{name}.html"), "--url", case["url"])
     assert result.returncode == 0, result.stderr
     got = json.loads(result.stdout)
     expected = case["expected"]
-    assert list(got)[:12] == ["url", "title", "published", "date_only", "source", "author",
-                              "editor", "category", "content_html", "content_text", "images",
-                              "attachments"]
-    for key in ("title", "published", "source", "author", "editor", "category", "images",
-                "attachments", "content_text"):
+    assert list(got)[:12] == [
+        "url",
+        "title",
+        "published",
+        "date_only",
+        "source",
+        "author",
+        "editor",
+        "category",
+        "content_html",
+        "content_text",
+        "images",
+        "attachments",
+    ]
+    for key in (
+        "title",
+        "published",
+        "source",
+        "author",
+        "editor",
+        "category",
+        "images",
+        "attachments",
+        "content_text",
+    ):
         assert got[key] == expected[key], key
 
 

@@ -23,8 +23,9 @@ from tests.support.net import free_port
 ROOT = Path(__file__).parents[2]
 
 
-def get(url: str, headers: dict[str, str] | None = None,
-        method: str = "GET") -> tuple[int, Message, bytes]:
+def get(
+    url: str, headers: dict[str, str] | None = None, method: str = "GET"
+) -> tuple[int, Message, bytes]:
     request = urllib.request.Request(url, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:
@@ -49,17 +50,26 @@ def wait_for(check: object, timeout: float = 60.0) -> None:
 def service(tmp_path: Path, portal: ReplicaPortal) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = free_port()
     config = write_config(tmp_path, portal)
-    text = config.read_text("utf-8").replace("  port: 8080\n",
-                                             f"  port: {port}\n  admin_token: s3cret\n")
+    text = config.read_text("utf-8").replace(
+        "  port: 8080\n", f"  port: {port}\n  admin_token: s3cret\n"
+    )
     config.write_text(text, "utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "syndicator", "run", "-c", str(config)],
-                            cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "syndicator", "run", "-c", str(config)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: all(c["state"] == "ok" for c in json.loads(
-            get(base + "/healthz")[2])["categories"].values()))
+        wait_for(
+            lambda: all(
+                c["state"] == "ok"
+                for c in json.loads(get(base + "/healthz")[2])["categories"].values()
+            )
+        )
         yield base, proc
     finally:
         if proc.poll() is None:
@@ -68,7 +78,8 @@ def service(tmp_path: Path, portal: ReplicaPortal) -> Iterator[tuple[str, subpro
 
 
 def test_run_serves_feeds_polls_on_demand_and_stops_cleanly(
-        service: tuple[str, subprocess.Popen[bytes]], portal: ReplicaPortal) -> None:
+    service: tuple[str, subprocess.Popen[bytes]], portal: ReplicaPortal
+) -> None:
     base, proc = service
     status, headers, body = get(base + "/feeds/zgkjcx/kjyw.atom")
     assert status == 200 and body.startswith(b"<?xml")
@@ -77,8 +88,11 @@ def test_run_serves_feeds_polls_on_demand_and_stops_cleanly(
     status, _, body = get(base + "/feeds/zgkjcx/kjyw.atom", {"If-None-Match": etag})
     assert (status, body) == (304, b"")
     status, headers, body = get(base + "/feeds/all.json", method="HEAD")
-    assert status == 200 and body == b"" and headers["Content-Type"].startswith(
-        "application/feed+json")
+    assert (
+        status == 200
+        and body == b""
+        and headers["Content-Type"].startswith("application/feed+json")
+    )
     assert get(base + "/feeds/zgkjcx/nope.atom")[0] == 404
     assert b"<opml" in get(base + "/opml")[2]
     assert b"syndicator_polls_total" in get(base + "/metrics")[2]
@@ -105,14 +119,21 @@ def test_web_and_worker_run_apart_on_one_database(tmp_path: Path, portal: Replic
     """`--no-web` polls and builds feeds; `--no-worker` serves what it built."""
     port = free_port()
     config = write_config(tmp_path, portal)
-    config.write_text(config.read_text("utf-8").replace("  port: 8080\n", f"  port: {port}\n"),
-                      "utf-8")
+    config.write_text(
+        config.read_text("utf-8").replace("  port: 8080\n", f"  port: {port}\n"), "utf-8"
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = [sys.executable, "-m", "syndicator", "run", "-c", str(config)]
-    worker = subprocess.Popen([*run, "--no-web"], cwd=tmp_path, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    web = subprocess.Popen([*run, "--no-worker"], cwd=tmp_path, env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    worker = subprocess.Popen(
+        [*run, "--no-web"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    web = subprocess.Popen(
+        [*run, "--no-worker"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         try:

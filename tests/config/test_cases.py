@@ -1,9 +1,9 @@
 """Every file in cases/ is a configuration with its expected outcome in its header:
 
-    # expect: ok                      or a substring of the one-line error
-    # line: N                         the line the error must name
-    # key: dotted.path[0]             the key the error must name (optional)
-    # env: NAME=value                 environment for ${...} (repeatable)
+# expect: ok                      or a substring of the one-line error
+# line: N                         the line the error must name
+# key: dotted.path[0]             the key the error must name (optional)
+# env: NAME=value                 environment for ${...} (repeatable)
 """
 
 from __future__ import annotations

@@ -36,14 +36,16 @@ def test_default_when_unset_or_empty(load: Load) -> None:
 
 
 def test_plain_values_keep_their_type_after_replacement(load: Load) -> None:
-    conf = load("server:\n  port: ${PORT:-9000}\nfetch:\n  robots_txt: ${ROBOTS}\n" + BASE,
-                {"ROBOTS": "false"})
+    conf = load(
+        "server:\n  port: ${PORT:-9000}\nfetch:\n  robots_txt: ${ROBOTS}\n" + BASE,
+        {"ROBOTS": "false"},
+    )
     assert conf.server.port == 9000
     assert conf.fetch.robots_txt is False
 
 
 def test_quoted_values_stay_strings(load: Load) -> None:
-    conf = load("server: {admin_token: \"${T}\"}\n" + BASE, {"T": "12345"})
+    conf = load('server: {admin_token: "${T}"}\n' + BASE, {"T": "12345"})
     assert conf.server.admin_token == "12345"
 
 
@@ -68,8 +70,9 @@ def test_replaced_value_is_validated_where_it_stands(load: Load) -> None:
     assert caught.value.line == 8
 
 
-def test_environment_defaults_to_os_environ(write: Callable[[str], Path],
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_defaults_to_os_environ(
+    write: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SYNDICATOR_TEST_TOKEN", "from-os")
     conf = load_config(write("server:\n  admin_token: ${SYNDICATOR_TEST_TOKEN}\n" + BASE))
     assert conf.server.admin_token == "from-os"

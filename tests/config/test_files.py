@@ -32,7 +32,10 @@ def test_not_utf8(tmp_path: Path) -> None:
 
 def test_string_path_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
-    path.write_text("sites: [{id: s, name: S, url: 'http://s.example/', categories: "
-                    "[{id: c, name: C, list_url: 'http://s.example/l'}]}]\n", encoding="utf-8")
+    path.write_text(
+        "sites: [{id: s, name: S, url: 'http://s.example/', categories: "
+        "[{id: c, name: C, list_url: 'http://s.example/l'}]}]\n",
+        encoding="utf-8",
+    )
     conf = load_config(str(path), env={})
     assert conf.source_path == path

@@ -57,19 +57,34 @@ def test_categories_take_the_nearest_setting(load: Load) -> None:
 
 def test_schedules(load: Load) -> None:
     conf = load(LAYERED)
-    assert conf.category_schedule("a/inherit") == Schedule(ScheduleKind.CRON, cron="0 * * * *", min=60.0, max=3600.0, timezone="Asia/Hong_Kong")
-    assert conf.category_schedule("a/own") == Schedule(ScheduleKind.INTERVAL, seconds=300.0, min=60.0, max=3600.0, timezone="Europe/Berlin")
-    assert conf.category_schedule("a/adaptive") == Schedule(ScheduleKind.AUTO, min=60.0, max=1800.0, timezone="Asia/Hong_Kong")
-    assert conf.category_schedule(conf.find_category("b/plain")) == Schedule(ScheduleKind.INTERVAL, seconds=900.0, min=60.0, max=3600.0, timezone="Asia/Shanghai")
+    assert conf.category_schedule("a/inherit") == Schedule(
+        ScheduleKind.CRON, cron="0 * * * *", min=60.0, max=3600.0, timezone="Asia/Hong_Kong"
+    )
+    assert conf.category_schedule("a/own") == Schedule(
+        ScheduleKind.INTERVAL, seconds=300.0, min=60.0, max=3600.0, timezone="Europe/Berlin"
+    )
+    assert conf.category_schedule("a/adaptive") == Schedule(
+        ScheduleKind.AUTO, min=60.0, max=1800.0, timezone="Asia/Hong_Kong"
+    )
+    assert conf.category_schedule(conf.find_category("b/plain")) == Schedule(
+        ScheduleKind.INTERVAL, seconds=900.0, min=60.0, max=3600.0, timezone="Asia/Shanghai"
+    )
 
 
 def test_spec_defaults_without_any_defaults_section(load: Load) -> None:
-    conf = load("sites: [{id: s, name: S, url: 'http://s.example/', categories: "
-                "[{id: c, name: C, list_url: 'http://s.example/l'}]}]\n")
+    conf = load(
+        "sites: [{id: s, name: S, url: 'http://s.example/', categories: "
+        "[{id: c, name: C, list_url: 'http://s.example/l'}]}]\n"
+    )
     assert conf.category_schedule("s/c") == Schedule(ScheduleKind.INTERVAL, seconds=600.0)
     assert conf.categories()[0] == models.CategorySpec(
-        site_id="s", site_name="S", site_url="http://s.example/", id="c", name="C",
-        list_url="http://s.example/l")
+        site_id="s",
+        site_name="S",
+        site_url="http://s.example/",
+        id="c",
+        name="C",
+        list_url="http://s.example/l",
+    )
     assert conf.fetch_settings() == models.FetchSettings()
     assert conf.feed_settings() == models.FeedSettings()
 
@@ -88,19 +103,31 @@ def test_find_category_rejects_unknown_names(load: Load) -> None:
 
 
 def test_fetch_and_feed_settings(load: Load) -> None:
-    conf = load(LAYERED + """\
+    conf = load(
+        LAYERED
+        + """\
 server: {public_url: "https://feeds.example/"}
 fetch: {user_agent: ua/1, timeout: 1m, host_delay: 1500ms, retries: 0,
         robots_txt: false, max_bytes: 2MiB}
 feeds: {formats: [rss, json], max_items: 10, full_content: false,
         hubs: ["https://hub.example/"]}
-""")
+"""
+    )
     assert conf.fetch_settings() == models.FetchSettings(
-        user_agent="ua/1", timeout=60.0, host_delay=1.5, retries=0, robots_txt=False,
-        max_bytes=2 * 1024 * 1024)
+        user_agent="ua/1",
+        timeout=60.0,
+        host_delay=1.5,
+        retries=0,
+        robots_txt=False,
+        max_bytes=2 * 1024 * 1024,
+    )
     assert conf.feed_settings() == models.FeedSettings(
-        public_url="https://feeds.example/", formats=("rss", "json"), max_items=10,
-        full_content=False, hubs=("https://hub.example/",))
+        public_url="https://feeds.example/",
+        formats=("rss", "json"),
+        max_items=10,
+        full_content=False,
+        hubs=("https://hub.example/",),
+    )
 
 
 def test_config_is_frozen(load: Load) -> None:
@@ -110,14 +137,14 @@ def test_config_is_frozen(load: Load) -> None:
 
 
 def test_relative_sqlite_path_is_resolved_against_the_working_directory(
-        load: Load, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load: Load, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     conf = load("storage: sqlite:///data/x.db\n" + LAYERED)
     assert conf.storage == "sqlite:///data/x.db"
     assert conf.database_url == f"sqlite:///{tmp_path}/data/x.db"
     assert not (tmp_path / "data").exists()
-    for url in ("sqlite:////abs/x.db", "sqlite:///:memory:",
-                "postgresql+psycopg://u:p@h/db"):
+    for url in ("sqlite:////abs/x.db", "sqlite:///:memory:", "postgresql+psycopg://u:p@h/db"):
         assert load(f"storage: '{url}'\n" + LAYERED).database_url == url
 
 

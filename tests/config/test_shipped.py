@@ -28,12 +28,17 @@ def test_demo_config_points_at_loopback() -> None:
     conf = load_config(CONFIG / "demo.yaml", env={})
     # Every category the replica publishes into, so its new articles are all seen.
     assert [s.key for s in conf.categories()] == [
-        "zgkjcx/kjyw", "zgkjcx/dfkj", "zgkjcx/kjcg", "zgkjcx/kjrw"]
+        "zgkjcx/kjyw",
+        "zgkjcx/dfkj",
+        "zgkjcx/kjcg",
+        "zgkjcx/kjrw",
+    ]
     assert [s.list_url for s in conf.categories()] == [
         "http://127.0.0.1:8081/Article/kjyw/Index.html",
         "http://127.0.0.1:8081/Article/dfkj/Index.html",
         "http://127.0.0.1:8081/Article/ShowClass.asp?ClassID=3",
-        "http://127.0.0.1:8081/Article/ShowClass.asp?ClassID=5"]
+        "http://127.0.0.1:8081/Article/ShowClass.asp?ClassID=5",
+    ]
     assert conf.storage == "sqlite:///data/demo.db"
     assert conf.server.public_url == "http://127.0.0.1:8080"
     assert {conf.category_schedule(s).seconds for s in conf.categories()} == {30.0}
@@ -70,7 +75,10 @@ def test_every_key_of_the_schema_is_documented_in_the_real_config() -> None:
 
 def test_documentation_check_can_fail() -> None:
     assert documented_keys("a: 1  # the a\nb: 2\n# c: 3   # the c\n  - d: x # d\n") == {
-        "a", "c", "d"}
+        "a",
+        "c",
+        "d",
+    }
 
 
 def test_schema_describes_every_key() -> None:
@@ -78,8 +86,9 @@ def test_schema_describes_every_key() -> None:
     json.dumps(schema)
     assert schema["$schema"].startswith("https://json-schema.org/")
     assert set(schema["required"]) == {"sites"}
-    assert {"storage", "server", "fetch", "defaults", "sites", "feeds",
-            "notifications"} == set(schema["properties"])
+    assert {"storage", "server", "fetch", "defaults", "sites", "feeds", "notifications"} == set(
+        schema["properties"]
+    )
     for part in [schema, *schema["$defs"].values()]:
         for name, prop in part.get("properties", {}).items():
             assert prop.get("description"), f"{part.get('title')}.{name} has no description"
@@ -100,17 +109,24 @@ def test_schema_sizes_accept_strings_and_integers() -> None:
 
 def test_describe_lists_what_would_be_watched() -> None:
     text = describe(load_config(CONFIG / "demo.yaml", env={}))
-    for expected in ["zgkjcx/kjyw", "科技要闻", "http://127.0.0.1:8081/Article/kjyw/Index.html",
-                     "every 30s, Asia/Shanghai", "zgkjcx/kjrw",
-                     "mailbox  email via 127.0.0.1:8025 (none)",
-                     "hook  webhook http://127.0.0.1:8090/hook", "hook <- zgkjcx/*"]:
+    for expected in [
+        "zgkjcx/kjyw",
+        "科技要闻",
+        "http://127.0.0.1:8081/Article/kjyw/Index.html",
+        "every 30s, Asia/Shanghai",
+        "zgkjcx/kjrw",
+        "mailbox  email via 127.0.0.1:8025 (none)",
+        "hook  webhook http://127.0.0.1:8090/hook",
+        "hook <- zgkjcx/*",
+    ]:
         assert expected in text
     assert "whsec_" not in text
 
 
 def test_describe_never_prints_secrets(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
-    path.write_text("""\
+    path.write_text(
+        """\
 server: {admin_token: tok-123}
 defaults: {every: auto, min: 90s, max: 2h}
 sites:
@@ -126,7 +142,9 @@ notifications:
        digest: "0 8 * * *"}
     - {id: t, type: apprise, url: "tgram://bot-789/chat"}
   subscriptions: [{channel: m, keywords: [芯片], operator: true}]
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     text = describe(load_config(path, env={}))
     assert not any(secret in text for secret in ("tok-123", "pw-456", "bot-789"))
     assert 'cron "*/5 * * * *"' in text

@@ -1,4 +1,3 @@
-# ruff: noqa: E501 - page templates and story paragraphs are kept one line each, as served
 """Pieces shared by the corpus builders: body blocks, date styles, writing a case.
 
 A page is rendered from the same data its expected JSON is written from, so the
@@ -23,10 +22,10 @@ _CN = "〇一二三四五六七八九"
 class Block:
     """One piece of an article body: a paragraph, an image or an attachment link."""
 
-    kind: str               # "p", "img", "file"
-    text: str = ""          # paragraph text, image alt or file name
-    href: str = ""          # as written in the page (maybe relative)
-    absolute: str = ""      # as expected after resolution
+    kind: str  # "p", "img", "file"
+    text: str = ""  # paragraph text, image alt or file name
+    href: str = ""  # as written in the page (maybe relative)
+    absolute: str = ""  # as expected after resolution
 
 
 @dataclass
@@ -39,7 +38,9 @@ class Body:
             if b.kind == "p":
                 out.append(_para(b.text, para))
             elif b.kind == "img":
-                out.append(f'<p align="center"><img src="{b.href}" border="0" alt="{b.text}" /></p>')
+                out.append(
+                    f'<p align="center"><img src="{b.href}" border="0" alt="{b.text}" /></p>'
+                )
             else:
                 out.append(f'<p>附件：<a href="{b.href}" target="_blank">{b.text}</a></p>')
         return "\n".join(out)
@@ -98,8 +99,9 @@ def show_date(when: datetime, style: str) -> str:
         "iso_date": f"{y}-{m:02d}-{d:02d}",
         "cn_date": f"{y}年{m}月{d}日",
         "cn_numeral": "".join(_CN[int(c)] for c in str(y)) + f"年{_cn_num(m)}月{_cn_num(d)}日",
-        "fullwidth": "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c
-                             for c in f"{y}-{m:02d}-{d:02d}").replace("-", "－"),
+        "fullwidth": "".join(
+            chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in f"{y}-{m:02d}-{d:02d}"
+        ).replace("-", "－"),
         "bracket": f"[{y}-{m:02d}-{d:02d}]",
     }
     return forms[style]
@@ -121,29 +123,61 @@ def expected_date(when: datetime, style: str) -> tuple[str, bool]:
     return when.replace(hour=0, minute=0, second=0).isoformat(), True
 
 
-def write_case(folder: Path, name: str, html: str, *, url: str, charset: str,
-               content_type: str | None, expected: dict[str, Any],
-               encoding: str = "gb18030", now: str = NOW) -> None:
+def write_case(
+    folder: Path,
+    name: str,
+    html: str,
+    *,
+    url: str,
+    charset: str,
+    content_type: str | None,
+    expected: dict[str, Any],
+    encoding: str = "gb18030",
+    now: str = NOW,
+) -> None:
     """The page bytes and its JSON: ``charset`` encodes, ``encoding`` is what decoding
     must conclude (GB labels all decode as gb18030)."""
     folder.mkdir(parents=True, exist_ok=True)
     folder.joinpath(f"{name}.html").write_bytes(html.encode(charset))
-    meta = {"url": url, "now": now, "content_type": content_type,
-            "encoding": encoding, "expected": expected}
+    meta = {
+        "url": url,
+        "now": now,
+        "content_type": content_type,
+        "encoding": encoding,
+        "expected": expected,
+    }
     folder.joinpath(f"{name}.json").write_text(
-        json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
 
 
-def article_json(url: str, title: str, when: datetime | None, style: str,
-                 source: str | None, author: str | None, editor: str | None,
-                 category: str | None, body: Body, para: str = "pe",
-                 **extra: Any) -> dict[str, Any]:
+def article_json(
+    url: str,
+    title: str,
+    when: datetime | None,
+    style: str,
+    source: str | None,
+    author: str | None,
+    editor: str | None,
+    category: str | None,
+    body: Body,
+    para: str = "pe",
+    **extra: Any,
+) -> dict[str, Any]:
     published, date_only = expected_date(when, style) if when else (None, True)
     data: dict[str, Any] = {
-        "url": url, "title": title, "published": published, "date_only": date_only,
-        "source": source, "author": author, "editor": editor, "category": category,
-        "content_html": body.expected_html(para), "content_text": body.expected_text(),
-        "images": body.images, "attachments": body.files,
+        "url": url,
+        "title": title,
+        "published": published,
+        "date_only": date_only,
+        "source": source,
+        "author": author,
+        "editor": editor,
+        "category": category,
+        "content_html": body.expected_html(para),
+        "content_text": body.expected_text(),
+        "images": body.images,
+        "attachments": body.files,
     }
     data.update(extra)
     return data

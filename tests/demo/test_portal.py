@@ -86,10 +86,17 @@ def walk(start: str, css: str) -> tuple[list[str], list[str]]:
 
 
 def test_every_html_page_is_gbk_declared_gb2312_and_served_without_charset(
-        shared: ReplicaPortal) -> None:
+    shared: ReplicaPortal,
+) -> None:
     base = shared.base_url
-    urls = [base, base + "Article/Index.html", shared.list_url("kjyw"), shared.list_url("kjrw"),
-            shared.articles("kjyw")[0].url, shared.articles("kjcg")[0].url]
+    urls = [
+        base,
+        base + "Article/Index.html",
+        shared.list_url("kjyw"),
+        shared.list_url("kjrw"),
+        shared.articles("kjyw")[0].url,
+        shared.articles("kjcg")[0].url,
+    ]
     for url in urls:
         reply = fetch(url)
         assert reply.status == 200
@@ -111,7 +118,8 @@ def test_gbk_only_characters_near_the_end_of_the_body(shared: ReplicaPortal) -> 
 
 
 def test_emoji_title_travels_as_numeric_reference_and_markup_is_escaped(
-        shared: ReplicaPortal) -> None:
+    shared: ReplicaPortal,
+) -> None:
     tricky = next(a for a in shared.articles("kjyw") if "🚀" in a.title)
     assert "&" in tricky.title and "<" in tricky.title
     page = fetch(tricky.url)
@@ -138,8 +146,10 @@ def test_customised_article_page_follows_the_real_template(shared: ReplicaPortal
     assert "日期:&nbsp;2023年03月01日&nbsp;14:47&nbsp;&nbsp;来源:<a href='/ShowCopyFrom.asp" in text
     assert "GetHits.asp?ArticleID=2603" in text
     assert "文章录入：zgkjcx&nbsp;&nbsp;&nbsp;&nbsp;责任编辑：zgkjcx" in text
-    assert ("<p align='center'><b><font color='red'>[1]</font>&nbsp;<a href='2603_2.html'>[2]"
-            "</a>&nbsp;<a href='2603_2.html'>下一页</a></b></p>") in text
+    assert (
+        "<p align='center'><b><font color='red'>[1]</font>&nbsp;<a href='2603_2.html'>[2]"
+        "</a>&nbsp;<a href='2603_2.html'>下一页</a></b></p>"
+    ) in text
     assert tree.cssselect("td.left_title")[0].text_content() == "热门文章"
     assert "京ICP备13040577号-2" in text and "版权所有" in text
     srcs = [img.get("src") for img in tree.cssselect("#fontzoom img")]
@@ -218,13 +228,15 @@ def test_neighbour_links_end_with_meiyoule(shared: ReplicaPortal) -> None:
 
 @pytest.mark.parametrize("slug", ["kjyw", "dfkj"])
 def test_static_pager_chain_covers_every_article_with_reversed_numbering(
-        shared: ReplicaPortal, slug: str) -> None:
+    shared: ReplicaPortal, slug: str
+) -> None:
     pages, items = walk(shared.list_url(slug), "showpage")
     assert items == [a.url for a in shared.articles(slug)]
     total = len(pages)
     assert total == 3
     expected = [shared.list_url(slug)] + [
-        f"{shared.base_url}Article/{slug}/List_{total - n + 1}.html" for n in range(2, total + 1)]
+        f"{shared.base_url}Article/{slug}/List_{total - n + 1}.html" for n in range(2, total + 1)
+    ]
     assert pages == expected
     assert pages[-1].endswith("/List_1.html")
     first = fetch(pages[0]).tree().cssselect("div.showpage")[0]
@@ -234,8 +246,9 @@ def test_static_pager_chain_covers_every_article_with_reversed_numbering(
 
 
 @pytest.mark.parametrize(("slug", "class_id"), [("kjrw", 5), ("kjcg", 3), ("kjyw", 1)])
-def test_dynamic_pager_chain_covers_every_article(shared: ReplicaPortal, slug: str,
-                                                  class_id: int) -> None:
+def test_dynamic_pager_chain_covers_every_article(
+    shared: ReplicaPortal, slug: str, class_id: int
+) -> None:
     start = f"{shared.base_url}Article/ShowClass.asp?ClassID={class_id}"
     pages, items = walk(start, "show_page")
     assert pages[1] == start + "&page=2"
@@ -244,8 +257,11 @@ def test_dynamic_pager_chain_covers_every_article(shared: ReplicaPortal, slug: s
     if slug == "kjyw":  # the dynamic list links the generated pages as well
         assert items == expected
     else:
-        assert items == [f"{shared.base_url}Article/ShowArticle.asp?ArticleID={a.id}"
-                         for a in truth] == expected
+        assert (
+            items
+            == [f"{shared.base_url}Article/ShowArticle.asp?ArticleID={a.id}" for a in truth]
+            == expected
+        )
 
 
 def test_list_rows_carry_truncated_text_full_tooltips_and_dates(shared: ReplicaPortal) -> None:
@@ -254,16 +270,22 @@ def test_list_rows_carry_truncated_text_full_tooltips_and_dates(shared: ReplicaP
     tree = reply.tree()
     rows = tree.cssselect("td.main_tdbg_575 tr")
     assert [r.cssselect("td")[1].get("class") for r in rows[:4]] == [
-        "listbg", "listbg2", "listbg", "listbg2"]
+        "listbg",
+        "listbg2",
+        "listbg",
+        "listbg2",
+    ]
     for row, article in zip(rows, truth, strict=True):
         link = row.cssselect("a.listA")[0]
         stamp = article.published
         assert link.get("title") == (
             f"文章标题：{article.title}\r\n作\xa0\xa0\xa0\xa0者：佚名\r\n更新时间："
-            f"{stamp.year}-{stamp.month}-{stamp.day} {stamp.hour}:{stamp:%M}:00")
+            f"{stamp.year}-{stamp.month}-{stamp.day} {stamp.hour}:{stamp:%M}:00"
+        )
         shown = link.text_content().replace("\xa0", " ")
         assert shown == article.title or (
-            shown.endswith("…") and article.title.startswith(shown[:-1]))
+            shown.endswith("…") and article.title.startswith(shown[:-1])
+        )
         assert row.cssselect("td")[2].text_content() == f"{stamp:%m-%d}"
     assert any(link.text_content().endswith("…") for link in tree.cssselect("a.listA"))
     assert '<font color="red">' in reply.text
@@ -293,9 +315,15 @@ def test_home_robots_hits_and_404(shared: ReplicaPortal) -> None:
     robots = fetch(shared.base_url + "robots.txt")
     assert robots.body == b"User-agent: *\r\nDisallow: /Admin/\r\n"
     assert fetch(shared.base_url + "Article/GetHits.asp?ArticleID=2603").body == (
-        b"document.write('1234');")
-    for path in ("nope.html", "Article/ShowArticle.asp?ArticleID=1", "Article/kjrw/Index.html",
-                 "Article/kjyw/202302/2603.html", "Article/kjyw/List_3.html"):
+        b"document.write('1234');"
+    )
+    for path in (
+        "nope.html",
+        "Article/ShowArticle.asp?ArticleID=1",
+        "Article/kjrw/Index.html",
+        "Article/kjyw/202302/2603.html",
+        "Article/kjyw/List_3.html",
+    ):
         missing = fetch(shared.base_url + path)
         assert missing.status == 404, path
         assert "无法找到该页" in missing.text
@@ -311,7 +339,8 @@ def test_paths_and_parameters_are_case_insensitive_like_iis(shared: ReplicaPorta
 
 
 def test_static_pages_answer_304_and_dynamic_pages_carry_no_validators(
-        shared: ReplicaPortal) -> None:
+    shared: ReplicaPortal,
+) -> None:
     url = shared.list_url("kjyw")
     first = fetch(url)
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
@@ -323,7 +352,8 @@ def test_static_pages_answer_304_and_dynamic_pages_carry_no_validators(
     assert fetch(url, headers={"If-None-Match": '"other:0"'}).status == 200
     assert fetch(url, headers={"If-Modified-Since": modified}).status == 304
     before = format_datetime(
-        parsedate_to_datetime(modified).replace(year=2020).astimezone(UTC), usegmt=True)
+        parsedate_to_datetime(modified).replace(year=2020).astimezone(UTC), usegmt=True
+    )
     assert fetch(url, headers={"If-Modified-Since": before}).status == 200
     dynamic = fetch(shared.list_url("kjrw"), headers={"If-None-Match": "*"})
     assert dynamic.status == 200
@@ -343,16 +373,22 @@ def test_head_sends_headers_only(shared: ReplicaPortal) -> None:
 # ---------------------------------------------------------------- controls
 
 
-def test_publish_puts_the_article_on_top_and_changes_the_list(portal: ReplicaPortal,
-                                                              clock: object) -> None:
+def test_publish_puts_the_article_on_top_and_changes_the_list(
+    portal: ReplicaPortal, clock: object
+) -> None:
     url = portal.list_url("kjyw")
     before = fetch(url)
     previous_top = portal.articles("kjyw")[0]
-    article = portal.publish("kjyw", "新标题：测试文章", "第一段，内容。\n\n　　第二段，喆。",
-                             source="科技日报")
+    article = portal.publish(
+        "kjyw", "新标题：测试文章", "第一段，内容。\n\n　　第二段，喆。", source="科技日报"
+    )
     assert article.published == datetime(2023, 3, 20, 9, 30, tzinfo=SHANGHAI)
-    assert article.id > max(a.id for c in ("kjyw", "dfkj", "kjcg", "kjrw")
-                            for a in portal.articles(c) if a.id != article.id)
+    assert article.id > max(
+        a.id
+        for c in ("kjyw", "dfkj", "kjcg", "kjrw")
+        for a in portal.articles(c)
+        if a.id != article.id
+    )
     assert article.url == f"{portal.base_url}Article/kjyw/202303/{article.id}.html"
     assert article.paragraphs == ("第一段，内容。", "第二段，喆。")
     assert portal.articles("kjyw")[0] == article
@@ -360,14 +396,16 @@ def test_publish_puts_the_article_on_top_and_changes_the_list(portal: ReplicaPor
     assert after.status == 200 and after.headers["ETag"] != before.headers["ETag"]
     assert list_rows(after)[0][0] == f"/Article/kjyw/202303/{article.id}.html"
     assert parsedate_to_datetime(after.headers["Last-Modified"]) > parsedate_to_datetime(
-        before.headers["Last-Modified"])
+        before.headers["Last-Modified"]
+    )
     page = fetch(article.url)
     assert "日期:&nbsp;2023年03月20日&nbsp;09:30&nbsp;&nbsp;来源:" in page.text
     assert f"{article.id}.html" in fetch(previous_top.url).text  # its 下一篇 now
 
 
 def test_publish_converts_times_to_shanghai_and_generates_missing_fields(
-        portal: ReplicaPortal) -> None:
+    portal: ReplicaPortal,
+) -> None:
     when = datetime(2023, 3, 31, 17, 30, 45, tzinfo=UTC)
     article = portal.publish("dfkj", when=when)
     assert article.published == datetime(2023, 4, 1, 1, 30, tzinfo=SHANGHAI)
@@ -380,8 +418,7 @@ def test_publish_converts_times_to_shanghai_and_generates_missing_fields(
     assert "文章来源：本站原创" in fetch(stock.url).text
 
 
-def test_edit_changes_the_bytes_behind_the_same_url(portal: ReplicaPortal,
-                                                    clock: object) -> None:
+def test_edit_changes_the_bytes_behind_the_same_url(portal: ReplicaPortal, clock: object) -> None:
     target = portal.articles("kjyw")[3]
     before = fetch(target.url)
     edited = portal.edit(target.id, body="更正后的内容，全文如下。")
@@ -442,10 +479,12 @@ def test_content_is_deterministic_per_seed() -> None:
     fixed = datetime(2023, 3, 20, tzinfo=SHANGHAI)
     bodies = []
     for seed in (7, 7, 8):
-        with ReplicaPortal(seed=seed, now=lambda: fixed, articles_per_category=5,
-                           page_size=2) as server:
-            bodies.append(fetch(server.list_url("kjyw")).body.replace(
-                server.base_url.encode(), b""))
+        with ReplicaPortal(
+            seed=seed, now=lambda: fixed, articles_per_category=5, page_size=2
+        ) as server:
+            bodies.append(
+                fetch(server.list_url("kjyw")).body.replace(server.base_url.encode(), b"")
+            )
             assert server.article(2603).title.startswith("浙江:")
     assert bodies[0] == bodies[1] != bodies[2]
 
@@ -453,7 +492,9 @@ def test_content_is_deterministic_per_seed() -> None:
 def test_cli_serves_until_interrupted() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "syndicator.demo.portal", "--port", "0", "--quiet"],
-        stdout=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         line = process.stdout.readline()

@@ -20,17 +20,22 @@ ROOT = Path(__file__).parents[2]
 def test_demo_serves_feeds_and_stops_on_sigint(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "syndicator", "demo", "--port", str(port)],
-                            cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "syndicator", "demo", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 60
         states: dict[str, object] = {}
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as answer:
-                    states = {k: v["state"] for k, v in
-                              json.loads(answer.read())["categories"].items()}
+                    states = {
+                        k: v["state"] for k, v in json.loads(answer.read())["categories"].items()
+                    }
             except OSError:
                 states = {}
             if states and all(s == "ok" for s in states.values()):

@@ -20,9 +20,12 @@ from zoneinfo import ZoneInfo
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WEBNAME = "浙江省科学技术厅"
 COLUMN = {"webid": "3136", "columnid": "1229", "unitid": "4013456", "webname": WEBNAME}
-NEXTGROUP = ('<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1'
-             '&webid=3136&path=/&columnid=1229&unitid=4013456&webname=' + WEBNAME +
-             '&permissiontype=0"></a>]]></nextgroup>')
+NEXTGROUP = (
+    '<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1'
+    "&webid=3136&path=/&columnid=1229&unitid=4013456&webname="
+    + WEBNAME
+    + '&permissiontype=0"></a>]]></nextgroup>'
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +40,11 @@ class Record:
         return f"/art/{d.year}/{d.month}/{d.day}/art_1229_{self.article_id}.html"
 
     def row(self) -> str:
-        return (f"<record><![CDATA[<li><a href='{self.path}' title='{self.title}' "
-                f"target='_blank'>{self.title}</a><span>{self.published:%Y-%m-%d}</span>"
-                "</li>]]></record>")
+        return (
+            f"<record><![CDATA[<li><a href='{self.path}' title='{self.title}' "
+            f"target='_blank'>{self.title}</a><span>{self.published:%Y-%m-%d}</span>"
+            "</li>]]></record>"
+        )
 
 
 class HanwebSite:
@@ -47,8 +52,12 @@ class HanwebSite:
 
     def __init__(self, total: int, per_page: int, group_size: int) -> None:
         start = datetime(2023, 3, 18, tzinfo=SHANGHAI)
-        self.records = [Record(5900000 - i, f"第{i + 1}条工作动态：科技创新重点任务推进",
-                               start - timedelta(days=i)) for i in range(total)]
+        self.records = [
+            Record(
+                5900000 - i, f"第{i + 1}条工作动态：科技创新重点任务推进", start - timedelta(days=i)
+            )
+            for i in range(total)
+        ]
         self.per_page = per_page
         self.group_size = group_size
         self.requests: list[str] = []
@@ -66,16 +75,16 @@ class HanwebSite:
         for target in self.requests:
             if "dataproxy.jsp" in target:
                 q = parse_qs(urlsplit(target).query)
-                out.append((int(q["startrecord"][0]), int(q["endrecord"][0]),
-                            int(q["perpage"][0])))
+                out.append((int(q["startrecord"][0]), int(q["endrecord"][0]), int(q["perpage"][0])))
         return out
 
     def __enter__(self) -> Self:
         self._thread.start()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
@@ -101,10 +110,12 @@ class HanwebSite:
             int(query["perpage"][0])
         except (KeyError, ValueError):
             return None
-        rows = "\n".join(r.row() for r in self.records[start - 1:end])
-        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<datastore>{NEXTGROUP}'
-                f"<recordset>\n{rows}\n</recordset><totalrecord>{len(self.records)}"
-                "</totalrecord></datastore>\n")
+        rows = "\n".join(r.row() for r in self.records[start - 1 : end])
+        return (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<datastore>{NEXTGROUP}'
+            f"<recordset>\n{rows}\n</recordset><totalrecord>{len(self.records)}"
+            "</totalrecord></datastore>\n"
+        )
 
     def article(self, path: str) -> str | None:
         record = next((r for r in self.records if r.path == path), None)

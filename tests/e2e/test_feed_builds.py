@@ -30,8 +30,8 @@ def spy_reads(app: Service, monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, 
 
 
 def test_a_poll_rebuilds_only_the_feeds_that_hold_its_category(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_app(write_config(tmp_path, portal), clock)
     try:
         app.poll(app.categories())
@@ -42,9 +42,13 @@ def test_a_poll_rebuilds_only_the_feeds_that_hold_its_category(
         reads = spy_reads(app, monkeypatch)
         changed = app.rebuild_feeds(app.categories([KJYW]))
         assert sorted(reads, key=str) == sorted(
-            [("zgkjcx", "kjyw"), ("zgkjcx", None), (None, None)], key=str)
-        assert sorted(changed) == sorted(f"{path}.{fmt}" for path in (
-            "feeds/zgkjcx/kjyw", "feeds/zgkjcx", "feeds/all") for fmt in ("atom", "rss", "json"))
+            [("zgkjcx", "kjyw"), ("zgkjcx", None), (None, None)], key=str
+        )
+        assert sorted(changed) == sorted(
+            f"{path}.{fmt}"
+            for path in ("feeds/zgkjcx/kjyw", "feeds/zgkjcx", "feeds/all")
+            for fmt in ("atom", "rss", "json")
+        )
         for path in ("feeds/zgkjcx/kjyw", "feeds/zgkjcx", "feeds/all"):
             feed = app.store.feeds.get(path, "atom")
             assert feed is not None and fresh.title.encode() in feed.body
@@ -54,8 +58,13 @@ def test_a_poll_rebuilds_only_the_feeds_that_hold_its_category(
 
 @pytest.mark.parametrize("db", ["sqlite", "postgresql"])
 def test_builds_take_turns_so_the_newest_read_is_written_last(
-        db: str, tmp_path: Path, portal: ReplicaPortal, clock: Clock,
-        monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    db: str,
+    tmp_path: Path,
+    portal: ReplicaPortal,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
     """Worker A reads the articles, then stalls; worker B stores a new article and
     builds. B must wait for A, or A's older bytes would overwrite B's feed."""
     storage = request.getfixturevalue("postgres").new_database() if db == "postgresql" else None
@@ -99,7 +108,8 @@ def test_builds_take_turns_so_the_newest_read_is_written_last(
 
 
 def test_no_feed_is_built_for_categories_never_read(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
     """Before its first successful poll a feed is not built, so the web answers 503 and
     Retry-After rather than an empty feed."""
     app = make_app(write_config(tmp_path, portal), clock)
@@ -115,8 +125,10 @@ def test_no_feed_is_built_for_categories_never_read(
         app.poll(app.categories([KJYW]))
         app.rebuild_feeds()
         built = {(f.path, f.format) for f in app.store.feeds.all()}
-        assert built == {(path, fmt) for path in ("feeds/zgkjcx/kjyw", "feeds/zgkjcx",
-                                                  "feeds/all")
-                         for fmt in ("atom", "rss", "json")}
+        assert built == {
+            (path, fmt)
+            for path in ("feeds/zgkjcx/kjyw", "feeds/zgkjcx", "feeds/all")
+            for fmt in ("atom", "rss", "json")
+        }
     finally:
         app.close()

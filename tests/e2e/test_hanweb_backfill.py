@@ -13,7 +13,9 @@ from tests.e2e.hanweb_site import HanwebSite
 from tests.support.clock import Clock
 from tests.support.configs import SETTINGS, make_app
 
-CONFIG = SETTINGS + """\
+CONFIG = (
+    SETTINGS
+    + """\
 sites:
   - id: zjkjt
     name: 浙江省科学技术厅
@@ -23,6 +25,7 @@ sites:
         name: 工作动态
         list_url: {base}col/col1229/index.html
 """
+)
 
 
 @pytest.fixture
@@ -35,13 +38,16 @@ def site() -> Iterator[HanwebSite]:
 
 def hanweb_app(tmp_path: Path, site: HanwebSite, clock: Clock) -> Service:
     path = tmp_path / "syndicator.yaml"
-    path.write_text(CONFIG.format(storage=f"sqlite:///{tmp_path / 'test.db'}", base=site.base_url),
-                    encoding="utf-8")
+    path.write_text(
+        CONFIG.format(storage=f"sqlite:///{tmp_path / 'test.db'}", base=site.base_url),
+        encoding="utf-8",
+    )
     return make_app(path, clock)
 
 
 def test_backfill_follows_dataproxy_windows_to_the_last_record(
-        tmp_path: Path, site: HanwebSite, clock: Clock) -> None:
+    tmp_path: Path, site: HanwebSite, clock: Clock
+) -> None:
     app = hanweb_app(tmp_path, site, clock)
     [spec] = app.categories(["zjkjt/gzdt"])
     outcome = app.backfill(spec, pages=10)
@@ -58,7 +64,8 @@ def test_backfill_follows_dataproxy_windows_to_the_last_record(
 
 
 def test_backfill_stops_at_the_pages_asked_for(
-        tmp_path: Path, site: HanwebSite, clock: Clock) -> None:
+    tmp_path: Path, site: HanwebSite, clock: Clock
+) -> None:
     app = hanweb_app(tmp_path, site, clock)
     [spec] = app.categories(["zjkjt/gzdt"])
     outcome = app.backfill(spec, pages=2)
@@ -69,7 +76,8 @@ def test_backfill_stops_at_the_pages_asked_for(
 
 
 def test_poll_after_backfill_reads_only_the_column_page(
-        tmp_path: Path, site: HanwebSite, clock: Clock) -> None:
+    tmp_path: Path, site: HanwebSite, clock: Clock
+) -> None:
     app = hanweb_app(tmp_path, site, clock)
     [spec] = app.categories(["zjkjt/gzdt"])
     app.backfill(spec, pages=10)

@@ -17,19 +17,25 @@ KJYW = "zgkjcx/kjyw"
 
 
 def article_requests(portal: ReplicaPortal) -> list[str]:
-    return [r.path for r in portal.requests
-            if "ShowArticle.asp" in r.path or r.path.rstrip("/").split("/")[-1][:1].isdigit()]
+    return [
+        r.path
+        for r in portal.requests
+        if "ShowArticle.asp" in r.path or r.path.rstrip("/").split("/")[-1][:1].isdigit()
+    ]
 
 
 def test_first_poll_stores_every_listed_article_as_baseline(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
     app = make_app(write_config(tmp_path, portal), clock)
     [outcome] = app.poll(app.categories([KJYW]))
     assert outcome.record.ok, outcome.errors
     listed = portal.articles("kjyw")[: outcome.record.items]
     assert outcome.record.items >= 10
     assert outcome.record.new == outcome.record.items
-    stored = {a.url: a for a in app.store.articles.newest(site="zgkjcx", category="kjyw", limit=None)}
+    stored = {
+        a.url: a for a in app.store.articles.newest(site="zgkjcx", category="kjyw", limit=None)
+    }
     assert len(stored) == len(listed)
     for truth in listed:
         article = stored[truth.url]
@@ -43,7 +49,8 @@ def test_first_poll_stores_every_listed_article_as_baseline(
 
 
 def test_second_poll_of_unchanged_list_fetches_no_article(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
     app = make_app(write_config(tmp_path, portal), clock)
     app.poll(app.categories())
     portal.reset_log()
@@ -56,7 +63,8 @@ def test_second_poll_of_unchanged_list_fetches_no_article(
 
 
 def test_new_article_appears_after_next_poll_and_old_ids_stay(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
     app = make_app(write_config(tmp_path, portal), clock)
     app.poll(app.categories([KJYW]))
     app.rebuild_feeds()
@@ -71,11 +79,12 @@ def test_new_article_appears_after_next_poll_and_old_ids_stay(
     after = feedparser.parse(app.store.feeds.get("feeds/zgkjcx/kjyw", "atom").body)
     assert after.entries[0].title == fresh.title
     old_ids = [e.id for e in before.entries]
-    assert [e.id for e in after.entries[1:len(old_ids) + 1]] == old_ids[: len(after.entries) - 1]
+    assert [e.id for e in after.entries[1 : len(old_ids) + 1]] == old_ids[: len(after.entries) - 1]
 
 
 def test_failing_article_does_not_stop_the_others(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
     app = make_app(write_config(tmp_path, portal), clock)
     victim = portal.articles("kjrw")[2]
     portal.fail_next(victim.url.split("//", 1)[1].split("/", 1)[1], 500, count=10)
@@ -99,16 +108,20 @@ def test_unreachable_portal_is_one_failed_poll_not_a_crash(tmp_path: Path, clock
     assert all(o.record.error and "127.0.0.1" in o.record.error for o in outcomes)
 
 
-def test_cli_poll_then_feeds_writes_readable_feeds(
-        tmp_path: Path, portal: ReplicaPortal) -> None:
+def test_cli_poll_then_feeds_writes_readable_feeds(tmp_path: Path, portal: ReplicaPortal) -> None:
     config = write_config(tmp_path, portal)
     run = [sys.executable, "-m", "syndicator"]
-    poll = subprocess.run([*run, "poll", "-c", str(config)], capture_output=True, text=True,
-                          timeout=120)
+    poll = subprocess.run(
+        [*run, "poll", "-c", str(config)], capture_output=True, text=True, timeout=120
+    )
     assert poll.returncode == 0, poll.stderr
     out = tmp_path / "public"
-    feeds = subprocess.run([*run, "feeds", "-c", str(config), "--out", str(out)],
-                           capture_output=True, text=True, timeout=60)
+    feeds = subprocess.run(
+        [*run, "feeds", "-c", str(config), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert feeds.returncode == 0, feeds.stderr
     truth = portal.articles("kjyw")
     for fmt in ("atom", "rss", "json"):
@@ -126,8 +139,9 @@ def test_cli_poll_then_feeds_writes_readable_feeds(
     assert (out / "feeds" / "all.atom").exists() and (out / "opml").exists()
 
 
-def test_same_pipeline_on_postgresql(tmp_path: Path, portal: ReplicaPortal, clock: Clock,
-                                     postgres: object) -> None:
+def test_same_pipeline_on_postgresql(
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock, postgres: object
+) -> None:
     url = postgres.new_database()  # type: ignore[attr-defined]
     app = make_app(write_config(tmp_path, portal, storage=url), clock)
     first = app.poll(app.categories())
@@ -142,7 +156,8 @@ def test_same_pipeline_on_postgresql(tmp_path: Path, portal: ReplicaPortal, cloc
 
 
 def test_pipeline_feeds_pass_the_atom_schema_and_a_real_client(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
     from tests.support.readers import jing, sfeed_rows
 
     app = make_app(write_config(tmp_path, portal), clock)
@@ -162,7 +177,8 @@ def test_pipeline_feeds_pass_the_atom_schema_and_a_real_client(
 
 
 def test_empty_list_three_times_turns_broken_and_feed_keeps_its_items(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
     app = make_app(write_config(tmp_path, portal), clock)
     [first] = app.poll(app.categories([KJYW]))
     app.rebuild_feeds()
@@ -184,7 +200,8 @@ def test_empty_list_three_times_turns_broken_and_feed_keeps_its_items(
 
 
 def test_failed_article_on_a_static_list_is_retried_not_hidden_by_304(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
     app = make_app(write_config(tmp_path, portal), clock)
     victim = portal.articles("kjyw")[3]
     portal.fail_next(victim.url.split("/", 3)[3], 503, count=10)
@@ -200,29 +217,41 @@ def test_failed_article_on_a_static_list_is_retried_not_hidden_by_304(
 
 
 def test_backfill_walks_the_pager_and_never_notifies(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
     app = make_app(write_config(tmp_path, portal), clock)
     [spec] = app.categories([KJYW])
     seen: list[tuple[int, int]] = []
     outcome = app.backfill(spec, pages=5, progress=lambda done, total: seen.append((done, total)))
     truth = portal.articles("kjyw")
-    assert outcome.record.ok and outcome.record.items == len(truth)   # every page, in order
+    assert outcome.record.ok and outcome.record.items == len(truth)  # every page, in order
     stored = app.store.articles.newest(site="zgkjcx", category="kjyw", limit=None)
     assert {a.url for a in stored} == {a.url for a in truth}
     assert all(a.baseline for a in stored)
     assert seen[-1] == (len(truth), len(truth))
     # Reversed List_N numbering: the pages were followed by their 下一页 links.
-    pages = [r.path for r in portal.requests if "/Article/kjyw/" in r.path
-             and ("Index" in r.path or "List_" in r.path)]
+    pages = [
+        r.path
+        for r in portal.requests
+        if "/Article/kjyw/" in r.path and ("Index" in r.path or "List_" in r.path)
+    ]
     assert pages[0].endswith("Index.html") and len(pages) == 3
 
 
 def test_cli_backfill_reports_what_it_stored(tmp_path: Path, portal: ReplicaPortal) -> None:
     config = write_config(tmp_path, portal)
-    result = subprocess.run([sys.executable, "-m", "syndicator", "backfill", "-c", str(config),
-                             KJYW, "--pages", "2"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "syndicator", "backfill", "-c", str(config), KJYW, "--pages", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "zgkjcx/kjyw: 40 listed, 40 stored, 0 failed" in result.stdout
-    bad = subprocess.run([sys.executable, "-m", "syndicator", "backfill", "-c", str(config),
-                          KJYW, "--pages", "0"], capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "syndicator", "backfill", "-c", str(config), KJYW, "--pages", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1

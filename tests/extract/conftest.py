@@ -28,16 +28,18 @@ def load_cases(kind: str) -> list[Case]:
     cases = []
     for meta_path in sorted((DATA / kind).glob("*.json")):
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        cases.append(Case(
-            name=meta_path.stem,
-            body=meta_path.with_suffix(".html").read_bytes(),
-            url=meta["url"],
-            now=datetime.fromisoformat(meta["now"]),
-            tz=ZoneInfo(meta.get("timezone", "Asia/Shanghai")),
-            content_type=meta.get("content_type"),
-            expected=meta["expected"],
-            encoding=meta.get("encoding", "gb18030"),
-        ))
+        cases.append(
+            Case(
+                name=meta_path.stem,
+                body=meta_path.with_suffix(".html").read_bytes(),
+                url=meta["url"],
+                now=datetime.fromisoformat(meta["now"]),
+                tz=ZoneInfo(meta.get("timezone", "Asia/Shanghai")),
+                content_type=meta.get("content_type"),
+                expected=meta["expected"],
+                encoding=meta.get("encoding", "gb18030"),
+            )
+        )
     return cases
 
 

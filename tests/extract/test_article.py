@@ -16,8 +16,20 @@ from .conftest import page, read_case
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=TZ)
-SPEC_FIELDS = ["url", "title", "published", "date_only", "source", "author", "editor",
-               "category", "content_html", "content_text", "images", "attachments"]
+SPEC_FIELDS = [
+    "url",
+    "title",
+    "published",
+    "date_only",
+    "source",
+    "author",
+    "editor",
+    "category",
+    "content_html",
+    "content_text",
+    "images",
+    "attachments",
+]
 
 
 def article(kind_name: str, selectors: Selectors | None = None) -> ArticleData:
@@ -60,8 +72,9 @@ def test_join_parts_needs_a_part() -> None:
 
 
 def test_selectors_override_detection() -> None:
-    chosen = article("zgkjcx_custom", Selectors(
-        title="td.info", body="td.title", info="td.info", date="td.info"))
+    chosen = article(
+        "zgkjcx_custom", Selectors(title="td.info", body="td.title", info="td.info", date="td.info")
+    )
     assert chosen.title.startswith("日期:")
     assert chosen.content_text == "浙江:全省科技系统“创新深化 实干争先”动员部署会召开"
     assert chosen.source == "浙江省科技厅"
@@ -77,8 +90,9 @@ GOV = page("hanweb_gov_meta.html")
 
 
 def test_government_meta_tags_come_first() -> None:
-    got = extract_article(GOV, "http://kjt.zj.gov.cn/art/2023/3/1/art_1229_5889.html",
-                          tz=TZ, now=NOW)
+    got = extract_article(
+        GOV, "http://kjt.zj.gov.cn/art/2023/3/1/art_1229_5889.html", tz=TZ, now=NOW
+    )
     assert got.title == "省科技厅召开年度工作会议"
     assert got.published == datetime(2023, 3, 1, 14, 47, tzinfo=TZ)
     assert got.date_only is False
@@ -106,22 +120,32 @@ def test_phpcms_title_is_not_the_h1_holding_the_info_line() -> None:
     assert got.published == datetime(2023, 3, 1, 14, 47, tzinfo=TZ)
     assert got.source == "科技日报"
     assert got.category == "科技要闻"
-    assert got.content_text == ("科研人员研制出一种新型复合材料，强度提高三成。\n"
-                                "该材料有望用于航空领域。")
+    assert got.content_text == (
+        "科研人员研制出一种新型复合材料，强度提高三成。\n该材料有望用于航空领域。"
+    )
 
 
 def test_meta_refresh_redirect() -> None:
-    html = ('<html><head><meta http-equiv="refresh" content="0; url=http://example.org/x.html">'
-            "<title>外部文章</title></head><body></body></html>")
+    html = (
+        '<html><head><meta http-equiv="refresh" content="0; url=http://example.org/x.html">'
+        "<title>外部文章</title></head><body></body></html>"
+    )
     got = extract_article(html, "http://www.zgkjcx.com/Article/kjyw/1.html", tz=TZ, now=NOW)
     assert got.external_url == "http://example.org/x.html"
     assert got.title == "外部文章"
     assert got.content_html == ""
 
 
-@pytest.mark.parametrize("html", ["", "   ", "<html></html>",
-                                  "<html><head><title>只有标题</title></head><body>导航</body></html>",
-                                  "<?xml version='1.0' encoding='gb2312'?><p>无标题。</p>"])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "   ",
+        "<html></html>",
+        "<html><head><title>只有标题</title></head><body>导航</body></html>",
+        "<?xml version='1.0' encoding='gb2312'?><p>无标题。</p>",
+    ],
+)
 def test_not_an_article(html: str) -> None:
     with pytest.raises(NotAnArticle):
         extract_article(html, "http://example.org/a.html", tz=TZ, now=NOW)
@@ -140,15 +164,18 @@ def test_title_selector_alone() -> None:
 
 
 def test_download_script_attachment_and_share_bar_on_a_government_page() -> None:
-    got = extract_article(page("hanweb_jiangxi_article.html"),
-                          "http://kjt.jiangxi.gov.cn/art/2024/5/8/art_26_101.html",
-                          tz=ZoneInfo("Asia/Shanghai"),
-                          now=datetime(2026, 11, 26, tzinfo=ZoneInfo("Asia/Shanghai")))
+    got = extract_article(
+        page("hanweb_jiangxi_article.html"),
+        "http://kjt.jiangxi.gov.cn/art/2024/5/8/art_26_101.html",
+        tz=ZoneInfo("Asia/Shanghai"),
+        now=datetime(2026, 11, 26, tzinfo=ZoneInfo("Asia/Shanghai")),
+    )
     assert got.title == "我省出台支持科技型中小企业发展十条措施"
     assert got.published is not None and got.published.isoformat() == "2024-05-08T09:30:00+08:00"
     assert (got.source, got.category) == ("省科技厅高新处", "通知公告")
     assert got.attachments == (
-        "http://kjt.jiangxi.gov.cn/module/download/downfile.jsp?filename=abc.pdf&classid=0",)
+        "http://kjt.jiangxi.gov.cn/module/download/downfile.jsp?filename=abc.pdf&classid=0",
+    )
     assert "打印" not in got.content_text and "微信" not in got.content_text
     assert got.content_text.endswith("确保各项措施落地见效。")
 
@@ -156,18 +183,22 @@ def test_download_script_attachment_and_share_bar_on_a_government_page() -> None
 def test_article_after_an_include_that_closes_the_document() -> None:
     # A header include ending in </body></html>: the parser parks the rest of the page
     # outside the root, where a browser still shows it as the body.
-    got = extract_article(page("ssi_early_close.html"),
-                          "http://kjj.example.cn/kjdt/2024/0612/35.html", tz=TZ, now=NOW)
+    got = extract_article(
+        page("ssi_early_close.html"), "http://kjj.example.cn/kjdt/2024/0612/35.html", tz=TZ, now=NOW
+    )
     assert got.title == "高新区发布人才新政"
     assert got.published == datetime(2024, 6, 12, 9, 30, tzinfo=TZ)
     assert got.source == "高新区管委会"
-    assert got.content_text == ("高新区日前发布人才新政，对引进的高层次人才给予安家补贴。\n"
-                                "新政还提出，为青年科技人员提供租房优惠，并简化落户手续。")
+    assert got.content_text == (
+        "高新区日前发布人才新政，对引进的高层次人才给予安家补贴。\n"
+        "新政还提出，为青年科技人员提供租房优惠，并简化落户手续。"
+    )
 
 
 def test_lone_source_line_and_topic_after_a_space_in_the_title() -> None:
-    got = extract_article(page("topic_after_space.html"),
-                          "http://news.example.cn/kpzt/88123.html", tz=TZ, now=NOW)
+    got = extract_article(
+        page("topic_after_space.html"), "http://news.example.cn/kpzt/88123.html", tz=TZ, now=NOW
+    )
     assert got.title == "市科协举办青少年科技节"
     assert got.source == "市科协"
     # The date and editor line below the body is still the info line.
@@ -188,8 +219,7 @@ def test_trs_publish_time_and_author_metas() -> None:
 
 
 def test_author_meta_without_a_publish_time_is_not_the_article_author() -> None:
-    undated = TRS_GOV.replace('<meta name="firstpublishedtime" content="2024-06-20-16:05:30">',
-                              "")
+    undated = TRS_GOV.replace('<meta name="firstpublishedtime" content="2024-06-20-16:05:30">', "")
     got = extract_article(undated, TRS_GOV_URL, tz=TZ, now=NOW)
     assert got.author is None and got.published is None
 
@@ -247,7 +277,8 @@ def test_a_summary_box_repeating_the_opening_does_not_widen_the_body() -> None:
     got = extract_article(SUMMARY_BOX, SUMMARY_BOX_URL, tz=TZ, now=NOW)
     assert got.content_text == (
         "市图书馆自本月起推出夜间阅读服务，周一至周五开放至晚上九点，方便上班族下班后借阅。\n"
-        "馆方表示，夜间开放期间，自助借还机和电子阅览室照常使用。")
+        "馆方表示，夜间开放期间，自助借还机和电子阅览室照常使用。"
+    )
 
 
 def test_a_text_own_first_paragraph_is_not_its_summary() -> None:
@@ -255,11 +286,11 @@ def test_a_text_own_first_paragraph_is_not_its_summary() -> None:
     # the first paragraph: that paragraph stays in the body, the teaser is the summary.
     first = "市图书馆自本月起推出夜间阅读服务，周一至周五开放至晚上九点，方便上班族下班后借阅。"
     start = SUMMARY_BOX.index('<div class="intro">')
-    intro = SUMMARY_BOX[start:SUMMARY_BOX.index("</div>", start) + len("</div>")]
-    described = re.sub(r'(<meta name="description" content=")[^"]*', rf"\g<1>{first}",
-                       SUMMARY_BOX)
+    intro = SUMMARY_BOX[start : SUMMARY_BOX.index("</div>", start) + len("</div>")]
+    described = re.sub(r'(<meta name="description" content=")[^"]*', rf"\g<1>{first}", SUMMARY_BOX)
     html = described.replace(intro, "").replace(
-        '<div class="comment">', f'<div class="related">{first}</div><div class="comment">')
+        '<div class="comment">', f'<div class="related">{first}</div><div class="comment">'
+    )
     got = extract_article(html, SUMMARY_BOX_URL, tz=TZ, now=NOW)
     assert got.content_text.startswith(first + "\n馆方表示，")
 
@@ -336,7 +367,8 @@ def test_the_text_block_beside_summary_and_rules_boxes_is_the_body() -> None:
     assert got.content_text == (
         "春节将至，各家支付工具纷纷推出红包活动，用户规模再上台阶。\n"
         "业内人士认为，移动支付的竞争已从补贴转向场景，线下商户成为新的争夺点。\n"
-        "与此同时，监管也在完善，备付金集中存管将逐步推开。")
+        "与此同时，监管也在完善，备付金集中存管将逐步推开。"
+    )
 
 
 def test_a_bare_time_after_the_source_is_the_date_not_part_of_the_source() -> None:

@@ -20,8 +20,10 @@ def test_corpus_is_large_and_varied() -> None:
     assert len(LISTS) >= 10
     assert len(HOLDOUT_ARTICLES) + len(HOLDOUT_LISTS) >= 12
     names = [c.name for c in ARTICLES + LISTS]
-    assert all(any(f"_{family}_" in n or n.startswith(f"gen_{family}") for n in names)
-               for family in FAMILIES)
+    assert all(
+        any(f"_{family}_" in n or n.startswith(f"gen_{family}") for n in names)
+        for family in FAMILIES
+    )
     assert {c.encoding for c in ARTICLES} == {"gb18030", "utf-8"}
 
 

@@ -28,8 +28,21 @@ def test_gb2312_page_with_gbk_only_characters_decodes_whole() -> None:
     assert "".join(str(t) for t in root.itertext()).endswith("王堃和张喆。页脚 版权所有")
 
 
-@pytest.mark.parametrize("label", ["gb2312", "GB2312", "gbk", "x-gbk", "gb_2312-80", "cp936",
-                                   "GB18030", "csGB2312", "chinese", "windows-936"])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "gb2312",
+        "GB2312",
+        "gbk",
+        "x-gbk",
+        "gb_2312-80",
+        "cp936",
+        "GB18030",
+        "csGB2312",
+        "chinese",
+        "windows-936",
+    ],
+)
 def test_every_gb_label_decodes_as_gb18030(label: str) -> None:
     assert normalize_charset(label) == "gb18030"
     text, encoding = decode_html(gbk_page(label))
@@ -75,8 +88,10 @@ def test_meta_after_the_first_kilobyte_is_found() -> None:
 
 def test_meta_charset_attribute_form() -> None:
     body = "<html><head><meta charset='GBK'></head><body>喆</body></html>".encode("gbk")
-    assert decode_html(body) == ("<html><head><meta charset='GBK'></head><body>喆</body></html>",
-                                 "gb18030")
+    assert decode_html(body) == (
+        "<html><head><meta charset='GBK'></head><body>喆</body></html>",
+        "gb18030",
+    )
 
 
 def test_undeclared_gbk_is_detected() -> None:
@@ -96,22 +111,25 @@ def test_garbage_falls_back_with_replacement_not_an_error() -> None:
     assert encoding
 
 
-PROXY_ANSWER = ('<?xml version="1.0" encoding="{label}"?>\n<datastore><totalrecord>1</totalrecord>'
-                "<recordset><record><![CDATA[<li><a href='/art/2024/1/1/art_1229_1.html'>"
-                "王堃团队攻关纪实</a><span>2024-01-01</span></li>]]></record></recordset>"
-                "</datastore>")
+PROXY_ANSWER = (
+    '<?xml version="1.0" encoding="{label}"?>\n<datastore><totalrecord>1</totalrecord>'
+    "<recordset><record><![CDATA[<li><a href='/art/2024/1/1/art_1229_1.html'>"
+    "王堃团队攻关纪实</a><span>2024-01-01</span></li>]]></record></recordset>"
+    "</datastore>"
+)
 
 
 @pytest.mark.parametrize("label", ["GBK", "gb2312", "GB18030"])
 def test_an_xml_declaration_names_the_charset(label: str) -> None:
     """dataproxy.jsp answers are XML declaring GBK, often with no header charset."""
-    text, encoding = decode_html(PROXY_ANSWER.replace("{label}", label).encode("gbk"),
-                                 "text/xml")
+    text, encoding = decode_html(PROXY_ANSWER.replace("{label}", label).encode("gbk"), "text/xml")
     assert encoding == "gb18030"
     assert "王堃团队攻关纪实" in text
 
 
 def test_an_xml_declaration_inside_the_page_is_not_a_declaration() -> None:
-    body = ("<html><head><meta charset=gbk></head><body><pre>&lt;?xml encoding='utf-8'?&gt;"
-            "<?xml version='1.0' encoding='utf-8'?>王堃</pre></body></html>").encode("gbk")
+    body = (
+        "<html><head><meta charset=gbk></head><body><pre>&lt;?xml encoding='utf-8'?&gt;"
+        "<?xml version='1.0' encoding='utf-8'?>王堃</pre></body></html>"
+    ).encode("gbk")
     assert decode_html(body)[1] == "gb18030"

@@ -70,10 +70,12 @@ def test_last_trs_page_has_no_next_page() -> None:
 
 
 def test_a_single_dated_row_is_a_list_but_a_nav_bar_is_not() -> None:
-    one = ("<html><body><div class='nav'><a href='/a/kjyw/'>科技要闻</a>"
-           "<a href='/a/kjzc/'>政策</a></div>"
-           "<div class='main'><ul class='list'><li><a href='/a/2023/0301/7.html'>唯一一篇"
-           "</a><span>2023-03-01</span></li></ul></div></body></html>")
+    one = (
+        "<html><body><div class='nav'><a href='/a/kjyw/'>科技要闻</a>"
+        "<a href='/a/kjzc/'>政策</a></div>"
+        "<div class='main'><ul class='list'><li><a href='/a/2023/0301/7.html'>唯一一篇"
+        "</a><span>2023-03-01</span></li></ul></div></body></html>"
+    )
     got = extract_list(one, "http://x.cn/a/", tz=TZ, now=NOW)
     assert [i.url for i in got.items] == ["http://x.cn/a/2023/0301/7.html"]
     nav_only = one.replace("<span>2023-03-01</span>", "")
@@ -93,11 +95,16 @@ def test_exclude_selector_removes_rows() -> None:
     assert len(page.items) == 4
 
 
-@pytest.mark.parametrize("html", [
-    "", "<html><body><p>维护中，请稍后访问。</p></body></html>",
-    "<html><body><a href='/about.html'>关于我们</a><a href='/contact.html'>联系</a></body></html>",
-    "<html><body><a href='/Article/kjyw/2.html'>唯一一篇</a></body></html>",
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "<html><body><p>维护中，请稍后访问。</p></body></html>",
+        "<html><body><a href='/about.html'>关于我们</a>"
+        "<a href='/contact.html'>联系</a></body></html>",
+        "<html><body><a href='/Article/kjyw/2.html'>唯一一篇</a></body></html>",
+    ],
+)
 def test_not_a_list(html: str) -> None:
     with pytest.raises(NotAList):
         extract_list(html, "http://www.zgkjcx.com/Article/kjyw/Index.html", tz=TZ, now=NOW)
@@ -126,10 +133,18 @@ def test_a_category_named_like_a_sidebar_box_is_still_read() -> None:
 def test_main_list_named_like_a_box_beats_an_undated_footer() -> None:
     # The list is headed 通知公告 (a word sidebars use too) and the footer holds two
     # article-shaped links without dates: the dated main list must win.
-    got = extract_list(page("hanweb_jiangxi_list.html"),
-                       "http://kjt.jiangxi.gov.cn/col/col26/index.html", tz=TZ, now=NOW)
+    got = extract_list(
+        page("hanweb_jiangxi_list.html"),
+        "http://kjt.jiangxi.gov.cn/col/col26/index.html",
+        tz=TZ,
+        now=NOW,
+    )
     assert [i.url.rsplit("_", 1)[1] for i in got.items] == [
-        "101.html", "100.html", "99.html", "98.html"]
+        "101.html",
+        "100.html",
+        "99.html",
+        "98.html",
+    ]
     assert got.items[0].title == "我省出台支持科技型中小企业发展十条措施"
     assert got.next_page == "http://kjt.jiangxi.gov.cn/col/col26/index_1.html"
 
@@ -167,13 +182,19 @@ def test_hanweb_nextgroup_link_is_read_as_html() -> None:
 def test_hanweb_answer_rows_need_no_wrapping_element() -> None:
     # Records that start with their link: parsed as HTML in place, "<![CDATA[" would
     # swallow the <a> tag up to its ">" and leave no link.
-    recs = "".join(f'<record><![CDATA[<a href="/art/2023/3/{d}/art_26_{100 + d}.html">'
-                   f'第{d}号通知发布</a><span>2023-03-{d:02d}</span>]]></record>\n'
-                   for d in range(1, 6))
-    xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n<datastore><recordset>\n{recs}'
-           "</recordset><totalrecord>5</totalrecord></datastore>")
-    url = ("http://kjt.jiangxi.gov.cn/module/web/jpage/dataproxy.jsp"
-           "?startrecord=1&endrecord=5&perpage=5&columnid=26")
+    recs = "".join(
+        f'<record><![CDATA[<a href="/art/2023/3/{d}/art_26_{100 + d}.html">'
+        f"第{d}号通知发布</a><span>2023-03-{d:02d}</span>]]></record>\n"
+        for d in range(1, 6)
+    )
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<datastore><recordset>\n{recs}'
+        "</recordset><totalrecord>5</totalrecord></datastore>"
+    )
+    url = (
+        "http://kjt.jiangxi.gov.cn/module/web/jpage/dataproxy.jsp"
+        "?startrecord=1&endrecord=5&perpage=5&columnid=26"
+    )
     got = extract_list(xml, url, tz=TZ, now=NOW)
     assert [i.title for i in got.items] == [f"第{d}号通知发布" for d in range(1, 6)]
     assert got.items[4].published == datetime(2023, 3, 5, tzinfo=TZ)
@@ -195,17 +216,19 @@ TABS_LIST = """<html><head><title>公司公告 - 某基金公司</title></head><
 def test_a_tab_menu_above_the_list_is_not_a_sidebar_heading() -> None:
     # The tabs read "公司公告 定期报告 其他公告": a row of links is a menu, not a box
     # title such as "热门文章", so the list under it is the page's list.
-    got = extract_list(TABS_LIST, "https://www.example.com/info/notice/index.html",
-                       tz=TZ, now=NOW)
+    got = extract_list(TABS_LIST, "https://www.example.com/info/notice/index.html", tz=TZ, now=NOW)
     assert [i.url.rsplit("/", 3)[-3:] for i in got.items] == [
-        ["2024", "7", "2-4f1c2e.html"], ["2024", "6", "28-9a7b3d.html"],
-        ["2024", "6", "9-0c1d2e.html"]]
+        ["2024", "7", "2-4f1c2e.html"],
+        ["2024", "6", "28-9a7b3d.html"],
+        ["2024", "6", "9-0c1d2e.html"],
+    ]
     assert got.items[2].published == datetime(2024, 6, 10, tzinfo=TZ)
 
 
 def test_a_sidebar_titled_by_one_link_is_still_a_sidebar() -> None:
-    html = SIDEBAR_ONLY.format(title="中国科技创新网 >> 科技要闻",
-                               heading="<a href='/hot.html'>热门文章</a>")
+    html = SIDEBAR_ONLY.format(
+        title="中国科技创新网 >> 科技要闻", heading="<a href='/hot.html'>热门文章</a>"
+    )
     with pytest.raises(NotAList):
         extract_list(html, "http://www.zgkjcx.com/Article/kjyw/Index.html", tz=TZ, now=NOW)
 
@@ -216,14 +239,18 @@ def test_two_digit_year_dates_in_a_dede_list() -> None:
 <li><h4><a href="/a/xinwen/2017/0502/33.html">第二篇</a></h4><span class="date">08-03-14</span></li>
 </ul></body></html>"""
     got = extract_list(html, "http://www.example.org/a/xinwen/", tz=TZ, now=NOW)
-    assert [i.published for i in got.items] == [datetime(2014, 12, 25, tzinfo=TZ),
-                                                datetime(2008, 3, 14, tzinfo=TZ)]
+    assert [i.published for i in got.items] == [
+        datetime(2014, 12, 25, tzinfo=TZ),
+        datetime(2008, 3, 14, tzinfo=TZ),
+    ]
 
 
 def test_a_list_after_an_early_html_close_is_found() -> None:
-    html = ("<html><head><title>科技要闻</title></head><body><div>页头</div></body></html>"
-            "<ul><li><a href='/Article/kjyw/202303/2603.html'>甲文</a> 2023-03-01</li>"
-            "<li><a href='/Article/kjyw/202303/2602.html'>乙文</a> 2023-02-28</li></ul>")
+    html = (
+        "<html><head><title>科技要闻</title></head><body><div>页头</div></body></html>"
+        "<ul><li><a href='/Article/kjyw/202303/2603.html'>甲文</a> 2023-03-01</li>"
+        "<li><a href='/Article/kjyw/202303/2602.html'>乙文</a> 2023-02-28</li></ul>"
+    )
     got = extract_list(html, "http://www.zgkjcx.com/Article/kjyw/Index.html", tz=TZ, now=NOW)
     assert [i.title for i in got.items] == ["甲文", "乙文"]
 
@@ -232,5 +259,4 @@ def test_a_comment_beside_the_root_is_no_heading() -> None:
     # Found by the robustness test: a sibling of the root that is not an element.
     html = "</title><?xml version='1.0' encoding='gbk'?><a href='2603_2.html'>下一页"
     with pytest.raises(NotAList):
-        extract_list(html, "http://www.zgkjcx.com/Article/kjyw/202303/2603.html",
-                     tz=TZ, now=NOW)
+        extract_list(html, "http://www.zgkjcx.com/Article/kjyw/202303/2603.html", tz=TZ, now=NOW)

@@ -24,9 +24,21 @@ from .conftest import Case, load_cases
 SETS = ("thirdparty", "thirdparty2")
 ARTICLES = {name: load_cases(f"{name}/articles") for name in SETS}
 LISTS = {name: load_cases(f"{name}/lists") for name in SETS}
-ARTICLE_FIELDS = ("title", "published", "date_only", "source", "author", "editor",
-                  "category", "content_html", "content_text", "images", "attachments",
-                  "next_part", "external_url")
+ARTICLE_FIELDS = (
+    "title",
+    "published",
+    "date_only",
+    "source",
+    "author",
+    "editor",
+    "category",
+    "content_html",
+    "content_text",
+    "images",
+    "attachments",
+    "next_part",
+    "external_url",
+)
 LIST_FIELDS = ("urls", "titles", "published", "next_page")
 
 # (page, field) -> why it is missed. The 34 + 31 misses of the first runs are fixed.
@@ -45,8 +57,7 @@ def _params(cases: list[Case], fields: tuple[str, ...]) -> list[Any]:
         for field in fields:
             reason = MISSES.get((case.name, field))
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            params.append(pytest.param(case, field, marks=marks,
-                                       id=f"{case.name}-{field}"))
+            params.append(pytest.param(case, field, marks=marks, id=f"{case.name}-{field}"))
     return params
 
 
@@ -54,8 +65,9 @@ def _article(case: Case) -> dict[str, Any] | ExtractError:
     if case.name not in _results:
         text, _ = decode_html(case.body, case.content_type)
         try:
-            _results[case.name] = extract_article(text, case.url, tz=case.tz,
-                                                  now=case.now).to_json()
+            _results[case.name] = extract_article(
+                text, case.url, tz=case.tz, now=case.now
+            ).to_json()
         except ExtractError as exc:
             _results[case.name] = exc
     return _results[case.name]
@@ -75,8 +87,12 @@ def _list_fields(case: Case) -> dict[str, Any] | ExtractError:
 
 def _by_field(listing: dict[str, Any]) -> dict[str, Any]:
     items = listing["items"]
-    return {"urls": [i["url"] for i in items], "titles": [i["title"] for i in items],
-            "published": [i["published"] for i in items], "next_page": listing["next_page"]}
+    return {
+        "urls": [i["url"] for i in items],
+        "titles": [i["title"] for i in items],
+        "published": [i["published"] for i in items],
+        "next_page": listing["next_page"],
+    }
 
 
 def _site(case: Case) -> str:
@@ -88,10 +104,10 @@ def _site(case: Case) -> str:
     return urlsplit(case.url).hostname or ""
 
 
-@pytest.mark.parametrize(("name", "articles", "lists", "sites"), [
-    ("thirdparty", 12, 4, 4), ("thirdparty2", 10, 3, 6)])
-def test_each_set_is_large_and_varied(name: str, articles: int, lists: int,
-                                      sites: int) -> None:
+@pytest.mark.parametrize(
+    ("name", "articles", "lists", "sites"), [("thirdparty", 12, 4, 4), ("thirdparty2", 10, 3, 6)]
+)
+def test_each_set_is_large_and_varied(name: str, articles: int, lists: int, sites: int) -> None:
     assert len(ARTICLES[name]) >= articles
     assert len(LISTS[name]) >= lists
     assert len({_site(case) for case in ARTICLES[name] + LISTS[name]}) >= sites

@@ -51,7 +51,8 @@ def test_A4_author_name_on_feed_or_every_entry() -> None:
 def test_A5_one_self_link_equal_to_served_url() -> None:
     data = atom(hubs=(HUB,))
     assert xpath(data, "/a:feed/a:link[@rel='self']/@href") == [
-        "http://localhost:8080/feeds/zgkjcx/kjyw.atom"]
+        "http://localhost:8080/feeds/zgkjcx/kjyw.atom"
+    ]
     assert xpath(data, "/a:feed/a:link[@rel='hub']/@href") == [HUB]
     assert meta().url("atom") == "http://localhost:8080/feeds/zgkjcx/kjyw.atom"
     assert meta(public_url="http://h/").url("json") == "http://h/feeds/zgkjcx/kjyw.json"
@@ -65,8 +66,11 @@ def test_A6_entries_have_one_id_title_updated_and_unique_ids() -> None:
         for name in ("id", "title", "updated"):
             assert len(entry.findall(f"{{http://www.w3.org/2005/Atom}}{name}")) == 1
     ids = xpath(data, "/a:feed/a:entry/a:id/text()")
-    assert ids == ["tag:syndicator,2024:zgkjcx/2605", "tag:syndicator,2024:zgkjcx/2603",
-                   "tag:syndicator,2024:zgkjcx/2601"]
+    assert ids == [
+        "tag:syndicator,2024:zgkjcx/2605",
+        "tag:syndicator,2024:zgkjcx/2603",
+        "tag:syndicator,2024:zgkjcx/2601",
+    ]
     edited = article("2603", title="改后的标题", updated=sample()[1].updated.replace(hour=20))
     twice = build_feed("atom", meta(), [*sample(), edited])
     assert xpath(twice, "/a:feed/a:entry/a:id/text()") == ids
@@ -75,8 +79,9 @@ def test_A6_entries_have_one_id_title_updated_and_unique_ids() -> None:
 
 def test_A7_content_or_alternate_and_one_alternate_per_type() -> None:
     for entry in xpath(atom(full_content=False), "/a:feed/a:entry"):
-        links = entry.xpath("a:link[not(@rel) or @rel='alternate']", namespaces={
-            "a": "http://www.w3.org/2005/Atom"})
+        links = entry.xpath(
+            "a:link[not(@rel) or @rel='alternate']", namespaces={"a": "http://www.w3.org/2005/Atom"}
+        )
         assert len(links) == 1
         assert links[0].get("href").startswith("http://www.zgkjcx.com/Article/")
         assert len(entry.findall("{http://www.w3.org/2005/Atom}content")) == 1
@@ -88,8 +93,10 @@ def test_A8_html_content_escaped_once_never_cdata() -> None:
     assert xpath(data, "//a:content/@type") == ["html"] * 3
     content = xpath(data, "/a:feed/a:entry[1]/a:content/text()")[0]
     assert content.startswith("<p>来源：浙江省科技厅　作者：张三 &amp; 李四　责任编辑：zgkjcx</p>")
-    assert '<a href="http://www.zgkjcx.com/Article/ShowArticle.asp?ArticleID=2605">阅读原文</a>' \
+    assert (
+        '<a href="http://www.zgkjcx.com/Article/ShowArticle.asp?ArticleID=2605">阅读原文</a>'
         in content
+    )
     assert "&amp;amp;" not in content
 
 
@@ -109,8 +116,13 @@ def test_A10_xml_lang_is_zh_CN() -> None:
 
 
 def test_A11_utf8_without_c0_controls() -> None:
-    dirty = article("2700", title="标题\x0b带控制符\x00", content_text="正文\x0c内容",
-                    content_html="<p>正文\x1b内容</p>", source="来源\x08")
+    dirty = article(
+        "2700",
+        title="标题\x0b带控制符\x00",
+        content_text="正文\x0c内容",
+        content_html="<p>正文\x1b内容</p>",
+        source="来源\x08",
+    )
     data = build_feed("atom", meta(), [dirty])
     assert data.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
     text = data.decode("utf-8")

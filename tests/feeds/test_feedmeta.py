@@ -24,8 +24,7 @@ def test_entry_id_is_a_stable_tag_uri(site: str, key: str, expected: str) -> Non
     assert ident == expected
     assert TAG_URI.match(ident)
     # Nothing but site and key goes in: URL scheme, title, dates may all change.
-    moved = article(key, site=site, url="https://elsewhere.example/x", title="新",
-                    updated=at(9, 9))
+    moved = article(key, site=site, url="https://elsewhere.example/x", title="新", updated=at(9, 9))
     assert entry_id(moved) == expected
 
 
@@ -45,8 +44,14 @@ def test_newest_first_with_deterministic_ties() -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_cut_to_max_items_keeps_the_newest(fmt: str) -> None:
-    many = [article(str(3000 + n), published=at(1, 0) + timedelta(minutes=n),
-                    updated=at(1, 0) + timedelta(minutes=n)) for n in range(60)]
+    many = [
+        article(
+            str(3000 + n),
+            published=at(1, 0) + timedelta(minutes=n),
+            updated=at(1, 0) + timedelta(minutes=n),
+        )
+        for n in range(60)
+    ]
     data = build_feed(fmt, meta(max_items=5), many)
     for n in range(55, 60):
         assert f"zgkjcx/{3000 + n}".encode() in data
@@ -71,8 +76,11 @@ def test_summary_is_about_200_characters_of_text() -> None:
 
 
 def test_summary_only_feeds_leave_out_the_body() -> None:
-    data = build_feed("atom", meta(full_content=False), [article(content_html="<p>全文独有</p>",
-                                                                 content_text="摘要文字")])
+    data = build_feed(
+        "atom",
+        meta(full_content=False),
+        [article(content_html="<p>全文独有</p>", content_text="摘要文字")],
+    )
     content = xpath(data, "//a:content/text()")[0]
     assert "全文独有" not in content and "<p>摘要文字</p>" in content
     assert "阅读原文" in content

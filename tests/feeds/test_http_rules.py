@@ -37,8 +37,11 @@ def test_H3_same_data_same_bytes(fmt: str) -> None:
     shuffled = list(reversed(sample()))
     again = build_feed(fmt, meta(hubs=("https://hub.example.org/",)), shuffled)
     assert first == again
-    changed = build_feed(fmt, meta(hubs=("https://hub.example.org/",)),
-                         [*sample()[:2], article("2605", title="新标题")])
+    changed = build_feed(
+        fmt,
+        meta(hubs=("https://hub.example.org/",)),
+        [*sample()[:2], article("2605", title="新标题")],
+    )
     assert changed != first
     # An empty feed is dated at a fixed instant, not at build time.
     assert build_feed(fmt, meta(), []) == build_feed(fmt, meta(), [])
@@ -48,7 +51,8 @@ def test_H3_empty_feed_uses_fixed_epoch() -> None:
     assert EMPTY_FEED_UPDATED.isoformat() == "2000-01-01T00:00:00+00:00"
     assert b"<updated>2000-01-01T08:00:00+08:00</updated>" in build_feed("atom", meta(), [])
     assert b"<lastBuildDate>Sat, 01 Jan 2000 08:00:00 +0800</lastBuildDate>" in build_feed(
-        "rss", meta(), [])
+        "rss", meta(), []
+    )
 
 
 def test_H4_unchanged_feed_files_keep_their_mtime(tmp_path: Path) -> None:

@@ -26,25 +26,29 @@ def test_J2_title_home_page_feed_url_items() -> None:
     assert data["title"] == "中国科技创新网 · 科技要闻"
     assert data["home_page_url"] == HOME
     assert data["feed_url"] == "http://localhost:8080/feeds/zgkjcx/kjyw.json"
-    assert [item["title"] for item in data["items"]] == [
-        TRICKY_TITLE, article().title, "第一篇"]
+    assert [item["title"] for item in data["items"]] == [TRICKY_TITLE, article().title, "第一篇"]
     assert json.loads(build_feed("json", meta(), []))["items"] == []
 
 
 def test_J3_items_have_unique_string_id_and_content() -> None:
     items = feed()["items"]
     ids = [item["id"] for item in items]
-    assert ids == ["tag:syndicator,2024:zgkjcx/2605", "tag:syndicator,2024:zgkjcx/2603",
-                   "tag:syndicator,2024:zgkjcx/2601"]
+    assert ids == [
+        "tag:syndicator,2024:zgkjcx/2605",
+        "tag:syndicator,2024:zgkjcx/2603",
+        "tag:syndicator,2024:zgkjcx/2601",
+    ]
     assert all(isinstance(i, str) for i in ids) and len(set(ids)) == 3
     first = items[0]
     assert first["content_html"].startswith(
-        "<p>来源：浙江省科技厅　作者：张三 &amp; 李四　责任编辑：zgkjcx</p><p>2月10日")
+        "<p>来源：浙江省科技厅　作者：张三 &amp; 李四　责任编辑：zgkjcx</p><p>2月10日"
+    )
     assert first["content_text"].startswith("2月10日，全省科技系统")
     assert first["image"] == "http://www.zgkjcx.com/UploadFiles/a.jpg"
     assert "external_url" not in first
-    linked = json.loads(build_feed("json", meta(), [
-        article("2900", external_url="https://mp.weixin.qq.com/s/abc")]))
+    linked = json.loads(
+        build_feed("json", meta(), [article("2900", external_url="https://mp.weixin.qq.com/s/abc")])
+    )
     assert linked["items"][0]["external_url"] == "https://mp.weixin.qq.com/s/abc"
 
 

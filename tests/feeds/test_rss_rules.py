@@ -10,8 +10,10 @@ from syndicator.feeds import build_feed
 from tests.support.articles import HOME, HUB, article, meta, sample
 from tests.support.readers import xpath
 
-RFC822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
-                    r"Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d [+-]\d{4}$")
+RFC822 = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
+    r"Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d [+-]\d{4}$"
+)
 
 
 def rss(**changes: object) -> bytes:
@@ -26,8 +28,7 @@ def test_R1_channel_title_home_page_link_and_description() -> None:
     assert xpath(data, "/rss/channel/link/text()") == [HOME]
     assert xpath(data, "/rss/channel/description/text()") == ["中国科技创新网“科技要闻”栏目"]
     no_description = build_feed("rss", meta(description=""), sample())
-    assert xpath(no_description, "/rss/channel/description/text()") == [
-        "中国科技创新网 · 科技要闻"]
+    assert xpath(no_description, "/rss/channel/description/text()") == ["中国科技创新网 · 科技要闻"]
 
 
 def test_R2_items_have_title_or_description_and_guid() -> None:
@@ -44,8 +45,11 @@ def test_R3_guid_not_permalink_and_unique() -> None:
     data = rss()
     assert xpath(data, "//item/guid/@isPermaLink") == ["false"] * 3
     guids = xpath(data, "//item/guid/text()")
-    assert guids == ["tag:syndicator,2024:zgkjcx/2605", "tag:syndicator,2024:zgkjcx/2603",
-                     "tag:syndicator,2024:zgkjcx/2601"]
+    assert guids == [
+        "tag:syndicator,2024:zgkjcx/2605",
+        "tag:syndicator,2024:zgkjcx/2603",
+        "tag:syndicator,2024:zgkjcx/2601",
+    ]
     assert len(set(guids)) == 3
 
 
@@ -61,16 +65,20 @@ def test_R4_rfc822_dates_with_weekday_and_plus0800() -> None:
     assert xpath(data, "/rss/channel/lastBuildDate/text()") == ["Thu, 02 Mar 2023 09:00:00 +0800"]
     assert xpath(data, "//item[2]/pubDate/text()") == ["Wed, 01 Mar 2023 14:47:00 +0800"]
     assert parsedate_to_datetime("Wed, 01 Mar 2023 14:47:00 +0800") == datetime.fromisoformat(
-        "2023-03-01T06:47:00+00:00")
+        "2023-03-01T06:47:00+00:00"
+    )
 
 
 def test_R5_self_link_typed_and_hub_links() -> None:
     data = rss(hubs=(HUB, "https://hub2.example.org/"))
     assert xpath(data, "/rss/channel/atom:link[@rel='self']/@href") == [
-        "http://localhost:8080/feeds/zgkjcx/kjyw.rss"]
+        "http://localhost:8080/feeds/zgkjcx/kjyw.rss"
+    ]
     assert xpath(data, "/rss/channel/atom:link[@rel='self']/@type") == ["application/rss+xml"]
     assert xpath(data, "/rss/channel/atom:link[@rel='hub']/@href") == [
-        HUB, "https://hub2.example.org/"]
+        HUB,
+        "https://hub2.example.org/",
+    ]
     assert xpath(rss(), "/rss/channel/atom:link[@rel='hub']") == []
 
 

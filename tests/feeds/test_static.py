@@ -14,8 +14,9 @@ from tests.support.articles import article, meta, sample
 
 SITE = meta(path="feeds/zgkjcx", title="中国科技创新网")
 ALL = meta(path="feeds/all", title="全部")
-OPML = build_opml([("中国科技创新网", [SITE, meta()]), ("全部", [ALL])], "订阅",
-                  "http://localhost:8080")
+OPML = build_opml(
+    [("中国科技创新网", [SITE, meta()]), ("全部", [ALL])], "订阅", "http://localhost:8080"
+)
 
 
 def feeds() -> list[tuple[FeedMeta, list[Article]]]:
@@ -25,14 +26,27 @@ def feeds() -> list[tuple[FeedMeta, list[Article]]]:
 def test_writes_every_feed_at_its_served_path(tmp_path: Path) -> None:
     written = write_feeds(tmp_path, feeds(), ["atom", "rss", "json"], OPML)
     relative = sorted(str(p.relative_to(tmp_path)) for p in written)
-    assert relative == sorted([
-        "feeds/zgkjcx/kjyw.atom", "feeds/zgkjcx/kjyw.rss", "feeds/zgkjcx/kjyw.json",
-        "feeds/zgkjcx.atom", "feeds/zgkjcx.rss", "feeds/zgkjcx.json",
-        "feeds/all.atom", "feeds/all.rss", "feeds/all.json", "opml", "opml.xml"])
+    assert relative == sorted(
+        [
+            "feeds/zgkjcx/kjyw.atom",
+            "feeds/zgkjcx/kjyw.rss",
+            "feeds/zgkjcx/kjyw.json",
+            "feeds/zgkjcx.atom",
+            "feeds/zgkjcx.rss",
+            "feeds/zgkjcx.json",
+            "feeds/all.atom",
+            "feeds/all.rss",
+            "feeds/all.json",
+            "opml",
+            "opml.xml",
+        ]
+    )
     assert (tmp_path / "feeds/all.rss").read_bytes() == build_feed("rss", ALL, sample())
     assert (tmp_path / "opml").read_bytes() == OPML == (tmp_path / "opml.xml").read_bytes()
-    assert json.loads((tmp_path / "feeds/zgkjcx.json").read_bytes())["feed_url"] == \
-        "http://localhost:8080/feeds/zgkjcx.json"
+    assert (
+        json.loads((tmp_path / "feeds/zgkjcx.json").read_bytes())["feed_url"]
+        == "http://localhost:8080/feeds/zgkjcx.json"
+    )
     assert (tmp_path / "feeds/all.json").stat().st_mode & 0o777 == 0o644
     assert not [p for p in tmp_path.rglob("*.tmp")]
 
@@ -40,8 +54,9 @@ def test_writes_every_feed_at_its_served_path(tmp_path: Path) -> None:
 def test_rewrites_only_changed_files(tmp_path: Path) -> None:
     write_feeds(tmp_path, feeds(), ["atom", "json"], OPML)
     changed = [(meta(), [*sample(), article("2999", published=sample()[2].published)])]
-    written = write_feeds(tmp_path, [*changed, (SITE, sample()), (ALL, sample())],
-                          ["atom", "json"], OPML)
+    written = write_feeds(
+        tmp_path, [*changed, (SITE, sample()), (ALL, sample())], ["atom", "json"], OPML
+    )
     assert sorted(p.name for p in written) == ["kjyw.atom", "kjyw.json"]
     assert b"zgkjcx/2999" in (tmp_path / "feeds/zgkjcx/kjyw.atom").read_bytes()
 

@@ -12,8 +12,14 @@ from syndicator.models import FetchSettings
 
 @pytest.fixture(autouse=True)
 def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
-                 "all_proxy"):
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -34,8 +40,14 @@ def make_fetcher(clock: FakeClock) -> Iterator[Callable[..., Fetcher]]:
     made: list[Fetcher] = []
 
     def make(**overrides: Any) -> Fetcher:
-        values: dict[str, Any] = {"user_agent": AGENT, "timeout": 5.0, "host_delay": 0.0,
-                                  "retries": 3, "robots_txt": True, "max_bytes": 1_000_000}
+        values: dict[str, Any] = {
+            "user_agent": AGENT,
+            "timeout": 5.0,
+            "host_delay": 0.0,
+            "retries": 3,
+            "robots_txt": True,
+            "max_bytes": 1_000_000,
+        }
         values.update(overrides)
         fetcher = Fetcher(FetchSettings(**values), clock=clock, sleep=clock.sleep)
         made.append(fetcher)

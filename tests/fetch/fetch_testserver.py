@@ -39,8 +39,8 @@ class Reply:
     status: int = 200
     body: bytes = b""
     headers: tuple[tuple[str, str], ...] = ()
-    stall: float = 0.0          # seconds before answering; cut short when the server stops
-    stream_size: int = 0        # send this many bytes of filler instead of ``body``
+    stall: float = 0.0  # seconds before answering; cut short when the server stops
+    stream_size: int = 0  # send this many bytes of filler instead of ``body``
     declare_length: bool = True  # False: no Content-Length, the body ends at close
 
 
@@ -73,9 +73,7 @@ class LocalServer:
         self.stopping = threading.Event()
         self._httpd = _Server(self)
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, args=(0.01,), daemon=True
-        )
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.01,), daemon=True)
 
     def start(self) -> LocalServer:
         self._thread.start()

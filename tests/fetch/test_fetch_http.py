@@ -55,8 +55,7 @@ def test_conditional_get_gives_304_with_empty_body(
     fetcher = make_fetcher()
     first = fetcher.get(server.url("/list"))
     assert (first.status, first.etag) == (200, '"v1"')
-    second = fetcher.get(server.url("/list"), etag=first.etag,
-                         last_modified=first.last_modified)
+    second = fetcher.get(server.url("/list"), etag=first.etag, last_modified=first.last_modified)
     assert second.not_modified and second.status == 304 and second.body == b""
     assert second.etag == '"v1"'
     assert second.last_modified == first.last_modified  # kept although not re-sent
@@ -174,8 +173,16 @@ def test_refused_connection_is_retried_then_reported(
 
 
 @pytest.mark.parametrize(
-    "url", ["ftp://example.org/a", "file:///etc/passwd", "javascript:alert(1)", "/relative",
-            "", "http://", "http://[::1/x"]
+    "url",
+    [
+        "ftp://example.org/a",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "/relative",
+        "",
+        "http://",
+        "http://[::1/x",
+    ],
 )
 def test_only_http_urls_are_fetched(make_fetcher: Callable[..., Fetcher], url: str) -> None:
     fetcher = make_fetcher()

@@ -72,8 +72,7 @@ def test_one_request_at_a_time_per_host_across_threads(
     server.script("/one", count)
     server.script("/meet", count)
     fetcher = make_fetcher(robots_txt=False)
-    threads = [threading.Thread(target=fetcher.get, args=(server.url("/one"),))
-               for _ in range(4)]
+    threads = [threading.Thread(target=fetcher.get, args=(server.url("/one"),)) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -82,8 +81,12 @@ def test_one_request_at_a_time_per_host_across_threads(
     assert in_flight["most"] == 1
 
     results: list[bytes] = []
-    meet = [threading.Thread(target=lambda h=host: results.append(
-        fetcher.get(server.url("/meet", host=h)).body)) for host in ("127.0.0.1", "localhost")]
+    meet = [
+        threading.Thread(
+            target=lambda h=host: results.append(fetcher.get(server.url("/meet", host=h)).body)
+        )
+        for host in ("127.0.0.1", "localhost")
+    ]
     for thread in meet:
         thread.start()
     for thread in meet:

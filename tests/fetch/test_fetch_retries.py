@@ -63,10 +63,14 @@ def test_retry_after_as_http_date_is_read_against_the_answer_date(
     def busy_then_ok(seen: Seen) -> Reply:
         if len(server.hits("/p")) > 1:
             return Reply(200, b"ok")
-        return Reply(503, b"", (
-            ("Date", format_datetime(served_at, usegmt=True)),
-            ("Retry-After", format_datetime(served_at + timedelta(seconds=42), usegmt=True)),
-        ))
+        return Reply(
+            503,
+            b"",
+            (
+                ("Date", format_datetime(served_at, usegmt=True)),
+                ("Retry-After", format_datetime(served_at + timedelta(seconds=42), usegmt=True)),
+            ),
+        )
 
     server.script("/p", busy_then_ok)
     assert make_fetcher(robots_txt=False).get(server.url("/p")).body == b"ok"

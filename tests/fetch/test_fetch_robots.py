@@ -70,8 +70,11 @@ def test_missing_or_broken_robots_allows_everything(
 def test_parsed_rules_expire_after_an_hour(
     server: LocalServer, make_fetcher: Callable[..., Fetcher], clock: FakeClock
 ) -> None:
-    server.route("/robots.txt", Reply(200, b"User-agent: *\nDisallow: /b\n"),
-                 Reply(200, b"User-agent: *\nDisallow: /a\n"))
+    server.route(
+        "/robots.txt",
+        Reply(200, b"User-agent: *\nDisallow: /b\n"),
+        Reply(200, b"User-agent: *\nDisallow: /a\n"),
+    )
     server.route("/a", Reply(200, b"a"))
     fetcher = make_fetcher()
     fetcher.get(server.url("/a"))
@@ -135,6 +138,9 @@ def test_cache_downloads_each_origin_once() -> None:
     for url in ("http://a.cn/x", "http://a.cn/y?z=1", "https://a.cn/x", "http://b.cn:81/x"):
         assert cache.policy(url).allows(url, "syndicator")
     cache.policy("http://a.cn/again")
-    assert asked == ["http://a.cn/robots.txt", "https://a.cn/robots.txt",
-                     "http://b.cn:81/robots.txt"]
+    assert asked == [
+        "http://a.cn/robots.txt",
+        "https://a.cn/robots.txt",
+        "http://b.cn:81/robots.txt",
+    ]
     assert robots_url("http://b.cn:81/x?y") == "http://b.cn:81/robots.txt"

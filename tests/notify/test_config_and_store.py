@@ -54,21 +54,26 @@ def test_channels_and_subscriptions_become_frozen_values(tmp_path: Path) -> None
     path.write_text(YAML, encoding="utf-8")
     config = load_config(path)
     editors, hook, ding = config.channels()
-    assert (editors.kind, editors.digest, editors.to) == ("email", "0 8 * * *",
-                                                         ("editor@example.org",))
+    assert (editors.kind, editors.digest, editors.to) == (
+        "email",
+        "0 8 * * *",
+        ("editor@example.org",),
+    )
     assert editors.smtp is not None
     assert (editors.smtp.port, editors.smtp.security, editors.smtp.username) == (465, "ssl", "a")
     assert (hook.kind, hook.allow_private, hook.timeout) == ("webhook", False, 15.0)
     assert (ding.kind, ding.url) == ("apprise", "dingtalk://token/")
     assert config.subscriptions() == [
         Subscription("editors", ("zgkjcx/kjyw",), ("量子",)),
-        Subscription("ding", ("*",), on_update=True, operator=True)]
+        Subscription("ding", ("*",), on_update=True, operator=True),
+    ]
 
 
 def _record() -> PollRecord:
     t = datetime(2023, 3, 20, 1, 30, tzinfo=UTC)
-    return PollRecord(site="zgkjcx", category="kjyw", started=t, finished=t, ok=True,
-                      items=1, new=1)
+    return PollRecord(
+        site="zgkjcx", category="kjyw", started=t, finished=t, ok=True, items=1, new=1
+    )
 
 
 def test_article_and_its_deliveries_share_one_transaction(sqlite_store: Store) -> None:

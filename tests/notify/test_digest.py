@@ -23,16 +23,30 @@ NOW = datetime(2023, 3, 20, 1, 30, tzinfo=UTC)
 
 
 def row(n: int, attempts: int) -> Delivery:
-    return Delivery(id=n, key=f"k{n}", channel="editors", event=EventType.PUBLISHED,
-                    state=DeliveryState.DIGEST, site="zgkjcx", category="kjyw",
-                    article_key=str(n), data=article_data(n), created=NOW, attempts=attempts)
+    return Delivery(
+        id=n,
+        key=f"k{n}",
+        channel="editors",
+        event=EventType.PUBLISHED,
+        state=DeliveryState.DIGEST,
+        site="zgkjcx",
+        category="kjyw",
+        article_key=str(n),
+        data=article_data(n),
+        created=NOW,
+        attempts=attempts,
+    )
 
 
 @pytest.mark.parametrize("case", load_cases("digest_failure.json"), ids=lambda c: c["name"])
 def test_after_failure(case: dict[str, Any]) -> None:
     rows = [row(i, a) for i, a in enumerate(case["attempts"])]
-    result = SendResult(ok=False, error="SMTP 451", permanent=case.get("permanent", False),
-                        retry_after=case.get("retry_after"))
+    result = SendResult(
+        ok=False,
+        error="SMTP 451",
+        permanent=case.get("permanent", False),
+        retry_after=case.get("retry_after"),
+    )
     got = digest.after_failure(rows, result, NOW, random.Random(3))
     assert (list(got.retry), list(got.dead)) == (case["retry"], case["dead"])
     if case["delay"] is None:
@@ -46,14 +60,17 @@ def test_after_failure(case: dict[str, Any]) -> None:
         assert case["delay"] * (1 - backoff.JITTER) <= delay <= case["delay"] * (1 + backoff.JITTER)
 
 
-@pytest.mark.parametrize(("retry_in", "scheduled", "expect"), [
-    (None, True, True),     # the cron fired, nothing failed before
-    (None, False, False),   # a pump beat with no failed digest
-    (-1, False, True),      # a failed digest's retry has come
-    (-1, True, True),
-    (60, True, False),      # the cron fired while a failed digest waits: the retry sends
-    (60, False, False),
-])
+@pytest.mark.parametrize(
+    ("retry_in", "scheduled", "expect"),
+    [
+        (None, True, True),  # the cron fired, nothing failed before
+        (None, False, False),  # a pump beat with no failed digest
+        (-1, False, True),  # a failed digest's retry has come
+        (-1, True, True),
+        (60, True, False),  # the cron fired while a failed digest waits: the retry sends
+        (60, False, False),
+    ],
+)
 def test_when_a_digest_goes(retry_in: float | None, scheduled: bool, expect: bool) -> None:
     retry_at = None if retry_in is None else NOW + timedelta(seconds=retry_in)
     assert digest.due(retry_at, NOW, scheduled=scheduled) is expect
@@ -71,17 +88,23 @@ def closed_port() -> int:
 
 
 def digest_rows(store: Store) -> list[Delivery]:
-    return sorted((d for d in store.outbox.list(limit=None) if d.channel == "editors"),
-                  key=lambda d: d.id)
+    return sorted(
+        (d for d in store.outbox.list(limit=None) if d.channel == "editors"), key=lambda d: d.id
+    )
 
 
 def test_a_failing_digest_backs_off_then_dies_and_operators_hear_once(
-        store: Store, ops: WebhookSink, clock: Clock) -> None:
+    store: Store, ops: WebhookSink, clock: Clock
+) -> None:
     channels = [mailbox(closed_port(), digest="0 8 * * *"), webhook(ops.url, "ops")]
-    dispatcher = Dispatcher(store.outbox, channels, [Subscription("ops", operator=True)],
-                            clock=clock, rng=random.Random(1))
-    enqueue(store, [intent(n, "editors", clock(), state=DeliveryState.DIGEST)
-                    for n in range(1, 4)])
+    dispatcher = Dispatcher(
+        store.outbox,
+        channels,
+        [Subscription("ops", operator=True)],
+        clock=clock,
+        rng=random.Random(1),
+    )
+    enqueue(store, [intent(n, "editors", clock(), state=DeliveryState.DIGEST) for n in range(1, 4)])
     start = clock()
     assert dispatcher.send_digests(clock()) == {}  # the cron run: refused
     rows = digest_rows(store)
@@ -127,13 +150,12 @@ def test_a_failing_digest_backs_off_then_dies_and_operators_hear_once(
     assert len(ops.received) == 1
 
 
-def test_a_retried_digest_sends_what_arrived_meanwhile_in_one_mail(store: Store,
-                                                                   clock: Clock) -> None:
+def test_a_retried_digest_sends_what_arrived_meanwhile_in_one_mail(
+    store: Store, clock: Clock
+) -> None:
     port = closed_port()
-    dispatcher = Dispatcher(store.outbox, [mailbox(port, digest="0 8 * * *")], [],
-                            clock=clock)
-    enqueue(store, [intent(n, "editors", clock(), state=DeliveryState.DIGEST)
-                    for n in range(1, 3)])
+    dispatcher = Dispatcher(store.outbox, [mailbox(port, digest="0 8 * * *")], [], clock=clock)
+    enqueue(store, [intent(n, "editors", clock(), state=DeliveryState.DIGEST) for n in range(1, 3)])
     assert dispatcher.send_digests(clock()) == {}
     clock.advance(seconds=2)
     enqueue(store, [intent(3, "editors", clock(), state=DeliveryState.DIGEST)])
@@ -145,5 +167,8 @@ def test_a_retried_digest_sends_what_arrived_meanwhile_in_one_mail(store: Store,
         [mail] = smtp.mails
     assert "3 篇新文章" in str(mail.message["Subject"])
     assert {(d.article_key, d.state, d.attempts) for d in digest_rows(store)} == {
-        ("1", "delivered", 2), ("2", "delivered", 2), ("3", "delivered", 1)}
+        ("1", "delivered", 2),
+        ("2", "delivered", 2),
+        ("3", "delivered", 1),
+    }
     assert store.outbox.dead_count() == 0

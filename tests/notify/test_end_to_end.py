@@ -38,22 +38,38 @@ def sinks() -> Iterator[Sinks]:
 
 
 def delivered_total() -> float:
-    return sum(sample.value for family in metrics.REGISTRY.collect()
-               if family.name == "syndicator_deliveries" for sample in family.samples
-               if sample.name.endswith("_total") and sample.labels["outcome"] == "delivered")
+    return sum(
+        sample.value
+        for family in metrics.REGISTRY.collect()
+        if family.name == "syndicator_deliveries"
+        for sample in family.samples
+        if sample.name.endswith("_total") and sample.labels["outcome"] == "delivered"
+    )
 
 
-def build(tmp_path: Path, portal: ReplicaPortal, sinks: Sinks, clock: Clock,
-          storage: str | None = None) -> Service:
-    cfg = write_notify_config(tmp_path, portal, smtp_port=sinks.smtp.port,
-                              hook_url=sinks.hook.url, ops_url=sinks.ops.url, storage=storage)
+def build(
+    tmp_path: Path, portal: ReplicaPortal, sinks: Sinks, clock: Clock, storage: str | None = None
+) -> Service:
+    cfg = write_notify_config(
+        tmp_path,
+        portal,
+        smtp_port=sinks.smtp.port,
+        hook_url=sinks.hook.url,
+        ops_url=sinks.ops.url,
+        storage=storage,
+    )
     return make_app(cfg, clock)
 
 
 @pytest.mark.parametrize("db", ["sqlite", "postgresql"])
 def test_new_articles_are_sent_once_per_channel_and_baseline_never(
-        db: str, tmp_path: Path, portal: ReplicaPortal, sinks: Sinks, clock: Clock,
-        request: pytest.FixtureRequest) -> None:
+    db: str,
+    tmp_path: Path,
+    portal: ReplicaPortal,
+    sinks: Sinks,
+    clock: Clock,
+    request: pytest.FixtureRequest,
+) -> None:
     storage = request.getfixturevalue("postgres").new_database() if db == "postgresql" else None
     app = build(tmp_path, portal, sinks, clock, storage)
     try:
@@ -81,7 +97,8 @@ def test_new_articles_are_sent_once_per_channel_and_baseline_never(
 
 
 def test_operator_is_told_once_when_a_category_breaks_and_recovers(
-        tmp_path: Path, portal: ReplicaPortal, sinks: Sinks, clock: Clock) -> None:
+    tmp_path: Path, portal: ReplicaPortal, sinks: Sinks, clock: Clock
+) -> None:
     app = build(tmp_path, portal, sinks, clock)
     spec = app.categories([KJYW])
     try:
@@ -103,8 +120,13 @@ def test_operator_is_told_once_when_a_category_breaks_and_recovers(
     assert sinks.ops.received[0].json()["data"]["category"] == "kjyw"
 
 
-def test_cli_deliveries_and_notify_test(tmp_path: Path, portal: ReplicaPortal, sinks: Sinks,
-                                        clock: Clock, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_deliveries_and_notify_test(
+    tmp_path: Path,
+    portal: ReplicaPortal,
+    sinks: Sinks,
+    clock: Clock,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     app = build(tmp_path, portal, sinks, clock)
     try:
         app.poll(app.categories([KJYW]))

@@ -19,8 +19,7 @@ from tests.support.outbox import enqueue, intent
 
 
 def test_schema_has_outbox_tables(store: Store) -> None:
-    assert {"deliveries", "channels", "rate_limits"} <= set(
-        inspect(store.engine).get_table_names())
+    assert {"deliveries", "channels", "rate_limits"} <= set(inspect(store.engine).get_table_names())
 
 
 def migrate(store: Store, action: str, revision: str) -> None:
@@ -31,8 +30,7 @@ def migrate(store: Store, action: str, revision: str) -> None:
         getattr(command, action)(cfg, revision)
 
 
-def test_migration_0005_adds_rate_limits_and_takes_them_back(store: Store,
-                                                             clock: Clock) -> None:
+def test_migration_0005_adds_rate_limits_and_takes_them_back(store: Store, clock: Clock) -> None:
     enqueue(store, [intent(1, "ding", clock())])
     assert store.outbox.take_send_slot("ding", clock(), ratelimit.admit) == 0
     migrate(store, "downgrade", "0004")
@@ -91,8 +89,9 @@ def test_concurrent_claims_never_overlap(store: Store, clock: Clock) -> None:
     assert len(every) == 200 and len(set(every)) == 200
 
 
-def test_claim_one_takes_a_row_in_any_state_but_never_a_held_one(store: Store,
-                                                                  clock: Clock) -> None:
+def test_claim_one_takes_a_row_in_any_state_but_never_a_held_one(
+    store: Store, clock: Clock
+) -> None:
     enqueue(store, [intent(1, "hook", clock())])
     [d] = store.outbox.claim("a", clock())
     assert store.outbox.claim_one(d.id, "b", clock()) is None  # "a" is sending it

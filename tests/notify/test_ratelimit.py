@@ -57,8 +57,7 @@ def test_slots_are_shared_and_never_oversold(store: Store, clock: Clock) -> None
 
 def test_a_second_worker_does_not_get_a_limit_of_its_own(store: Store, clock: Clock) -> None:
     with WebhookSink() as sink:
-        channel = AppriseChannel(id="ding",
-                                 url=sink.url.replace("http://", "json://"))
+        channel = AppriseChannel(id="ding", url=sink.url.replace("http://", "json://"))
         first = Dispatcher(store.outbox, [channel], [], clock=clock, owner="first")
         second = Dispatcher(store.outbox, [channel], [], clock=clock, owner="second")
         enqueue(store, [intent(n, "ding", clock()) for n in range(20)])
@@ -68,7 +67,8 @@ def test_a_second_worker_does_not_get_a_limit_of_its_own(store: Store, clock: Cl
         report = second.deliver_due()
         assert (report.delivered, report.deferred) == (0, 10)
         assert {r.next_attempt for r in store.outbox.list(state="pending")} == {
-            clock() + timedelta(seconds=50)}
+            clock() + timedelta(seconds=50)
+        }
         clock.advance(seconds=50)
         assert second.deliver_due().delivered == 10
         assert len(sink.received) == 30
@@ -76,11 +76,11 @@ def test_a_second_worker_does_not_get_a_limit_of_its_own(store: Store, clock: Cl
 
 def test_two_workers_at_once_send_no_more_than_the_limit(store: Store, clock: Clock) -> None:
     with WebhookSink() as sink:
-        channel = AppriseChannel(id="ding",
-                                 url=sink.url.replace("http://", "json://"))
+        channel = AppriseChannel(id="ding", url=sink.url.replace("http://", "json://"))
         enqueue(store, [intent(n, "ding", clock()) for n in range(60)])
-        dispatchers = [Dispatcher(store.outbox, [channel], [], clock=clock, owner=f"w{i}")
-                       for i in range(2)]
+        dispatchers = [
+            Dispatcher(store.outbox, [channel], [], clock=clock, owner=f"w{i}") for i in range(2)
+        ]
         reports = []
         start = threading.Barrier(len(dispatchers))
 

@@ -45,10 +45,13 @@ def sink() -> Iterator[WebhookSink]:
 @pytest.fixture
 def config(tmp_path: Path, store: Store, sink: WebhookSink) -> str:
     path = tmp_path / "syndicator.yaml"
-    path.write_text(CONFIG.format(storage=store.url, base="http://127.0.0.1:9/")
-                    + CHANNELS.format(url=sink.url, secret=SECRET,
-                                      bot_url=sink.url.replace("http://", "json://")),
-                    encoding="utf-8")
+    path.write_text(
+        CONFIG.format(storage=store.url, base="http://127.0.0.1:9/")
+        + CHANNELS.format(
+            url=sink.url, secret=SECRET, bot_url=sink.url.replace("http://", "json://")
+        ),
+        encoding="utf-8",
+    )
     return str(path)
 
 
@@ -56,15 +59,17 @@ def rows(store: Store) -> dict[str, Delivery]:
     return {d.article_key or "": d for d in store.outbox.list(limit=None)}
 
 
-def retry(config: str, delivery_id: int,
-          capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+def retry(
+    config: str, delivery_id: int, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
     code = main(["deliveries", "-c", config, "--retry", str(delivery_id)])
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_retry_sends_only_that_delivery(store: Store, sink: WebhookSink, config: str,
-                                        clock: Clock, capsys: pytest.CaptureFixture[str]) -> None:
+def test_retry_sends_only_that_delivery(
+    store: Store, sink: WebhookSink, config: str, clock: Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
     enqueue(store, [intent(1, "hook", clock()), intent(2, "hook", clock())])
     due = rows(store)
     code, out, _ = retry(config, due["1"].id, capsys)
@@ -77,8 +82,9 @@ def test_retry_sends_only_that_delivery(store: Store, sink: WebhookSink, config:
     assert left.id == due["2"].id
 
 
-def test_a_dead_delivery_is_sent_again(store: Store, sink: WebhookSink, config: str,
-                                       clock: Clock, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_dead_delivery_is_sent_again(
+    store: Store, sink: WebhookSink, config: str, clock: Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
     enqueue(store, [intent(1, "hook", clock())])
     [d] = store.outbox.claim("worker", clock())
     store.outbox.dead(d.id, "worker", "HTTP 500")
@@ -89,9 +95,9 @@ def test_a_dead_delivery_is_sent_again(store: Store, sink: WebhookSink, config: 
     assert len(sink.received) == 1
 
 
-def test_a_failed_retry_says_why_and_when_next(store: Store, sink: WebhookSink, config: str,
-                                               clock: Clock,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_failed_retry_says_why_and_when_next(
+    store: Store, sink: WebhookSink, config: str, clock: Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
     enqueue(store, [intent(1, "hook", clock())])
     [d] = store.outbox.list()
     sink.answer([500])
@@ -103,22 +109,24 @@ def test_a_failed_retry_says_why_and_when_next(store: Store, sink: WebhookSink, 
 
 
 def test_a_delivery_another_worker_is_sending_is_left_to_it(
-        store: Store, sink: WebhookSink, config: str, clock: Clock,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    store: Store, sink: WebhookSink, config: str, clock: Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
     enqueue(store, [intent(1, "hook", clock())])
     # The worker's clock is the real one's: its lease must still run when the CLI asks.
     [d] = store.outbox.claim("worker", clock(), lease=10 * 365 * 86400)
     code, out, err = retry(config, d.id, capsys)
     assert (code, out) == (1, "")
-    assert err == (f"syndicator: delivery {d.id} is being sent by another worker; "
-                   "see its outcome with `syndicator deliveries`\n")
+    assert err == (
+        f"syndicator: delivery {d.id} is being sent by another worker; "
+        "see its outcome with `syndicator deliveries`\n"
+    )
     assert sink.received == []
     assert store.outbox.delivered(d.id, "worker", clock())  # still the worker's to record
 
 
-def test_a_retry_keeps_to_the_bot_rate_limit(store: Store, sink: WebhookSink, config: str,
-                                             clock: Clock,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_retry_keeps_to_the_bot_rate_limit(
+    store: Store, sink: WebhookSink, config: str, clock: Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
     enqueue(store, [intent(1, "ding", clock())])
     [d] = store.outbox.list()
     now = datetime.now(UTC)  # the command's own clock
@@ -133,7 +141,8 @@ def test_a_retry_keeps_to_the_bot_rate_limit(store: Store, sink: WebhookSink, co
     assert again.next_attempt is not None and again.next_attempt > now
 
 
-def test_unknown_id_is_one_line(store: Store, config: str,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_id_is_one_line(
+    store: Store, config: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = retry(config, 4242, capsys)
     assert (code, out, err) == (1, "", "syndicator: no delivery with id 4242\n")

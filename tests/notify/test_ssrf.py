@@ -32,25 +32,45 @@ def dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     return answers
 
 
-@pytest.mark.parametrize(("url", "answer", "expect"), [
-    ("https://hooks.example.org/in", [PUBLIC4],
-     Pinned(f"https://{PUBLIC4}/in", "hooks.example.org", "hooks.example.org")),
-    ("http://hooks.example.org:8080/in?x=1", [PUBLIC4],
-     Pinned(f"http://{PUBLIC4}:8080/in?x=1", "hooks.example.org:8080", None)),
-    ("https://hooks.example.org/in", [PUBLIC6],
-     Pinned(f"https://[{PUBLIC6}]/in", "hooks.example.org", "hooks.example.org")),
-    (f"http://{PUBLIC4}/in", [], Pinned(f"http://{PUBLIC4}/in")),
-])
+@pytest.mark.parametrize(
+    ("url", "answer", "expect"),
+    [
+        (
+            "https://hooks.example.org/in",
+            [PUBLIC4],
+            Pinned(f"https://{PUBLIC4}/in", "hooks.example.org", "hooks.example.org"),
+        ),
+        (
+            "http://hooks.example.org:8080/in?x=1",
+            [PUBLIC4],
+            Pinned(f"http://{PUBLIC4}:8080/in?x=1", "hooks.example.org:8080", None),
+        ),
+        (
+            "https://hooks.example.org/in",
+            [PUBLIC6],
+            Pinned(f"https://[{PUBLIC6}]/in", "hooks.example.org", "hooks.example.org"),
+        ),
+        (f"http://{PUBLIC4}/in", [], Pinned(f"http://{PUBLIC4}/in")),
+    ],
+)
 def test_allowed_targets_are_pinned_to_the_checked_address(
-        dns: dict[str, list[str]], url: str, answer: list[str], expect: Pinned) -> None:
+    dns: dict[str, list[str]], url: str, answer: list[str], expect: Pinned
+) -> None:
     dns["hooks.example.org"] = answer
     assert pin(url, allow_private=False) == expect
 
 
-@pytest.mark.parametrize("answer", [
-    ["127.0.0.1"], ["10.0.0.7"], ["169.254.169.254"], ["::1"], ["::ffff:192.168.1.1"],
-    [PUBLIC4, "127.0.0.1"],   # one bad address among good ones is enough to refuse
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        ["127.0.0.1"],
+        ["10.0.0.7"],
+        ["169.254.169.254"],
+        ["::1"],
+        ["::ffff:192.168.1.1"],
+        [PUBLIC4, "127.0.0.1"],  # one bad address among good ones is enough to refuse
+    ],
+)
 def test_private_answers_are_refused(dns: dict[str, list[str]], answer: list[str]) -> None:
     dns["hooks.example.org"] = answer
     refused = pin("https://hooks.example.org/in", allow_private=False)
@@ -59,7 +79,8 @@ def test_private_answers_are_refused(dns: dict[str, list[str]], answer: list[str
 
 def test_allow_private_keeps_the_url_as_it_is(dns: dict[str, list[str]]) -> None:
     assert pin("http://localhost:8090/hook", allow_private=True) == Pinned(
-        "http://localhost:8090/hook")
+        "http://localhost:8090/hook"
+    )
 
 
 def test_a_pinned_request_carries_the_name_in_its_host_header() -> None:
@@ -73,7 +94,8 @@ def test_a_pinned_request_carries_the_name_in_its_host_header() -> None:
 
         payload = {"type": "test", "timestamp": "2023-03-20T01:30:00Z", "data": {}}
         result = WebhookSender(webhook(named), guard=guard).post(
-            "msg_pin", payload, datetime(2023, 3, 20, tzinfo=UTC))
+            "msg_pin", payload, datetime(2023, 3, 20, tzinfo=UTC)
+        )
         assert result.ok
         [got] = sink.received
         assert got.verified and got.headers.get("host") == f"hooks.example.org:{port}"

@@ -34,29 +34,51 @@ def test_resolve_published(case: dict[str, Any]) -> None:
     first_seen = _dt(case["first_seen"])
     assert first_seen is not None
     got, date_only = resolve_published(
-        _dt(case["page"]), case["page_date_only"], _dt(case["listed"]),
-        case["listed_date_only"], first_seen, SHANGHAI,
+        _dt(case["page"]),
+        case["page_date_only"],
+        _dt(case["listed"]),
+        case["listed_date_only"],
+        first_seen,
+        SHANGHAI,
     )
     assert got == _dt(case["expect"])
     assert got.utcoffset() == _dt(case["expect"]).utcoffset()  # type: ignore[union-attr]
     assert date_only is case["expect_date_only"]
 
 
-@pytest.mark.parametrize(("page", "listed", "expect"), [
-    ("浙江发布科技创新新政", "浙江发布科技…", "浙江发布科技创新新政"),
-    ("", "列表里的完整标题", "列表里的完整标题"),
-    ("页面标题被截断…", "列表里的完整标题", "列表里的完整标题"),
-    ("  两边空白  ", "x", "两边空白"),
-])
+@pytest.mark.parametrize(
+    ("page", "listed", "expect"),
+    [
+        ("浙江发布科技创新新政", "浙江发布科技…", "浙江发布科技创新新政"),
+        ("", "列表里的完整标题", "列表里的完整标题"),
+        ("页面标题被截断…", "列表里的完整标题", "列表里的完整标题"),
+        ("  两边空白  ", "x", "两边空白"),
+    ],
+)
 def test_choose_title(page: str, listed: str, expect: str) -> None:
     assert choose_title(page, listed) == expect
 
 
-SPEC = CategorySpec(site_id="zgkjcx", site_name="中国科技创新网", site_url="http://x/",
-                    id="kjyw", name="科技要闻", list_url="http://x/list")
-DATA = ArticleData(url="http://x/2603.html", title="标题", published=datetime(
-    2023, 3, 1, 14, 47, tzinfo=SHANGHAI), date_only=False, source="浙江省科技厅", author=None,
-    editor="zgkjcx", category="科技要闻", content_html="<p>正文。</p>", content_text="正文。")
+SPEC = CategorySpec(
+    site_id="zgkjcx",
+    site_name="中国科技创新网",
+    site_url="http://x/",
+    id="kjyw",
+    name="科技要闻",
+    list_url="http://x/list",
+)
+DATA = ArticleData(
+    url="http://x/2603.html",
+    title="标题",
+    published=datetime(2023, 3, 1, 14, 47, tzinfo=SHANGHAI),
+    date_only=False,
+    source="浙江省科技厅",
+    author=None,
+    editor="zgkjcx",
+    category="科技要闻",
+    content_html="<p>正文。</p>",
+    content_text="正文。",
+)
 ITEM = ListItem(url="http://x/2603.html", title="标题", published=None)
 SEEN = datetime(2023, 3, 1, 7, 0, tzinfo=UTC)
 
@@ -70,21 +92,31 @@ def test_new_article_is_a_new_intent_with_notify_flag() -> None:
 
 def test_unchanged_content_is_nothing_to_do() -> None:
     first = build_article(SPEC, "2603", ITEM, DATA, SEEN, SHANGHAI, baseline=True)
-    again = build_article(SPEC, "2603", ITEM, DATA, SEEN.replace(hour=9), SHANGHAI,
-                          baseline=False)
+    again = build_article(SPEC, "2603", ITEM, DATA, SEEN.replace(hour=9), SHANGHAI, baseline=False)
     assert decide(again, first, notify=True) is None
 
 
 def test_changed_content_moves_updated_only() -> None:
     first = build_article(SPEC, "2603", ITEM, DATA, SEEN, SHANGHAI, baseline=True)
     later = SEEN.replace(hour=9)
-    edited = build_article(SPEC, "2603", ITEM, replace(DATA, content_html="<p>改。</p>"),
-                           later, SHANGHAI, baseline=False)
+    edited = build_article(
+        SPEC,
+        "2603",
+        ITEM,
+        replace(DATA, content_html="<p>改。</p>"),
+        later,
+        SHANGHAI,
+        baseline=False,
+    )
     intent = decide(edited, first, notify=True)
     assert intent is not None and intent.change is Change.CHANGED and not intent.notify
     a = intent.article
     assert (a.first_seen, a.updated, a.published, a.baseline) == (
-        SEEN, later, first.published, True)
+        SEEN,
+        later,
+        first.published,
+        True,
+    )
 
 
 def test_hash_covers_every_shown_field() -> None:
@@ -99,9 +131,16 @@ def test_hash_covers_every_shown_field() -> None:
     assert content_hash("ab", "", None, None, None) != content_hash("a", "b", None, None, None)
 
 
-@pytest.mark.parametrize(("polls", "stored", "flag", "expect"), [
-    (0, 0, False, True), (0, 0, True, False), (1, 0, False, False), (0, 5, False, False),
-])
-def test_baseline_only_on_the_very_first_poll(polls: int, stored: int, flag: bool,
-                                              expect: bool) -> None:
+@pytest.mark.parametrize(
+    ("polls", "stored", "flag", "expect"),
+    [
+        (0, 0, False, True),
+        (0, 0, True, False),
+        (1, 0, False, False),
+        (0, 5, False, False),
+    ],
+)
+def test_baseline_only_on_the_very_first_poll(
+    polls: int, stored: int, flag: bool, expect: bool
+) -> None:
     assert is_baseline(polls, stored, flag) is expect

@@ -30,26 +30,40 @@ MATCHING = json.loads((Path(__file__).parent / "data" / "matching.json").read_te
 
 @pytest.mark.parametrize("case", MATCHING, ids=lambda c: c["name"])
 def test_subscription_matching(case: dict[str, Any]) -> None:
-    sub = Subscription(channel="c", categories=tuple(case["sub"]["categories"]),
-                       keywords=tuple(case["sub"].get("keywords", ())))
+    sub = Subscription(
+        channel="c",
+        categories=tuple(case["sub"]["categories"]),
+        keywords=tuple(case["sub"].get("keywords", ())),
+    )
     a = case["article"]
     article = make_article(a["site"], a["category"], a.get("title", "标题"), a.get("text", "正文"))
     assert sub.matches(article) is case["expect"]
 
 
-SUBS = [Subscription("mail", ("zgkjcx/kjyw",)), Subscription("hook", ("*",)),
-        Subscription("hook", ("zgkjcx/*",)),  # a second subscription: still one delivery
-        Subscription("ops", ("other/*",), operator=True),
-        Subscription("upd", ("*",), on_update=True)]
+SUBS = [
+    Subscription("mail", ("zgkjcx/kjyw",)),
+    Subscription("hook", ("*",)),
+    Subscription("hook", ("zgkjcx/*",)),  # a second subscription: still one delivery
+    Subscription("ops", ("other/*",), operator=True),
+    Subscription("upd", ("*",), on_update=True),
+]
 STATE = CategoryState(site="zgkjcx", category="kjyw")
 
 
 def test_one_delivery_per_new_article_and_matching_channel() -> None:
-    intents = [ArticleIntent(make_article(key="1"), Change.NEW, True),
-               ArticleIntent(make_article(key="2"), Change.NEW, True)]
+    intents = [
+        ArticleIntent(make_article(key="1"), Change.NEW, True),
+        ArticleIntent(make_article(key="2"), Change.NEW, True),
+    ]
     plan = plan_deliveries(intents, SUBS, STATE, STATE, now=NOW)
     assert sorted((d.article_key, d.channel) for d in plan) == [
-        ("1", "hook"), ("1", "mail"), ("1", "upd"), ("2", "hook"), ("2", "mail"), ("2", "upd")]
+        ("1", "hook"),
+        ("1", "mail"),
+        ("1", "upd"),
+        ("2", "hook"),
+        ("2", "mail"),
+        ("2", "upd"),
+    ]
     assert {d.event for d in plan} == {EventType.PUBLISHED}
     assert len({d.key for d in plan}) == len(plan)
     again = plan_deliveries(intents, SUBS, STATE, STATE, now=NOW.replace(hour=5))
@@ -72,11 +86,20 @@ def test_changed_content_notifies_only_on_update_subscribers() -> None:
 
 
 def test_digest_channels_queue_in_digest_state() -> None:
-    plan = plan_deliveries([ArticleIntent(make_article(), Change.NEW, True)], SUBS, STATE,
-                           STATE, now=NOW, digest_channels={"mail"})
+    plan = plan_deliveries(
+        [ArticleIntent(make_article(), Change.NEW, True)],
+        SUBS,
+        STATE,
+        STATE,
+        now=NOW,
+        digest_channels={"mail"},
+    )
     states = {d.channel: d.state for d in plan}
-    assert states == {"mail": DeliveryState.DIGEST, "hook": DeliveryState.PENDING,
-                      "upd": DeliveryState.PENDING}
+    assert states == {
+        "mail": DeliveryState.DIGEST,
+        "hook": DeliveryState.PENDING,
+        "upd": DeliveryState.PENDING,
+    }
 
 
 def test_operator_alerts_once_per_transition() -> None:
@@ -90,8 +113,7 @@ def test_operator_alerts_once_per_transition() -> None:
     assert category_event(broken, ok) == EventType.RECOVERED
     assert category_event(ok, failing) is None and category_event(failing, ok) is None
     [alert] = plan_deliveries([], SUBS, ok, broken, now=NOW, category_name="科技要闻")
-    assert (alert.channel, alert.event, alert.data["status"]) == ("ops", EventType.BROKEN,
-                                                                 "broken")
+    assert (alert.channel, alert.event, alert.data["status"]) == ("ops", EventType.BROKEN, "broken")
     assert plan_deliveries([], SUBS, broken, broken, now=NOW) == []
 
 

@@ -13,18 +13,20 @@ from syndicator.runtime.schedule import auto_interval, backoff, first_due, next_
 NOW = datetime(2023, 3, 1, 6, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("interval", "failures", "retry_after", "expect"), [
-    (600, 0, None, 600),
-    (600, 1, None, 1200),
-    (600, 3, None, 4800),
-    (600, 10, None, 6 * 3600),          # capped at six hours
-    (600, 1, 7200, 7200),               # Retry-After wins when later
-    (600, 3, 60, 4800),                 # ...never makes it sooner
-    (86400, 2, None, 86400),            # a daily poll is never made rarer by failing
-    (600, 100, None, 6 * 3600),         # never disabled, never overflows
-])
-def test_backoff(interval: float, failures: int, retry_after: float | None,
-                 expect: float) -> None:
+@pytest.mark.parametrize(
+    ("interval", "failures", "retry_after", "expect"),
+    [
+        (600, 0, None, 600),
+        (600, 1, None, 1200),
+        (600, 3, None, 4800),
+        (600, 10, None, 6 * 3600),  # capped at six hours
+        (600, 1, 7200, 7200),  # Retry-After wins when later
+        (600, 3, 60, 4800),  # ...never makes it sooner
+        (86400, 2, None, 86400),  # a daily poll is never made rarer by failing
+        (600, 100, None, 6 * 3600),  # never disabled, never overflows
+    ],
+)
+def test_backoff(interval: float, failures: int, retry_after: float | None, expect: float) -> None:
     assert backoff(interval, failures, retry_after) == expect
 
 
@@ -39,8 +41,7 @@ def test_interval_gets_bounded_jitter() -> None:
 def test_retry_after_is_never_shortened_by_jitter() -> None:
     schedule = Schedule(ScheduleKind.INTERVAL, seconds=60)
     for seed in range(50):
-        due = next_due(schedule, NOW, failures=1, retry_after=900,
-                       rng=random.Random(seed))
+        due = next_due(schedule, NOW, failures=1, retry_after=900, rng=random.Random(seed))
         assert due >= NOW + timedelta(seconds=900)
 
 
@@ -61,12 +62,20 @@ def test_failing_cron_backs_off_from_its_gap() -> None:
     assert 0.9 * 2400 <= gap <= 1.1 * 2400
 
 
-@pytest.mark.parametrize(("per_week", "expect"), [
-    (0, 3600), (1, 3600), (168, 3600), (336, 1800), (10_000, 120),
-])
+@pytest.mark.parametrize(
+    ("per_week", "expect"),
+    [
+        (0, 3600),
+        (1, 3600),
+        (168, 3600),
+        (336, 1800),
+        (10_000, 120),
+    ],
+)
 def test_auto_interval_follows_publishing_rate(per_week: int, expect: float) -> None:
-    published = [NOW - timedelta(seconds=i * (7 * 86400 / max(per_week, 1)) * 0.999)
-                 for i in range(per_week)]
+    published = [
+        NOW - timedelta(seconds=i * (7 * 86400 / max(per_week, 1)) * 0.999) for i in range(per_week)
+    ]
     assert auto_interval(published, NOW, 120, 3600) == pytest.approx(expect, rel=0.01)
 
 

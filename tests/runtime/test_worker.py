@@ -27,30 +27,36 @@ def worker_for(tmp_path: Path, portal: ReplicaPortal, clock: Clock, **kw: object
 
 
 def test_due_categories_are_polled_and_rescheduled_about_one_interval_later(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
     worker = worker_for(tmp_path, portal, clock)
     worker.load_due()
     clock.advance(seconds=5)
     assert sorted(worker.run_due(wait=True)) == ["zgkjcx/kjrw", "zgkjcx/kjyw"]
-    assert worker.run_due(wait=True) == []          # nothing due until the next interval
+    assert worker.run_due(wait=True) == []  # nothing due until the next interval
     for key, due in worker.due.items():
         gap = (due - clock()).total_seconds()
-        assert 540 <= gap <= 660, key               # every: 10m with ±10 % jitter
+        assert 540 <= gap <= 660, key  # every: 10m with ±10 % jitter
         stored = worker.service.store.categories.state(*key.split("/")).next_due
         assert stored == due
     before = fetch_count("304")
     clock.advance(minutes=11)
     assert sorted(worker.run_due(wait=True)) == ["zgkjcx/kjrw", "zgkjcx/kjyw"]
-    assert fetch_count("304") == before + 1     # the static list answered 304
+    assert fetch_count("304") == before + 1  # the static list answered 304
     assert fetch_count("200") > 0
     worker.stop()
 
 
 def test_every_auto_follows_the_publishing_rate_in_the_store(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
     config = write_config(tmp_path, portal)
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "  every: 10m\n", "  every: auto\n  min: 1m\n  max: 100h\n"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  every: 10m\n", "  every: auto\n  min: 1m\n  max: 100h\n"
+        ),
+        encoding="utf-8",
+    )
     for slug in ("kjyw", "kjrw"):
         for _ in range(3):  # the replica's own articles are older than a week
             portal.publish(slug)
@@ -60,10 +66,12 @@ def test_every_auto_follows_the_publishing_rate_in_the_store(
     worker.run_due(wait=True)
     for key, due in worker.due.items():
         site, category = key.split("/")
-        published = [a.published for a in worker.service.store.articles.newest(
-            site=site, category=category, limit=None)]
+        published = [
+            a.published
+            for a in worker.service.store.articles.newest(site=site, category=category, limit=None)
+        ]
         expected = auto_interval(published, clock(), 60, 100 * 3600)
-        assert expected < 100 * 3600, key           # the rate decides, not the bound
+        assert expected < 100 * 3600, key  # the rate decides, not the bound
         gap = (due - clock()).total_seconds()
         assert 0.9 * expected <= gap <= 1.1 * expected, key
     worker.stop()
@@ -71,12 +79,14 @@ def test_every_auto_follows_the_publishing_rate_in_the_store(
 
 def fetch_count(outcome: str) -> float:
     value = metrics.REGISTRY.get_sample_value(
-        "syndicator_fetch_duration_seconds_count", {"host": "127.0.0.1", "outcome": outcome})
+        "syndicator_fetch_duration_seconds_count", {"host": "127.0.0.1", "outcome": outcome}
+    )
     return value or 0.0
 
 
 def test_restart_keeps_stored_due_times_instead_of_polling_everything(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
     first = worker_for(tmp_path, portal, clock)
     first.load_due()
     clock.advance(seconds=5)
@@ -114,7 +124,8 @@ def test_failing_portal_backs_off_and_recovers(tmp_path: Path, clock: Clock) -> 
 
 
 def test_new_article_pings_the_hub_once_per_changed_feed(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
     with running_hub() as hub:
         pinger = HubPinger([hub.url], user_agent="test", clock=lambda: 0.0)
         worker = worker_for(tmp_path, portal, clock, pinger=pinger)
@@ -129,11 +140,14 @@ def test_new_article_pings_the_hub_once_per_changed_feed(
         assert pinger.flush() == 0
         topics = sorted(p["hub.topic"][0] for p in hub.pings)
         base = "http://feeds.example.test/feeds/"
-        assert topics == sorted(f"{base}{path}.{fmt}" for path in
-                                ("zgkjcx/kjyw", "zgkjcx", "all")
-                                for fmt in ("atom", "rss", "json"))
-        assert all(p["hub.mode"] == ["publish"] and p["hub.url"] == p["hub.topic"]
-                   for p in hub.pings)
+        assert topics == sorted(
+            f"{base}{path}.{fmt}"
+            for path in ("zgkjcx/kjyw", "zgkjcx", "all")
+            for fmt in ("atom", "rss", "json")
+        )
+        assert all(
+            p["hub.mode"] == ["publish"] and p["hub.url"] == p["hub.topic"] for p in hub.pings
+        )
         worker.stop()
 
 
@@ -143,15 +157,16 @@ def test_failing_hub_is_retried_later_and_never_blocks(tmp_path: Path) -> None:
         hub.fail_next = 1
         pinger = HubPinger([hub.url], user_agent="test", clock=lambda: now[0])
         pinger.publish(["http://feeds.example.test/feeds/all.atom"])
-        assert pinger.flush() == 1 and hub.pings == []   # failed, queued for later
-        assert pinger.flush() == 1                        # not due yet
+        assert pinger.flush() == 1 and hub.pings == []  # failed, queued for later
+        assert pinger.flush() == 1  # not due yet
         now[0] += 5
         assert pinger.flush() == 0 and len(hub.pings) == 1
         pinger.stop()
 
 
 def test_poll_now_of_a_category_is_serialised_with_its_scheduled_poll(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
     worker = worker_for(tmp_path, portal, clock)
     worker.load_due()
     spec = worker.specs["zgkjcx/kjyw"]
@@ -162,19 +177,21 @@ def test_poll_now_of_a_category_is_serialised_with_its_scheduled_poll(
 
 
 def test_worker_sends_what_a_poll_queued_without_waiting_for_the_pump(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
     from syndicator.demo.smtp_sink import SmtpSink
     from syndicator.demo.webhook_sink import WebhookSink
     from tests.support.notify_config import write_notify_config
     from tests.support.outbox import SECRET
 
     with SmtpSink() as smtp, WebhookSink(SECRET) as hook, WebhookSink(SECRET) as ops:
-        config = write_notify_config(tmp_path, portal, smtp_port=smtp.port,
-                                     hook_url=hook.url, ops_url=ops.url)
+        config = write_notify_config(
+            tmp_path, portal, smtp_port=smtp.port, hook_url=hook.url, ops_url=ops.url
+        )
         worker = Worker(make_app(config, clock), clock=clock, rng=random.Random(3))
         worker.load_due()
         clock.advance(seconds=5)
-        worker.run_due(wait=True)                      # baseline: nothing is sent
+        worker.run_due(wait=True)  # baseline: nothing is sent
         assert hook.accepted() == [] and smtp.mails == []
         fresh = portal.publish("kjyw", title="工作进程发出的通知")
         clock.advance(minutes=11)
@@ -186,8 +203,12 @@ def test_worker_sends_what_a_poll_queued_without_waiting_for_the_pump(
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_two_workers_on_one_database_poll_each_category_once(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock, backend: str,
-        request: pytest.FixtureRequest) -> None:
+    tmp_path: Path,
+    portal: ReplicaPortal,
+    clock: Clock,
+    backend: str,
+    request: pytest.FixtureRequest,
+) -> None:
     storage = None
     if backend == "postgresql":
         storage = request.getfixturevalue("postgres").new_database()
@@ -234,26 +255,39 @@ class StallingFetcher:
         self.inner.close()  # type: ignore[attr-defined]
 
 
-def two_workers(tmp_path: Path, portal: ReplicaPortal, clock: Clock, backend: str,
-                request: pytest.FixtureRequest) -> tuple[Worker, Worker]:
+def two_workers(
+    tmp_path: Path,
+    portal: ReplicaPortal,
+    clock: Clock,
+    backend: str,
+    request: pytest.FixtureRequest,
+) -> tuple[Worker, Worker]:
     storage = None
     if backend == "postgresql":
         storage = request.getfixturevalue("postgres").new_database()
     config = write_config(tmp_path, portal, storage=storage)
-    return (Worker(make_app(config, clock), clock=clock, rng=random.Random(1)),
-            Worker(make_app(config, clock), clock=clock, rng=random.Random(2)))
+    return (
+        Worker(make_app(config, clock), clock=clock, rng=random.Random(1)),
+        Worker(make_app(config, clock), clock=clock, rng=random.Random(2)),
+    )
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_a_worker_killed_mid_poll_holds_its_category_for_minutes_not_half_an_hour(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock, backend: str,
-        request: pytest.FixtureRequest) -> None:
+    tmp_path: Path,
+    portal: ReplicaPortal,
+    clock: Clock,
+    backend: str,
+    request: pytest.FixtureRequest,
+) -> None:
     one, two = two_workers(tmp_path, portal, clock, backend, request)
     spec = one.specs["zgkjcx/kjyw"]
     # What a poll's claim leaves behind when SIGKILL ends it: nothing releases the lease
     # and nothing renews it (bench/replicas.py --kill-mid-poll saw 30 minutes of this).
     now = clock()
-    assert one.service.store.categories.claim_poll(spec.site_id, spec.id, one.owner, now, now + LEASE)
+    assert one.service.store.categories.claim_poll(
+        spec.site_id, spec.id, one.owner, now, now + LEASE
+    )
     assert two.poll(spec, force=True) is None
     clock.advance(minutes=2)
     outcome = two.poll(spec, force=True)
@@ -264,8 +298,12 @@ def test_a_worker_killed_mid_poll_holds_its_category_for_minutes_not_half_an_hou
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_a_poll_longer_than_the_lease_keeps_it_while_renewed(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock, backend: str,
-        request: pytest.FixtureRequest) -> None:
+    tmp_path: Path,
+    portal: ReplicaPortal,
+    clock: Clock,
+    backend: str,
+    request: pytest.FixtureRequest,
+) -> None:
     one, two = two_workers(tmp_path, portal, clock, backend, request)
     spec = one.specs["zgkjcx/kjyw"]
     stalling = StallingFetcher(one.service.fetcher)
@@ -273,22 +311,22 @@ def test_a_poll_longer_than_the_lease_keeps_it_while_renewed(
     with ThreadPoolExecutor(1) as pool:
         polling = pool.submit(one.poll, spec)
         assert stalling.entered.wait(30)
-        for _ in range(4):                      # 4 x 60 s: well past one lease
+        for _ in range(4):  # 4 x 60 s: well past one lease
             clock.advance(seconds=60)
             assert one.renew_leases() == []
             assert two.poll(spec, force=True) is None
         stalling.go_on.set()
         outcome = polling.result(timeout=60)
     assert outcome is not None and outcome.record.ok
-    assert one.renew_leases() == []             # nothing held, nothing lost
-    assert two.poll(spec, force=True) is not None   # released at the end of the poll
+    assert one.renew_leases() == []  # nothing held, nothing lost
+    assert two.poll(spec, force=True) is not None  # released at the end of the poll
     one.stop()
     two.stop()
 
 
 def test_renewal_reports_a_lease_another_worker_took(
-        tmp_path: Path, portal: ReplicaPortal, clock: Clock,
-        request: pytest.FixtureRequest) -> None:
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock, request: pytest.FixtureRequest
+) -> None:
     one, two = two_workers(tmp_path, portal, clock, "sqlite", request)
     spec = one.specs["zgkjcx/kjyw"]
     stalling = StallingFetcher(one.service.fetcher)
@@ -296,7 +334,7 @@ def test_renewal_reports_a_lease_another_worker_took(
     with ThreadPoolExecutor(1) as pool:
         polling = pool.submit(one.poll, spec)
         assert stalling.entered.wait(30)
-        clock.advance(seconds=LEASE.total_seconds() + 1)   # a stall with no renewal
+        clock.advance(seconds=LEASE.total_seconds() + 1)  # a stall with no renewal
         assert two.poll(spec, force=True) is not None
         assert one.renew_leases() == ["zgkjcx/kjyw"]
         stalling.go_on.set()

@@ -18,23 +18,40 @@ T0 = datetime(2023, 3, 1, 6, 47, tzinfo=UTC)
 
 def article(key: str, minutes: int = 0, **changes: object) -> Article:
     base = Article(
-        site="zgkjcx", category="kjyw", key=key, url=f"http://www.zgkjcx.com/{key}.html",
-        title=f"标题{key}", published=T0 + timedelta(minutes=minutes), date_only=False,
-        first_seen=T0 + timedelta(minutes=minutes), updated=T0 + timedelta(minutes=minutes),
-        source="浙江省科技厅", author=None, editor="zgkjcx", category_name="科技要闻",
-        content_html="<p>正文。</p>", content_text="正文。", images=("http://x/a.jpg",),
-        attachments=(), content_hash=f"h{key}",
+        site="zgkjcx",
+        category="kjyw",
+        key=key,
+        url=f"http://www.zgkjcx.com/{key}.html",
+        title=f"标题{key}",
+        published=T0 + timedelta(minutes=minutes),
+        date_only=False,
+        first_seen=T0 + timedelta(minutes=minutes),
+        updated=T0 + timedelta(minutes=minutes),
+        source="浙江省科技厅",
+        author=None,
+        editor="zgkjcx",
+        category_name="科技要闻",
+        content_html="<p>正文。</p>",
+        content_text="正文。",
+        images=("http://x/a.jpg",),
+        attachments=(),
+        content_hash=f"h{key}",
     )
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def record(ok: bool = True, items: int = 1, **kw: object) -> PollRecord:
-    return PollRecord(site="zgkjcx", category="kjyw", started=T0, finished=T0, ok=ok,
-                      items=items, **kw)  # type: ignore[arg-type]
+    return PollRecord(
+        site="zgkjcx", category="kjyw", started=T0, finished=T0, ok=ok, items=items, **kw
+    )  # type: ignore[arg-type]
 
 
-def put(store: Store, intents: list[ArticleIntent], rec: PollRecord,
-        caches: list[HttpCache] | None = None) -> list[Article]:
+def put(
+    store: Store,
+    intents: list[ArticleIntent],
+    rec: PollRecord,
+    caches: list[HttpCache] | None = None,
+) -> list[Article]:
     state = next_state(store.categories.state(rec.site, rec.category), rec)
     return store.apply(intents, rec, state, caches or [])
 
@@ -42,8 +59,14 @@ def put(store: Store, intents: list[ArticleIntent], rec: PollRecord,
 def test_upgrade_creates_schema_and_is_idempotent(store: Store) -> None:
     store.upgrade()
     names = set(inspect(store.engine).get_table_names())
-    assert {"articles", "http_cache", "category_state", "polls", "feeds",
-            "alembic_version"} <= names
+    assert {
+        "articles",
+        "http_cache",
+        "category_state",
+        "polls",
+        "feeds",
+        "alembic_version",
+    } <= names
 
 
 def test_sqlite_runs_in_wal_mode(store: Store) -> None:
@@ -55,12 +78,17 @@ def test_sqlite_runs_in_wal_mode(store: Store) -> None:
 
 def test_apply_stores_articles_poll_and_validators_together(store: Store) -> None:
     a = article("2603")
-    stored = put(store, [ArticleIntent(a, Change.NEW, notify=False)], record(),
-                         [HttpCache("http://l", '"e1"', "Wed, 01 Mar 2023 06:47:00 GMT")])
+    stored = put(
+        store,
+        [ArticleIntent(a, Change.NEW, notify=False)],
+        record(),
+        [HttpCache("http://l", '"e1"', "Wed, 01 Mar 2023 06:47:00 GMT")],
+    )
     assert stored == [a]
     assert store.articles.get("zgkjcx", "2603") == a
-    assert store.categories.http_cache("http://l") == HttpCache("http://l", '"e1"',
-                                                      "Wed, 01 Mar 2023 06:47:00 GMT")
+    assert store.categories.http_cache("http://l") == HttpCache(
+        "http://l", '"e1"', "Wed, 01 Mar 2023 06:47:00 GMT"
+    )
     assert store.categories.state("zgkjcx", "kjyw").polls == 1
 
 
@@ -75,8 +103,9 @@ def test_change_keeps_identity_first_seen_and_baseline(store: Store) -> None:
     a = article("1", baseline=True)
     put(store, [ArticleIntent(a, Change.NEW, False)], record())
     later = T0 + timedelta(hours=1)
-    changed = replace(a, title="新标题", content_hash="other", first_seen=later, updated=later,
-                      baseline=False)
+    changed = replace(
+        a, title="新标题", content_hash="other", first_seen=later, updated=later, baseline=False
+    )
     assert put(store, [ArticleIntent(changed, Change.CHANGED, False)], record()) == [changed]
     got = store.articles.get("zgkjcx", "1")
     assert got is not None
@@ -95,7 +124,10 @@ def test_category_state_counts_failures_and_empty_lists(store: Store) -> None:
     put(store, [], record(ok=False, error="boom again"))
     state = store.categories.state("zgkjcx", "kjyw")
     assert (state.consecutive_failures, state.last_error, state.last_success) == (
-        2, "boom again", None)
+        2,
+        "boom again",
+        None,
+    )
     put(store, [], record(items=0))
     put(store, [], record(items=0, not_modified=True))
     put(store, [], record(items=0))
@@ -103,7 +135,12 @@ def test_category_state_counts_failures_and_empty_lists(store: Store) -> None:
     # The 304 repeats the empty answer before it, so the streak is three.
     assert (state.consecutive_failures, state.empty_polls, state.polls) == (0, 3, 5)
     assert [p.ok for p in store.categories.recent_polls("zgkjcx", "kjyw")] == [
-        True, True, True, False, False]
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
 
 
 def test_put_feed_reports_change_only_when_bytes_differ(store: Store) -> None:
@@ -127,7 +164,8 @@ def test_datetimes_come_back_aware_whatever_the_input_zone(store: Store) -> None
 
 
 def test_processes_started_together_on_a_fresh_database_all_upgrade(
-        store: Store, tmp_path: Path) -> None:
+    store: Store, tmp_path: Path
+) -> None:
     """A worker and a web process started at once must not race each other's migration
     ("table already exists"); on a fresh database, several times over."""
     import subprocess
@@ -143,10 +181,13 @@ def test_processes_started_together_on_a_fresh_database_all_upgrade(
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         # Each process imports first, then all start migrating at the same instant.
         start = time.time() + 1.5
-        code = ("import time; from syndicator.store import Store; "
-                f"s = Store({url!r}); time.sleep(max(0, {start} - time.time())); s.upgrade()")
-        procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE)
-                 for _ in range(3)]
+        code = (
+            "import time; from syndicator.store import Store; "
+            f"s = Store({url!r}); time.sleep(max(0, {start} - time.time())); s.upgrade()"
+        )
+        procs = [
+            subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE) for _ in range(3)
+        ]
         errors = [p.communicate(timeout=60)[1].decode() for p in procs]
         assert [p.returncode for p in procs] == [0, 0, 0], errors
     assert store.categories.state("zgkjcx", "kjyw").polls == 0

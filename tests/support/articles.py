@@ -55,13 +55,24 @@ def article(key: str = "2603", **changes: Any) -> Article:
 def sample() -> list[Article]:
     """Three articles given oldest first, one with a tricky title and an UTC timestamp."""
     return [
-        article("2601", title="第一篇", published=at(1, 9, 5), updated=at(1, 9, 5),
-                first_seen=at(1, 9, 30), source=None, editor=None),
+        article(
+            "2601",
+            title="第一篇",
+            published=at(1, 9, 5),
+            updated=at(1, 9, 5),
+            first_seen=at(1, 9, 30),
+            source=None,
+            editor=None,
+        ),
         article("2603"),
-        article("2605", title=TRICKY_TITLE, author="张三 & 李四",
-                published=datetime(2023, 3, 2, 0, 30, tzinfo=UTC),
-                updated=datetime(2023, 3, 2, 1, 0, tzinfo=UTC),
-                first_seen=at(2, 9, 0)),
+        article(
+            "2605",
+            title=TRICKY_TITLE,
+            author="张三 & 李四",
+            published=datetime(2023, 3, 2, 0, 30, tzinfo=UTC),
+            updated=datetime(2023, 3, 2, 1, 0, tzinfo=UTC),
+            first_seen=at(2, 9, 0),
+        ),
     ]
 
 
@@ -80,11 +91,32 @@ def meta(**changes: Any) -> FeedMeta:
 PLAN_NOW = datetime(2023, 3, 20, 1, 30, tzinfo=UTC)
 
 
-def make_article(site: str = "zgkjcx", category: str = "kjyw", title: str = "标题",
-                 text: str = "正文", key: str = "1", baseline: bool = False) -> Article:
-    return Article(site=site, category=category, key=key, url=f"http://p.test/{key}.html",
-                   title=title, published=PLAN_NOW, date_only=False, first_seen=PLAN_NOW,
-                   updated=PLAN_NOW,
-                   source=None, author=None, editor=None, category_name="科技要闻",
-                   content_html=f"<p>{text}</p>", content_text=text, images=(),
-                   attachments=(), content_hash=f"h{key}{text}", baseline=baseline)
+def make_article(
+    site: str = "zgkjcx",
+    category: str = "kjyw",
+    title: str = "标题",
+    text: str = "正文",
+    key: str = "1",
+    baseline: bool = False,
+) -> Article:
+    return Article(
+        site=site,
+        category=category,
+        key=key,
+        url=f"http://p.test/{key}.html",
+        title=title,
+        published=PLAN_NOW,
+        date_only=False,
+        first_seen=PLAN_NOW,
+        updated=PLAN_NOW,
+        source=None,
+        author=None,
+        editor=None,
+        category_name="科技要闻",
+        content_html=f"<p>{text}</p>",
+        content_text=text,
+        images=(),
+        attachments=(),
+        content_hash=f"h{key}{text}",
+        baseline=baseline,
+    )

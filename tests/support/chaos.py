@@ -63,13 +63,18 @@ def write_config(folder: Path, portal: ReplicaPortal, sink: WebhookSink) -> Path
 
 def _worker(config: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "syndicator", "poll", "-c", str(config),
-                             "zgkjcx/kjyw"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "syndicator", "poll", "-c", str(config), "zgkjcx/kjyw"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
-def run_chaos(folder: Path, rounds: int, rng: random.Random, *,
-              max_life: float = 2.0) -> ChaosReport:
+def run_chaos(
+    folder: Path, rounds: int, rng: random.Random, *, max_life: float = 2.0
+) -> ChaosReport:
     report = ChaosReport(rounds=rounds)
     with ReplicaPortal() as portal, WebhookSink(SECRET) as sink:
         config = write_config(folder, portal, sink)
@@ -116,8 +121,11 @@ def _drain(config: Path) -> None:
 def _check(config: Path, sink: WebhookSink, report: ChaosReport) -> None:
     app = Service(load_config(config))
     try:
-        fresh = [a for a in app.store.articles.newest(site="zgkjcx", category="kjyw", limit=None)
-                 if not a.baseline]
+        fresh = [
+            a
+            for a in app.store.articles.newest(site="zgkjcx", category="kjyw", limit=None)
+            if not a.baseline
+        ]
         rows = app.store.outbox.list(limit=None)
     finally:
         app.close()

@@ -26,7 +26,9 @@ defaults:
   every: 10m
   timezone: Asia/Shanghai
 """
-CONFIG = SETTINGS + """\
+CONFIG = (
+    SETTINGS
+    + """\
 sites:
   - id: zgkjcx
     name: 中国科技创新网
@@ -42,6 +44,7 @@ feeds:
   formats: [atom, rss, json]
   max_items: 50
 """
+)
 
 
 def write_config(tmp_path: Path, portal: ReplicaPortal, storage: str | None = None) -> Path:

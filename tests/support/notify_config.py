@@ -38,11 +38,19 @@ notifications:
 """
 
 
-def write_notify_config(tmp_path: Path, portal: ReplicaPortal, *, smtp_port: int,
-                        hook_url: str, ops_url: str, storage: str | None = None) -> Path:
+def write_notify_config(
+    tmp_path: Path,
+    portal: ReplicaPortal,
+    *,
+    smtp_port: int,
+    hook_url: str,
+    ops_url: str,
+    storage: str | None = None,
+) -> Path:
     path = tmp_path / "syndicator.yaml"
     storage = storage or f"sqlite:///{tmp_path / 'db' / 'test.db'}"
     text = CONFIG.format(storage=storage, base=portal.base_url) + NOTIFICATIONS.format(
-        smtp_port=smtp_port, hook_url=hook_url, ops_url=ops_url, secret=SECRET)
+        smtp_port=smtp_port, hook_url=hook_url, ops_url=ops_url, secret=SECRET
+    )
     path.write_text(text, encoding="utf-8")
     return path

@@ -29,8 +29,6 @@ def _binary(name: str) -> str | None:
     return candidates[-1] if candidates else None
 
 
-
-
 class PostgresServer:
     def __init__(self) -> None:
         initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
@@ -44,12 +42,37 @@ class PostgresServer:
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres")
             self.prefix = ["runuser", "-u", "postgres", "--"]
-        self._run([initdb, "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                   "--no-sync", "-E", "UTF8"])
-        options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-        self._run([pg_ctl, "-D", str(self.data), "-o", options, "-w", "-l",
-                   str(self.root / "log"), "start"])
+        self._run(
+            [
+                initdb,
+                "-D",
+                str(self.data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+                "-E",
+                "UTF8",
+            ]
+        )
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(
+            [
+                pg_ctl,
+                "-D",
+                str(self.data),
+                "-o",
+                options,
+                "-w",
+                "-l",
+                str(self.root / "log"),
+                "start",
+            ]
+        )
 
     def _run(self, cmd: list[str]) -> None:
         subprocess.run([*self.prefix, *cmd], check=True, capture_output=True, timeout=120)
@@ -61,8 +84,9 @@ class PostgresServer:
         import psycopg
 
         name = f"t{os.getpid()}_{next(_counter)}"
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 

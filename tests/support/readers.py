@@ -21,13 +21,25 @@ from lxml import etree
 from syndicator.feeds import content_type
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-NS = {"a": "http://www.w3.org/2005/Atom", "atom": "http://www.w3.org/2005/Atom",
-      "content": "http://purl.org/rss/1.0/modules/content/",
-      "dc": "http://purl.org/dc/elements/1.1/"}
+NS = {
+    "a": "http://www.w3.org/2005/Atom",
+    "atom": "http://www.w3.org/2005/Atom",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
 # RFC 4287 appendix B, the RELAX NG schema of Atom 1.0.
 ATOM_RNC = Path(__file__).parents[1] / "data" / "schemas" / "atom.rnc"
-SFEED_FIELDS = ("timestamp", "title", "link", "content", "content_type", "id", "author",
-                "enclosure", "category")
+SFEED_FIELDS = (
+    "timestamp",
+    "title",
+    "link",
+    "content",
+    "content_type",
+    "id",
+    "author",
+    "enclosure",
+    "category",
+)
 
 
 def tree(data: bytes) -> Any:
@@ -58,8 +70,9 @@ def sfeed_rows(data: bytes) -> list[dict[str, str]]:
 def jing(*files: Path) -> subprocess.CompletedProcess[str]:
     if shutil.which("jing") is None:
         missing_tool("jing (Debian package) is not installed: Atom schema not checked")
-    return subprocess.run(["jing", "-c", str(ATOM_RNC), *map(str, files)],
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        ["jing", "-c", str(ATOM_RNC), *map(str, files)], capture_output=True, text=True, check=False
+    )
 
 
 NEWSBOAT_FIELDS = ("feedurl", "guid", "title", "pubDate", "url", "author", "content")
@@ -74,15 +87,23 @@ def newsboat_items(urls: list[str], work: Path) -> list[dict[str, Any]]:
     (work / "urls").write_text("\n".join(urls) + "\n", encoding="utf-8")
     cache = work / "cache.db"
     result = subprocess.run(
-        ["newsboat", "-u", str(work / "urls"), "-c", str(cache), "-C", "/dev/null",
-         "-x", "reload"],
-        capture_output=True, text=True, timeout=60, check=False,
-        env={**os.environ, "HOME": str(work), "XDG_CONFIG_HOME": str(work),
-             "XDG_DATA_HOME": str(work)})
+        ["newsboat", "-u", str(work / "urls"), "-c", str(cache), "-C", "/dev/null", "-x", "reload"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={
+            **os.environ,
+            "HOME": str(work),
+            "XDG_CONFIG_HOME": str(work),
+            "XDG_DATA_HOME": str(work),
+        },
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     with sqlite3.connect(cache) as db:
-        rows = db.execute(f"SELECT {', '.join(NEWSBOAT_FIELDS)} FROM rss_item "
-                          "ORDER BY pubDate").fetchall()
+        rows = db.execute(
+            f"SELECT {', '.join(NEWSBOAT_FIELDS)} FROM rss_item ORDER BY pubDate"
+        ).fetchall()
     return [dict(zip(NEWSBOAT_FIELDS, row, strict=True)) for row in rows]
 
 

@@ -39,8 +39,8 @@ class Site:
 
     app: Service
     portal: ReplicaPortal
-    clock: Clock          # the portal's and the poller's
-    web_clock: Clock      # the web app's, for the once-per-second refresh
+    clock: Clock  # the portal's and the poller's
+    web_clock: Clock  # the web app's, for the once-per-second refresh
     ctx: WebContext
     cleanups: list[Callable[[], None]] = field(default_factory=list)
 
@@ -87,8 +87,7 @@ def shared_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 @pytest.fixture
 def site(shared_site: Site, web_clock: Clock) -> Iterator[Site]:
     app = shared_site.app
-    site = Site(app, shared_site.portal, shared_site.clock, web_clock,
-                web_context(app, web_clock))
+    site = Site(app, shared_site.portal, shared_site.clock, web_clock, web_context(app, web_clock))
     try:
         yield site
     finally:
@@ -96,8 +95,9 @@ def site(shared_site: Site, web_clock: Clock) -> Iterator[Site]:
 
 
 @pytest.fixture
-def fresh_site(tmp_path: Path, portal: ReplicaPortal, clock: Clock,
-               web_clock: Clock) -> Iterator[Site]:
+def fresh_site(
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock, web_clock: Clock
+) -> Iterator[Site]:
     """Only 科技要闻 is polled, which keeps the fixture quick; 科技人物 stays pending."""
     app = polled(tmp_path, portal, clock, "zgkjcx/kjyw")
     site = Site(app, portal, clock, web_clock, web_context(app, web_clock))

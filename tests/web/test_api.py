@@ -18,10 +18,20 @@ def test_api_is_absent_without_an_admin_token(site: Site) -> None:
     assert r.status_code == 404
 
 
-@pytest.mark.parametrize("authorization", [
-    None, "", "Bearer", "Bearer ", "Bearer wrong", f"Basic {TOKEN}", f"Bearer {TOKEN}x",
-    f"Bearer {TOKEN[:-1]}", "Bearer 令牌".encode(),
-])
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        "Bearer wrong",
+        f"Basic {TOKEN}",
+        f"Bearer {TOKEN}x",
+        f"Bearer {TOKEN[:-1]}",
+        "Bearer 令牌".encode(),
+    ],
+)
 def test_wrong_or_missing_token_is_401(site: Site, authorization: str | bytes | None) -> None:
     calls: list[str] = []
     client = site.client(admin_token=TOKEN, poll_now=calls.append)

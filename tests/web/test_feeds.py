@@ -19,14 +19,14 @@ from .conftest import MAX_AGE, Site
 IDENTITY = {"accept-encoding": "identity"}
 
 
-
 PATHS = ["feeds/zgkjcx/kjyw", "feeds/zgkjcx/kjrw", "feeds/zgkjcx", "feeds/all"]
 
 
 @pytest.mark.parametrize("fmt", ["atom", "rss", "json"])
 @pytest.mark.parametrize("path", PATHS)
-def test_every_feed_is_served_from_the_store(site: Site, client: Client, path: str,
-                                             fmt: str) -> None:
+def test_every_feed_is_served_from_the_store(
+    site: Site, client: Client, path: str, fmt: str
+) -> None:
     stored = site.app.store.feeds.get(path, fmt)
     assert stored is not None
     r = client.get(f"/{path}.{fmt}", headers=IDENTITY)
@@ -49,11 +49,19 @@ def test_json_feed_content_type(client: Client) -> None:
     assert r.json()["version"] == "https://jsonfeed.org/version/1.1"
 
 
-@pytest.mark.parametrize("if_none_match", [
-    "{tag}", "W/{tag}", '"other", {tag}', '"a",W/{tag} , "b"', "*", "{gz}", "W/{gz}",
-])
-def test_if_none_match_answers_304(site: Site, client: Client,
-                                   if_none_match: str) -> None:
+@pytest.mark.parametrize(
+    "if_none_match",
+    [
+        "{tag}",
+        "W/{tag}",
+        '"other", {tag}',
+        '"a",W/{tag} , "b"',
+        "*",
+        "{gz}",
+        "W/{gz}",
+    ],
+)
+def test_if_none_match_answers_304(site: Site, client: Client, if_none_match: str) -> None:
     first = client.get("/feeds/zgkjcx/kjyw.atom", headers=IDENTITY)
     tag = first.headers["etag"]
     header = if_none_match.format(tag=tag, gz=gzip_etag(tag))
@@ -78,15 +86,24 @@ def test_if_modified_since(client: Client) -> None:
     modified = parsedate_to_datetime(first.headers["last-modified"])
     later = format_datetime(modified + timedelta(hours=1), usegmt=True)
     earlier = format_datetime(modified - timedelta(seconds=1), usegmt=True)
-    assert client.get("/feeds/all.rss", headers={
-        "if-modified-since": first.headers["last-modified"]}).status_code == 304
+    assert (
+        client.get(
+            "/feeds/all.rss", headers={"if-modified-since": first.headers["last-modified"]}
+        ).status_code
+        == 304
+    )
     assert client.get("/feeds/all.rss", headers={"if-modified-since": later}).status_code == 304
     assert client.get("/feeds/all.rss", headers={"if-modified-since": earlier}).status_code == 200
-    assert client.get("/feeds/all.rss", headers={"if-modified-since": "yesterday"}
-                      ).status_code == 200
+    assert (
+        client.get("/feeds/all.rss", headers={"if-modified-since": "yesterday"}).status_code == 200
+    )
     # If-None-Match wins: a stale tag means 200 even when the date says unchanged.
-    assert client.get("/feeds/all.rss", headers={
-        "if-modified-since": later, "if-none-match": '"stale"'}).status_code == 200
+    assert (
+        client.get(
+            "/feeds/all.rss", headers={"if-modified-since": later, "if-none-match": '"stale"'}
+        ).status_code
+        == 200
+    )
 
 
 def test_head_has_the_headers_and_no_body(client: Client) -> None:
@@ -94,11 +111,18 @@ def test_head_has_the_headers_and_no_body(client: Client) -> None:
     head = client.head("/feeds/zgkjcx.json", headers=IDENTITY)
     assert head.status_code == 200
     assert head.content == b""
-    for name in ("etag", "last-modified", "cache-control", "content-type", "content-length",
-                 "vary"):
+    for name in (
+        "etag",
+        "last-modified",
+        "cache-control",
+        "content-type",
+        "content-length",
+        "vary",
+    ):
         assert head.headers[name] == got.headers[name], name
-    head_304 = client.head("/feeds/zgkjcx.json", headers={
-        **IDENTITY, "if-none-match": got.headers["etag"]})
+    head_304 = client.head(
+        "/feeds/zgkjcx.json", headers={**IDENTITY, "if-none-match": got.headers["etag"]}
+    )
     assert head_304.status_code == 304
 
 
@@ -112,18 +136,31 @@ def test_gzip_is_the_same_bytes(site: Site, client: Client) -> None:
     assert r.content == stored.body  # httpx decoded it
     raw = client.get("/feeds/all.atom", headers={"accept-encoding": "gzip"})
     assert int(raw.headers["content-length"]) < len(stored.body) / 2
-    again = client.get("/feeds/all.atom", headers={
-        "accept-encoding": "gzip", "if-none-match": raw.headers["etag"]})
+    again = client.get(
+        "/feeds/all.atom", headers={"accept-encoding": "gzip", "if-none-match": raw.headers["etag"]}
+    )
     assert again.status_code == 304
     assert again.headers["etag"] == raw.headers["etag"]
 
 
-@pytest.mark.parametrize(("header", "gzipped"), [
-    ("gzip", True), ("gzip, deflate", True), ("GZIP", True), ("x-gzip", True),
-    ("*", True), ("deflate, *;q=0.1", True), ("gzip;q=0", False), ("*;q=0", False),
-    ("identity", False), ("", False), ("br", False), ("gzip;q=0, *", False),
-    ("gzip;q=zero", False),
-])
+@pytest.mark.parametrize(
+    ("header", "gzipped"),
+    [
+        ("gzip", True),
+        ("gzip, deflate", True),
+        ("GZIP", True),
+        ("x-gzip", True),
+        ("*", True),
+        ("deflate, *;q=0.1", True),
+        ("gzip;q=0", False),
+        ("*;q=0", False),
+        ("identity", False),
+        ("", False),
+        ("br", False),
+        ("gzip;q=0, *", False),
+        ("gzip;q=zero", False),
+    ],
+)
 def test_accept_encoding(client: Client, header: str, gzipped: bool) -> None:
     r = client.get("/feeds/all.atom", headers={"accept-encoding": header})
     assert ("content-encoding" in r.headers) is gzipped
@@ -139,17 +176,25 @@ def test_websub_links_when_hubs_are_configured(site: Site) -> None:
             '<https://pubsubhubbub.appspot.com/>; rel="hub"',
             '<http://feeds.example.test/feeds/zgkjcx/kjyw.rss>; rel="self"',
         ]
-        cached = client.get("/feeds/zgkjcx/kjyw.rss",
-                            headers={"if-none-match": r.headers["etag"]})
+        cached = client.get("/feeds/zgkjcx/kjyw.rss", headers={"if-none-match": r.headers["etag"]})
         assert cached.status_code == 304
         assert cached.headers.get_list("link") == links
 
 
-@pytest.mark.parametrize("url", [
-    "/feeds/zgkjcx/nope.atom", "/feeds/zgkjcx/kjyw.xml", "/feeds/zgkjcx/kjyw",
-    "/feeds/other.rss", "/feeds/all", "/feeds/", "/feeds/all.atom.atom",
-    "/feeds/zgkjcx/kjyw.atom/x", "/nothing",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/feeds/zgkjcx/nope.atom",
+        "/feeds/zgkjcx/kjyw.xml",
+        "/feeds/zgkjcx/kjyw",
+        "/feeds/other.rss",
+        "/feeds/all",
+        "/feeds/",
+        "/feeds/all.atom.atom",
+        "/feeds/zgkjcx/kjyw.atom/x",
+        "/nothing",
+    ],
+)
 def test_unknown_feeds_are_404(client: Client, url: str) -> None:
     assert client.get(url).status_code == 404
 
@@ -163,8 +208,10 @@ def test_post_to_a_feed_is_405(client: Client) -> None:
 def test_configured_feed_not_built_yet_is_503(site: Site) -> None:
     from syndicator.web.app import FeedRoute
 
-    routes = [*site.ctx.routes, FeedRoute("feeds/zgkjcx/new", "atom", "新栏目", "zgkjcx",
-                                          "new", 60)]
+    routes = [
+        *site.ctx.routes,
+        FeedRoute("feeds/zgkjcx/new", "atom", "新栏目", "zgkjcx", "new", 60),
+    ]
     with site.client(routes=routes) as client:
         r = client.get("/feeds/zgkjcx/new.atom")
         assert r.status_code == 503
@@ -204,7 +251,7 @@ def test_gzip_is_compressed_once_per_version(fresh_site: Site) -> None:
     site.app.store.feeds.put("feeds/zgkjcx", "atom", b"<feed/>", site.clock(), site.clock())
     client.get("/feeds/all.atom")
     second = cache._feeds[("feeds/all", "atom")]
-    assert second is not first                      # the table moved: copies rebuilt
+    assert second is not first  # the table moved: copies rebuilt
     assert second.gzipped.body is first.gzipped.body  # but the unchanged feed not re-zipped
     assert client.get("/feeds/zgkjcx.atom", headers=IDENTITY).content == b"<feed/>"
 

@@ -23,12 +23,15 @@ def test_index_lists_every_feed_with_autodiscovery(site: Site, client: TestClien
     assert r.headers["content-type"] == "text/html; charset=utf-8"
     page = lxml_html.fromstring(r.content)
     assert page.get("lang") == "zh-CN"
-    discovered = {(link.get("type"), link.get("href"))
-                  for link in page.xpath("//head/link[@rel='alternate']")}
-    mimes = {"atom": "application/atom+xml", "rss": "application/rss+xml",
-             "json": "application/feed+json"}
-    expected = {(mimes[route.fmt], route.url(site.ctx.public_url))
-                for route in site.ctx.routes}
+    discovered = {
+        (link.get("type"), link.get("href")) for link in page.xpath("//head/link[@rel='alternate']")
+    }
+    mimes = {
+        "atom": "application/atom+xml",
+        "rss": "application/rss+xml",
+        "json": "application/feed+json",
+    }
+    expected = {(mimes[route.fmt], route.url(site.ctx.public_url)) for route in site.ctx.routes}
     assert discovered == expected
     assert len(expected) == 12
     hrefs = set(page.xpath("//body//a/@href"))
@@ -82,8 +85,10 @@ def test_opml_lists_every_feed(site: Site, client: TestClient) -> None:
     root = etree.fromstring(r.content)
     assert root.tag == "opml" and root.get("version") == "2.0"
     urls = {o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")}
-    assert urls == {f"http://feeds.example.test/{path}.atom" for path in (
-        "feeds/zgkjcx/kjyw", "feeds/zgkjcx/kjrw", "feeds/zgkjcx", "feeds/all")}
+    assert urls == {
+        f"http://feeds.example.test/{path}.atom"
+        for path in ("feeds/zgkjcx/kjyw", "feeds/zgkjcx/kjrw", "feeds/zgkjcx", "feeds/all")
+    }
 
 
 def test_opml_absent_in_a_process_without_the_feed_list(site: Site) -> None:
@@ -116,8 +121,12 @@ def test_healthz_pending_category_does_not_degrade(fresh_site: Site) -> None:
     status, body = health(fresh_site.client())
     assert status == 200
     assert body["categories"]["zgkjcx/kjrw"] == {  # type: ignore[index]
-        "state": "pending", "last_success": None, "last_error": None,
-        "consecutive_failures": 0, "last_poll": None}
+        "state": "pending",
+        "last_success": None,
+        "last_error": None,
+        "consecutive_failures": 0,
+        "last_poll": None,
+    }
 
 
 def test_healthz_broken_category_is_503(fresh_site: Site) -> None:
@@ -136,16 +145,27 @@ def test_healthz_broken_category_is_503(fresh_site: Site) -> None:
 
 def test_healthz_failing_category_is_503(fresh_site: Site) -> None:
     when = datetime(2023, 3, 20, 2, 0, tzinfo=UTC)
-    state = CategoryState("zgkjcx", "kjrw", last_poll=when, last_error="HTTP 502",
-                          consecutive_failures=2, status="failing")
+    state = CategoryState(
+        "zgkjcx",
+        "kjrw",
+        last_poll=when,
+        last_error="HTTP 502",
+        consecutive_failures=2,
+        status="failing",
+    )
     # The store writes a category's state only together with a poll record.
     record = PollRecord("zgkjcx", "kjrw", when, when, ok=False, error="HTTP 502")
     fresh_site.app.store.apply([], record, state)
     status, body = health(fresh_site.client())
     assert status == 503
     kjrw = body["categories"]["zgkjcx/kjrw"]  # type: ignore[index]
-    assert kjrw == {"state": "failing", "last_success": None, "last_error": "HTTP 502",
-                    "consecutive_failures": 2, "last_poll": when.isoformat()}
+    assert kjrw == {
+        "state": "failing",
+        "last_success": None,
+        "last_error": "HTTP 502",
+        "consecutive_failures": 2,
+        "last_poll": when.isoformat(),
+    }
 
 
 def test_healthz_dead_deliveries_degrade(site: Site) -> None:
@@ -166,18 +186,27 @@ def test_metrics_parse(client: TestClient) -> None:
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/plain; version=")
     families = {f.name: f for f in text_string_to_metric_families(r.text)}
-    for name in ("syndicator_polls", "syndicator_poll_duration_seconds",
-                 "syndicator_new_articles", "syndicator_category_status",
-                 "syndicator_feed_requests", "syndicator_deliveries"):
+    for name in (
+        "syndicator_polls",
+        "syndicator_poll_duration_seconds",
+        "syndicator_new_articles",
+        "syndicator_category_status",
+        "syndicator_feed_requests",
+        "syndicator_deliveries",
+    ):
         assert name in families, name
     assert feed_requests("rss", "200") == before + 1
     assert feed_requests("rss", "404") >= 1
-    status = {s.labels["status"]: s.value for s in families["syndicator_category_status"].samples
-              if s.labels["category"] == "zgkjcx/kjyw"}
+    status = {
+        s.labels["status"]: s.value
+        for s in families["syndicator_category_status"].samples
+        if s.labels["category"] == "zgkjcx/kjyw"
+    }
     assert status == {"ok": 0, "failing": 0, "broken": 1}
 
 
 def feed_requests(fmt: str, status: str) -> float:
     value = metrics.REGISTRY.get_sample_value(
-        "syndicator_feed_requests_total", {"format": fmt, "status": status})
+        "syndicator_feed_requests_total", {"format": fmt, "status": status}
+    )
     return value or 0.0

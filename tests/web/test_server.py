@@ -55,7 +55,9 @@ def test_real_server_serves_feeds(site: Site, server: str) -> None:
     assert headers["ETag"] == stored.etag
     assert "Server" not in headers
     assert headers.get_all("Link") == [
-        f'<{HUB}>; rel="hub"', '<http://feeds.example.test/feeds/zgkjcx/kjyw.atom>; rel="self"']
+        f'<{HUB}>; rel="hub"',
+        '<http://feeds.example.test/feeds/zgkjcx/kjyw.atom>; rel="self"',
+    ]
 
     status, headers, body = fetch(url, **{"If-None-Match": stored.etag})
     assert (status, body) == (304, b"")
@@ -149,14 +151,16 @@ def test_pipelined_requests_are_answered_in_order(warm: tuple[str, Site]) -> Non
     kjyw = site.app.store.feeds.get("feeds/zgkjcx/kjyw", "atom")
     everything = site.app.store.feeds.get("feeds/all", "rss")
     assert kjyw is not None and everything is not None
-    raw = b"".join([
-        request(KJYW, "GET", "Accept-Encoding: identity"),
-        request("/healthz"),                                   # through the app
-        request("/feeds/all.rss", "GET", "Accept-Encoding: identity"),
-        request(KJYW, "GET", f"If-None-Match: {kjyw.etag}"),
-        request("/feeds/zgkjcx/none.atom"),                    # through the app
-        request(KJYW, "HEAD", "Accept-Encoding: identity"),
-    ])
+    raw = b"".join(
+        [
+            request(KJYW, "GET", "Accept-Encoding: identity"),
+            request("/healthz"),  # through the app
+            request("/feeds/all.rss", "GET", "Accept-Encoding: identity"),
+            request(KJYW, "GET", f"If-None-Match: {kjyw.etag}"),
+            request("/feeds/zgkjcx/none.atom"),  # through the app
+            request(KJYW, "HEAD", "Accept-Encoding: identity"),
+        ]
+    )
     answers = responses(exchange(base, raw), ["GET"] * 5 + ["HEAD"])
     assert [status for status, _, _ in answers] == [200, 200, 200, 304, 404, 200]
     assert answers[0][2] == kjyw.body
@@ -166,15 +170,18 @@ def test_pipelined_requests_are_answered_in_order(warm: tuple[str, Site]) -> Non
     assert answers[5][1][b"content-length"] == str(len(kjyw.body)).encode()
 
 
-@pytest.mark.parametrize("raw", [
-    b"GET /feeds/all.atom HTTP/1.0\r\n\r\n",
-    b"GET /feeds/all.atom HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GET /feeds/all.atom HTTP/1.0\r\n\r\n",
+        b"GET /feeds/all.atom HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    ],
+)
 def test_a_closing_request_closes_after_the_answer(warm: tuple[str, Site], raw: bytes) -> None:
     base, site = warm
     stored = site.app.store.feeds.get("feeds/all", "atom")
     assert stored is not None
-    data = exchange(base, raw + request(KJYW))   # the second request must go unanswered
+    data = exchange(base, raw + request(KJYW))  # the second request must go unanswered
     [(status, headers, body)] = responses(data, ["GET"])
     assert (status, body) == (200, stored.body)
     assert headers[b"connection"] == b"close"
@@ -182,8 +189,11 @@ def test_a_closing_request_closes_after_the_answer(warm: tuple[str, Site], raw: 
 
 def answered(base: str, status: int) -> float:
     """Atom feed requests the server says it answered with ``status``."""
-    found = re.search(rf'syndicator_feed_requests_total\{{format="atom",status="{status}"\}} '
-                      r"(\S+)", fetch(f"{base}/metrics")[2].decode())
+    found = re.search(
+        rf'syndicator_feed_requests_total\{{format="atom",status="{status}"\}} '
+        r"(\S+)",
+        fetch(f"{base}/metrics")[2].decode(),
+    )
     return float(found.group(1)) if found else 0.0
 
 

@@ -23,8 +23,7 @@ class Family(Protocol):
         """The page with the family's hidden rows made visible (or unchanged)."""
         ...
 
-    def next_page(self, html: str, root: Element, url: str, base: str,
-                  encoding: str) -> str | None:
+    def next_page(self, html: str, root: Element, url: str, base: str, encoding: str) -> str | None:
         """The next list page when the family's pager script computes it; ``root`` is
         the page as parsed, scripts still in it."""
         ...

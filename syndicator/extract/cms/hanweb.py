@@ -18,8 +18,9 @@ from urllib.parse import urlsplit, urlunsplit
 from syndicator.extract.text import Element, parse
 from syndicator.extract.urls import absolutize
 
-_XML_SCRIPT = re.compile(r"<script\b[^>]*type\s*=\s*[\"']?text/xml[^>]*>(.*?)</script\s*>",
-                         re.I | re.S)
+_XML_SCRIPT = re.compile(
+    r"<script\b[^>]*type\s*=\s*[\"']?text/xml[^>]*>(.*?)</script\s*>", re.I | re.S
+)
 _DATASTORE = re.compile(r"<datastore\b[^>]*>(.*?)</datastore\s*>", re.I | re.S)
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.I | re.S)
@@ -132,8 +133,7 @@ def _request(proxy: str, window: _Window) -> str:
     for pair in parts.query.split("&"):
         if pair and _pair_name(pair)[0] not in _WINDOW and pair not in kept:
             kept.append(pair)
-    head = [f"startrecord={window.start}", f"endrecord={window.end}",
-            f"perpage={window.perpage}"]
+    head = [f"startrecord={window.start}", f"endrecord={window.end}", f"perpage={window.perpage}"]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(head + kept), ""))
 
 
@@ -143,8 +143,7 @@ class Hanweb:
     def prepare(self, html: str) -> str:
         return inline_records(html)
 
-    def next_page(self, html: str, root: Element, url: str, base: str,
-                  encoding: str) -> str | None:
+    def next_page(self, html: str, root: Element, url: str, base: str, encoding: str) -> str | None:
         return next_group(html, url, base, encoding)
 
 

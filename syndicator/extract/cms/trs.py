@@ -10,7 +10,8 @@ from syndicator.extract.text import Element
 from syndicator.extract.urls import absolutize
 
 _CREATE_PAGE = re.compile(
-    r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w.-]+)[\"']\s*,\s*[\"'](\w+)[\"']")
+    r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w.-]+)[\"']\s*,\s*[\"'](\w+)[\"']"
+)
 
 
 def pager_next(root: Element, base: str) -> str | None:
@@ -31,8 +32,7 @@ class Trs:
     def prepare(self, html: str) -> str:
         return html
 
-    def next_page(self, html: str, root: Element, url: str, base: str,
-                  encoding: str) -> str | None:
+    def next_page(self, html: str, root: Element, url: str, base: str, encoding: str) -> str | None:
         return pager_next(root, base)
 
 

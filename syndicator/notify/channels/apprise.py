@@ -35,8 +35,11 @@ class AppriseSender:
 
     def notify(self, title: str, body: str) -> SendResult:
         if self.target is None:
-            return SendResult(ok=False, permanent=True,
-                              error=f"Apprise does not understand the URL of {self.channel.id}")
+            return SendResult(
+                ok=False,
+                permanent=True,
+                error=f"Apprise does not understand the URL of {self.channel.id}",
+            )
         capture: Any = self._apprise.LogCapture
         with capture(level=logging.WARNING) as captured:
             ok = bool(self.target.notify(title=title, body=body))

@@ -33,8 +33,9 @@ def delivery_message_id(delivery: Delivery) -> str:
     return message_id(delivery.key)
 
 
-def build(channel: EmailChannel, subject: str, text: str, html: str, msg_id: str,
-          now: datetime) -> EmailMessage:
+def build(
+    channel: EmailChannel, subject: str, text: str, html: str, msg_id: str, now: datetime
+) -> EmailMessage:
     msg = EmailMessage(policy=policy.SMTP)
     msg["Subject"] = subject
     msg["From"] = channel.sender
@@ -51,12 +52,12 @@ def build(channel: EmailChannel, subject: str, text: str, html: str, msg_id: str
 
 def build_one(channel: EmailChannel, delivery: Delivery, now: datetime) -> EmailMessage:
     text, html = render.bodies(delivery)
-    return build(channel, render.subject(delivery), text, html,
-                 delivery_message_id(delivery), now)
+    return build(channel, render.subject(delivery), text, html, delivery_message_id(delivery), now)
 
 
-def build_digest(channel: EmailChannel, deliveries: Sequence[Delivery],
-                 now: datetime) -> EmailMessage:
+def build_digest(
+    channel: EmailChannel, deliveries: Sequence[Delivery], now: datetime
+) -> EmailMessage:
     text, html = render.digest_bodies(deliveries)
     msg_id = message_id("digest", channel.id, *(d.key for d in deliveries))
     return build(channel, render.digest_subject(deliveries), text, html, msg_id, now)
@@ -101,11 +102,17 @@ class EmailSender:
                     conn.close()
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
-            return SendResult(ok=False, error=f"recipients refused: {exc.recipients}",
-                              permanent=all(c >= 500 for c in codes))
+            return SendResult(
+                ok=False,
+                error=f"recipients refused: {exc.recipients}",
+                permanent=all(c >= 500 for c in codes),
+            )
         except smtplib.SMTPResponseException as exc:
-            text = exc.smtp_error.decode("utf-8", "replace") if isinstance(
-                exc.smtp_error, bytes) else str(exc.smtp_error)
+            text = (
+                exc.smtp_error.decode("utf-8", "replace")
+                if isinstance(exc.smtp_error, bytes)
+                else str(exc.smtp_error)
+            )
             return SendResult(ok=False, status=exc.smtp_code, error=f"SMTP {exc.smtp_code} {text}")
         except (smtplib.SMTPException, OSError) as exc:
             return SendResult(ok=False, error=f"{type(exc).__name__}: {exc}")

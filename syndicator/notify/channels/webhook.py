@@ -67,23 +67,36 @@ def _answer(response: httpx.Response, now: datetime) -> SendResult:
         return SendResult(ok=True, status=status)
     wait = retry_after(response.headers.get("retry-after"), now)
     if status == 410:
-        return SendResult(ok=False, status=status, error="HTTP 410 Gone: channel disabled",
-                          permanent=True, disable=True)
-    return SendResult(ok=False, status=status, error=f"HTTP {status}",
-                      retry_after=wait if status in (429, 503) else None)
+        return SendResult(
+            ok=False,
+            status=status,
+            error="HTTP 410 Gone: channel disabled",
+            permanent=True,
+            disable=True,
+        )
+    return SendResult(
+        ok=False,
+        status=status,
+        error=f"HTTP {status}",
+        retry_after=wait if status in (429, 503) else None,
+    )
 
 
 class WebhookSender:
-    def __init__(self, channel: WebhookChannel, client: httpx.Client | None = None,
-                 guard: Callable[[str], Pinned | str | None] | None = None) -> None:
+    def __init__(
+        self,
+        channel: WebhookChannel,
+        client: httpx.Client | None = None,
+        guard: Callable[[str], Pinned | str | None] | None = None,
+    ) -> None:
         """``guard`` says why a URL may not be requested, or where to connect for it
         (default: the SSRF rules with the channel's ``allow_private``, pinned to the
         checked address); it is asked before every hop. None means "as it is"."""
         self.channel = channel
         self.guard = guard or partial(pin, allow_private=channel.allow_private)
-        self.client = client or httpx.Client(follow_redirects=False,
-                                             timeout=channel.timeout,
-                                             headers={"User-Agent": USER_AGENT})
+        self.client = client or httpx.Client(
+            follow_redirects=False, timeout=channel.timeout, headers={"User-Agent": USER_AGENT}
+        )
 
     def close(self) -> None:
         self.client.close()
@@ -111,14 +124,19 @@ class WebhookSender:
             hop_headers = {**headers, "host": target.host} if target.host else headers
             extensions = {"sni_hostname": target.tls_name} if target.tls_name else None
             try:
-                response = self.client.post(target.url, content=body, headers=hop_headers,
-                                            timeout=self.channel.timeout,
-                                            extensions=extensions)
+                response = self.client.post(
+                    target.url,
+                    content=body,
+                    headers=hop_headers,
+                    timeout=self.channel.timeout,
+                    extensions=extensions,
+                )
             except httpx.HTTPError as exc:
                 return SendResult(ok=False, error=f"{type(exc).__name__}: {exc}")
             location = response.headers.get("location")
             if response.status_code not in REDIRECTS or not location:
                 return _answer(response, now)
             url = urljoin(url, location)
-        return SendResult(ok=False, status=response.status_code,
-                          error=f"more than {MAX_REDIRECTS} redirects")
+        return SendResult(
+            ok=False, status=response.status_code, error=f"more than {MAX_REDIRECTS} redirects"
+        )

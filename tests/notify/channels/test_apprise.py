@@ -10,8 +10,9 @@ from tests.support.clock import Clock
 from tests.support.outbox import enqueue, intent
 
 
-def test_each_result_is_recorded_and_the_rate_limit_queues(sqlite_store: Store,
-                                                           clock: Clock) -> None:
+def test_each_result_is_recorded_and_the_rate_limit_queues(
+    sqlite_store: Store, clock: Clock
+) -> None:
     with WebhookSink() as sink:
         url = sink.url.replace("http://", "json://")
         channel = AppriseChannel(id="ding", url=url)

@@ -25,8 +25,7 @@ def smtp() -> Iterator[SmtpSink]:
         yield sink
 
 
-def test_one_article_one_multipart_mail(sqlite_store: Store, smtp: SmtpSink,
-                                        clock: Clock) -> None:
+def test_one_article_one_multipart_mail(sqlite_store: Store, smtp: SmtpSink, clock: Clock) -> None:
     enqueue(sqlite_store, [intent(1, "editors", clock())])
     report = Dispatcher(sqlite_store.outbox, [mailbox(smtp.port)], [], clock=clock).deliver_due()
     assert report.delivered == 1
@@ -50,8 +49,10 @@ def test_one_article_one_multipart_mail(sqlite_store: Store, smtp: SmtpSink,
 
 
 def test_message_id_is_stable_per_article_and_channel(sqlite_store: Store, clock: Clock) -> None:
-    enqueue(sqlite_store, [intent(1, "editors", clock()), intent(1, "other", clock()),
-                           intent(2, "editors", clock())])
+    enqueue(
+        sqlite_store,
+        [intent(1, "editors", clock()), intent(1, "other", clock()), intent(2, "editors", clock())],
+    )
     rows = {(d.article_key, d.channel): d for d in sqlite_store.outbox.list()}
     channel = mailbox(25)
     first = build_one(channel, rows[("1", "editors")], clock())
@@ -64,12 +65,15 @@ def test_message_id_is_stable_per_article_and_channel(sqlite_store: Store, clock
 
 
 def test_digest_is_one_mail_for_many_articles_and_none_for_nothing(
-        sqlite_store: Store, smtp: SmtpSink, clock: Clock) -> None:
+    sqlite_store: Store, smtp: SmtpSink, clock: Clock
+) -> None:
     channel = mailbox(smtp.port, digest="0 8 * * *")
     dispatcher = Dispatcher(sqlite_store.outbox, [channel], [], clock=clock)
     assert dispatcher.send_digests(clock()) == {}
-    enqueue(sqlite_store, [intent(n, "editors", clock(), state=DeliveryState.DIGEST)
-                           for n in range(1, 6)])
+    enqueue(
+        sqlite_store,
+        [intent(n, "editors", clock(), state=DeliveryState.DIGEST) for n in range(1, 6)],
+    )
     assert dispatcher.deliver_due().claimed == 0  # digest rows wait for the digest
     assert dispatcher.send_digests(clock()) == {"editors": 5}
     [mail] = smtp.mails
@@ -100,15 +104,35 @@ def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         pytest.skip("openssl not installed")
     folder = tmp_path_factory.mktemp("tls")
     key, crt = folder / "key.pem", folder / "cert.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(crt)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(crt),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return key, crt
 
 
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
-def test_tls_and_login(security: str, cert: tuple[Path, Path], clock: Clock,
-                       sqlite_store: Store) -> None:
+def test_tls_and_login(
+    security: str, cert: tuple[Path, Path], clock: Clock, sqlite_store: Store
+) -> None:
     key, crt = cert
     server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_ctx.load_cert_chain(crt, key)
@@ -116,17 +140,35 @@ def test_tls_and_login(security: str, cert: tuple[Path, Path], clock: Clock,
     tls = {"tls_context": server_ctx} if security == "starttls" else {"ssl_context": server_ctx}
     with SmtpSink(login=("alerts", "s3cret"), **tls) as smtp:  # type: ignore[arg-type]
         channel = EmailChannel(
-            id="editors", sender="alerts@example.org", to=("e@example.org",),
-            smtp=SmtpSettings(host="127.0.0.1", port=smtp.port, security=SmtpSecurity(security),
-                              username="alerts", password="s3cret", timeout=5))
+            id="editors",
+            sender="alerts@example.org",
+            to=("e@example.org",),
+            smtp=SmtpSettings(
+                host="127.0.0.1",
+                port=smtp.port,
+                security=SmtpSecurity(security),
+                username="alerts",
+                password="s3cret",
+                timeout=5,
+            ),
+        )
         enqueue(sqlite_store, [intent(1, "editors", clock())])
         [row] = sqlite_store.outbox.list()
         result = EmailSender(channel, ssl_context=client_ctx).send(row, clock())
         assert result.ok, result.error
         assert len(smtp.mails) == 1
-        wrong = EmailChannel(id="x", sender="a@example.org", to=("e@example.org",),
-                            smtp=SmtpSettings(host="127.0.0.1", port=smtp.port,
-                                              security=SmtpSecurity(security), username="alerts",
-                                              password="wrong", timeout=5))
+        wrong = EmailChannel(
+            id="x",
+            sender="a@example.org",
+            to=("e@example.org",),
+            smtp=SmtpSettings(
+                host="127.0.0.1",
+                port=smtp.port,
+                security=SmtpSecurity(security),
+                username="alerts",
+                password="wrong",
+                timeout=5,
+            ),
+        )
         refused = EmailSender(wrong, ssl_context=client_ctx).send(row, clock())
         assert not refused.ok and "535" in (refused.error or "")

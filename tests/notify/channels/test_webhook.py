@@ -26,8 +26,9 @@ def sink() -> Iterator[WebhookSink]:
         yield s
 
 
-def test_body_and_signature_follow_standard_webhooks(sqlite_store: Store, sink: WebhookSink,
-                                                     clock: Clock) -> None:
+def test_body_and_signature_follow_standard_webhooks(
+    sqlite_store: Store, sink: WebhookSink, clock: Clock
+) -> None:
     enqueue(sqlite_store, [intent(1, "hook", clock())])
     report = Dispatcher(sqlite_store.outbox, [webhook(sink.url)], [], clock=clock).deliver_due()
     assert report.delivered == 1
@@ -36,17 +37,30 @@ def test_body_and_signature_follow_standard_webhooks(sqlite_store: Store, sink: 
     body = got.json()
     assert body["type"] == "article.published"
     assert body["timestamp"] == "2023-03-20T01:30:00Z"
-    assert set(body["data"]) == {"id", "site", "category", "category_name", "url", "title",
-                                 "published", "source", "author", "editor", "summary",
-                                 "images", "feed_url"}
+    assert set(body["data"]) == {
+        "id",
+        "site",
+        "category",
+        "category_name",
+        "url",
+        "title",
+        "published",
+        "source",
+        "author",
+        "editor",
+        "summary",
+        "images",
+        "feed_url",
+    }
     assert body["data"]["category_name"] == "科技要闻"
     assert got.webhook_id.startswith("msg_")
     [row] = sqlite_store.outbox.list()
     assert (row.state, row.attempts, row.delivered_at) == ("delivered", 1, clock())
 
 
-def test_failure_retries_later_with_the_same_webhook_id(store: Store, sink: WebhookSink,
-                                                        clock: Clock) -> None:
+def test_failure_retries_later_with_the_same_webhook_id(
+    store: Store, sink: WebhookSink, clock: Clock
+) -> None:
     sink.answer([500])
     enqueue(store, [intent(1, "hook", clock())])
     dispatcher = Dispatcher(store.outbox, [webhook(sink.url)], [], clock=clock)
@@ -63,24 +77,30 @@ def test_failure_retries_later_with_the_same_webhook_id(store: Store, sink: Webh
     assert store.outbox.list()[0].state == "delivered"
 
 
-def test_every_outcome_is_reported_to_the_observer(store: Store, sink: WebhookSink,
-                                                  clock: Clock) -> None:
+def test_every_outcome_is_reported_to_the_observer(
+    store: Store, sink: WebhookSink, clock: Clock
+) -> None:
     heard: list[tuple[str, str]] = []
     sink.answer([500, 200, 410])
     enqueue(store, [intent(1, "hook", clock())])
-    dispatcher = Dispatcher(store.outbox, [webhook(sink.url)], [], clock=clock,
-                            observe=lambda channel, outcome: heard.append((channel, outcome)))
+    dispatcher = Dispatcher(
+        store.outbox,
+        [webhook(sink.url)],
+        [],
+        clock=clock,
+        observe=lambda channel, outcome: heard.append((channel, outcome)),
+    )
     dispatcher.deliver_due()
     clock.advance(seconds=6)
     dispatcher.deliver_due()
     enqueue(store, [intent(2, "hook", clock()), intent(3, "hook", clock())])
     dispatcher.deliver_due()
-    assert heard == [("hook", "failed"), ("hook", "delivered"), ("hook", "dead"),
-                     ("hook", "dead")]
+    assert heard == [("hook", "failed"), ("hook", "delivered"), ("hook", "dead"), ("hook", "dead")]
 
 
-def test_410_disables_the_channel_and_kills_its_rows(store: Store, sink: WebhookSink,
-                                                     clock: Clock) -> None:
+def test_410_disables_the_channel_and_kills_its_rows(
+    store: Store, sink: WebhookSink, clock: Clock
+) -> None:
     sink.answer([410])
     enqueue(store, [intent(1, "hook", clock()), intent(2, "hook", clock())])
     report = Dispatcher(store.outbox, [webhook(sink.url)], [], clock=clock).deliver_due()
@@ -99,8 +119,7 @@ def test_410_disables_the_channel_and_kills_its_rows(store: Store, sink: Webhook
     assert store.outbox.disabled_channels() == {}
 
 
-def test_429_retry_after_is_honoured(sqlite_store: Store, sink: WebhookSink,
-                                     clock: Clock) -> None:
+def test_429_retry_after_is_honoured(sqlite_store: Store, sink: WebhookSink, clock: Clock) -> None:
     sink.answer([(429, {"Retry-After": "120"})])
     enqueue(sqlite_store, [intent(1, "hook", clock())])
     dispatcher = Dispatcher(sqlite_store.outbox, [webhook(sink.url)], [], clock=clock)
@@ -113,8 +132,9 @@ def test_429_retry_after_is_honoured(sqlite_store: Store, sink: WebhookSink,
     assert dispatcher.deliver_due().delivered == 1
 
 
-def test_loopback_is_refused_without_allow_private(sqlite_store: Store, sink: WebhookSink,
-                                                   clock: Clock) -> None:
+def test_loopback_is_refused_without_allow_private(
+    sqlite_store: Store, sink: WebhookSink, clock: Clock
+) -> None:
     enqueue(sqlite_store, [intent(1, "hook", clock())])
     channel = webhook(sink.url, allow_private=False)
     report = Dispatcher(sqlite_store.outbox, [channel], [], clock=clock).deliver_due()
@@ -164,7 +184,8 @@ def test_redirects_are_followed_by_hand_and_rechecked(sink: WebhookSink, clock: 
 
 
 def test_dead_delivery_alerts_operators_once_and_never_loops(
-        sqlite_store: Store, sink: WebhookSink, clock: Clock) -> None:
+    sqlite_store: Store, sink: WebhookSink, clock: Clock
+) -> None:
     with WebhookSink(SECRET) as ops:
         sink.fail_every(1, 1)
         channels = [webhook(sink.url), webhook(ops.url, "ops")]

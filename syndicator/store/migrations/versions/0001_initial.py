@@ -41,8 +41,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("site", "key", name="uq_articles_site_key"),
     )
     op.create_index("ix_articles_published", "articles", ["published"])
-    op.create_index("ix_articles_site_category_published", "articles",
-                    ["site", "category", "published"])
+    op.create_index(
+        "ix_articles_site_category_published", "articles", ["site", "category", "published"]
+    )
     op.create_table(
         "http_cache",
         sa.Column("url", sa.String(2048), primary_key=True),
@@ -77,8 +78,7 @@ def upgrade() -> None:
         sa.Column("not_modified", sa.Boolean, nullable=False),
         sa.Column("error", sa.Text),
     )
-    op.create_index("ix_polls_site_category_started", "polls",
-                    ["site", "category", "started"])
+    op.create_index("ix_polls_site_category_started", "polls", ["site", "category", "started"])
     op.create_table(
         "feeds",
         sa.Column("path", sa.String(512), primary_key=True),

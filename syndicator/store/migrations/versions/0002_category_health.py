@@ -16,10 +16,10 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("category_state") as batch:
-        batch.add_column(sa.Column("extract_failures", sa.Integer, nullable=False,
-                                   server_default="0"))
-        batch.add_column(sa.Column("status", sa.String(16), nullable=False,
-                                   server_default="ok"))
+        batch.add_column(
+            sa.Column("extract_failures", sa.Integer, nullable=False, server_default="0")
+        )
+        batch.add_column(sa.Column("status", sa.String(16), nullable=False, server_default="ok"))
         batch.add_column(sa.Column("status_since", sa.DateTime))
 
 
