@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CONFIG ?= config/syndicator.yaml
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test lint typecheck check feeds bench clean
+.PHONY: run demo test test-fast lint format typecheck check feeds bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,7 +27,11 @@ feeds: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check syndicator tests bench
+	$(BIN)/ruff format --check syndicator tests bench
 	$(BIN)/lint-imports
+
+format: $(STAMP)
+	$(BIN)/ruff format syndicator tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict syndicator
@@ -37,6 +41,10 @@ test: $(STAMP)
 	bash scripts/system-deps.sh
 	$(MAKE) lint typecheck
 	TZ=America/New_York SYNDICATOR_REQUIRE_TOOLS=1 $(BIN)/python -m pytest -q
+
+# The fast tier: no PostgreSQL, no process started (a test that starts one fails here).
+test-fast: $(STAMP)
+	TZ=America/New_York SYNDICATOR_FAST=1 $(BIN)/python -m pytest -q -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py

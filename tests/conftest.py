@@ -1,8 +1,15 @@
-"""Fixtures shared by the whole suite: a fixed clock and the replica portal on loopback."""
+"""Fixtures shared by the whole suite: a fixed clock, the replica portal on loopback, a
+store on each database; and the fast tier.
+
+``make test-fast`` runs the tests not marked ``slow``: a test is slow when it uses
+PostgreSQL (marked here, from its fixtures) or starts a process (marked in its module;
+under ``SYNDICATOR_FAST=1`` starting one fails the test, so an unmarked one is caught).
+"""
 
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +19,33 @@ import pytest
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.store import Store
 from tests.support.clock import SHANGHAI, Clock
+
+FAST = os.environ.get("SYNDICATOR_FAST") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: uses PostgreSQL or starts a process; left out of make test-fast"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and "postgresql" in callspec.params.values()
+        if on_postgres or "postgres" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
+class _NoProcesses(subprocess.Popen):  # type: ignore[type-arg]
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("this test starts a process: mark it slow (tests/conftest.py)")
+
+
+@pytest.fixture(autouse=True)
+def _fast_tier_starts_no_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    if FAST:
+        monkeypatch.setattr(subprocess, "Popen", _NoProcesses)
 
 
 @pytest.fixture

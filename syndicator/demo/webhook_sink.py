@@ -132,6 +132,8 @@ class _Server(ThreadingHTTPServer):
 
 def _handler(sink: WebhookSink) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        disable_nagle_algorithm = True  # no 40 ms wait for a delayed ACK
+
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length)

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Every test here runs syndicator in a process of its own.
+pytestmark = pytest.mark.slow
+
 DATA = Path(__file__).parents[1] / "data"
 ROOT = Path(__file__).parents[2]
 

@@ -20,6 +20,9 @@ from syndicator.demo.portal import ReplicaPortal
 from tests.support.configs import write_config
 from tests.support.net import free_port
 
+# Every test here runs syndicator in a process of its own.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).parents[2]
 
 

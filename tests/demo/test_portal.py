@@ -489,6 +489,7 @@ def test_content_is_deterministic_per_seed() -> None:
     assert bodies[0] == bodies[1] != bodies[2]
 
 
+@pytest.mark.slow  # starts a process
 def test_cli_serves_until_interrupted() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "syndicator.demo.portal", "--port", "0", "--quiet"],

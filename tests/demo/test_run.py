@@ -12,7 +12,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.support.net import free_port
+
+# Every test here runs syndicator in a process of its own.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).parents[2]
 

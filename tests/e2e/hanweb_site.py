@@ -151,6 +151,8 @@ class HanwebSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
+            disable_nagle_algorithm = True  # no 40 ms wait for a delayed ACK
+
             def do_GET(self) -> None:
                 site.requests.append(self.path)
                 status, kind, text = site._answer(self.path)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import feedparser
+import pytest
 
 from syndicator.demo.portal import ReplicaPortal
 from tests.support.clock import Clock
@@ -108,6 +109,7 @@ def test_unreachable_portal_is_one_failed_poll_not_a_crash(tmp_path: Path, clock
     assert all(o.record.error and "127.0.0.1" in o.record.error for o in outcomes)
 
 
+@pytest.mark.slow  # starts a process
 def test_cli_poll_then_feeds_writes_readable_feeds(tmp_path: Path, portal: ReplicaPortal) -> None:
     config = write_config(tmp_path, portal)
     run = [sys.executable, "-m", "syndicator"]
@@ -155,6 +157,7 @@ def test_same_pipeline_on_postgresql(
     assert atom is not None and "第二次轮询只带来这一篇".encode() in atom.body
 
 
+@pytest.mark.slow  # starts a process
 def test_pipeline_feeds_pass_the_atom_schema_and_a_real_client(
     tmp_path: Path, portal: ReplicaPortal, clock: Clock
 ) -> None:
@@ -238,6 +241,7 @@ def test_backfill_walks_the_pager_and_never_notifies(
     assert pages[0].endswith("Index.html") and len(pages) == 3
 
 
+@pytest.mark.slow  # starts a process
 def test_cli_backfill_reports_what_it_stored(tmp_path: Path, portal: ReplicaPortal) -> None:
     config = write_config(tmp_path, portal)
     result = subprocess.run(

@@ -36,6 +36,7 @@ DIRTY = article(
 )
 
 
+@pytest.mark.slow  # starts a process
 def test_jing_accepts_atom_feeds(tmp_path: Path) -> None:
     variants = {
         "full": build_feed("atom", meta(hubs=(HUB,)), sample()),
@@ -51,6 +52,7 @@ def test_jing_accepts_atom_feeds(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow  # starts a process
 def test_jing_rejects_an_invalid_atom_feed(tmp_path: Path) -> None:
     """Proves the schema check can fail: an entry without its id."""
     data = build_feed("atom", meta(), sample()).replace(
@@ -61,6 +63,7 @@ def test_jing_rejects_an_invalid_atom_feed(tmp_path: Path) -> None:
     assert jing(broken).returncode != 0
 
 
+@pytest.mark.slow  # starts a process
 @pytest.mark.parametrize("fmt", ["atom", "rss"])
 def test_sfeed_reads_titles_links_ids_and_utc_instants(fmt: str) -> None:
     rows = sfeed_rows(build_feed(fmt, meta(hubs=(HUB,)), sample()))
@@ -73,6 +76,7 @@ def test_sfeed_reads_titles_links_ids_and_utc_instants(fmt: str) -> None:
     assert "全省科技系统" in rows[1]["content"] and rows[1]["content_type"] == "html"
 
 
+@pytest.mark.slow  # starts a process
 @pytest.mark.parametrize("fmt", ["atom", "rss"])
 def test_sfeed_reads_feed_with_control_characters(fmt: str) -> None:
     rows = sfeed_rows(build_feed(fmt, meta(), [DIRTY]))
@@ -80,6 +84,7 @@ def test_sfeed_reads_feed_with_control_characters(fmt: str) -> None:
 
 
 # newsboat 2.21 (Debian 12) reads Atom and RSS; JSON Feed it skips without a word.
+@pytest.mark.slow  # starts a process
 @pytest.mark.parametrize("fmt", ["atom", "rss"])
 def test_newsboat_reads_titles_links_ids_and_utc_instants(tmp_path: Path, fmt: str) -> None:
     write_feeds(tmp_path / "www", _site_feeds(), ["atom", "rss"], b"<opml/>")

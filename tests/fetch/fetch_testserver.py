@@ -121,6 +121,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm the second waits
+    # for the client's delayed ACK, 40 ms a request on loopback.
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         assert isinstance(self.server, _Server)

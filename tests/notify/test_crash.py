@@ -5,7 +5,12 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
+
 from tests.support.chaos import run_chaos
+
+# Every test here runs syndicator in a process of its own.
+pytestmark = pytest.mark.slow
 
 
 def test_killed_workers_lose_nothing_and_reuse_webhook_ids(tmp_path: Path) -> None:

@@ -163,6 +163,7 @@ def test_datetimes_come_back_aware_whatever_the_input_zone(store: Store) -> None
     assert got is not None and got.published == local and got.published.tzinfo is UTC
 
 
+@pytest.mark.slow  # starts a process
 def test_processes_started_together_on_a_fresh_database_all_upgrade(
     store: Store, tmp_path: Path
 ) -> None:

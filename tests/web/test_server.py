@@ -206,6 +206,7 @@ def test_answers_are_counted(warm: tuple[str, Site]) -> None:
     assert answered(base, 304) == before + 3
 
 
+@pytest.mark.slow  # starts a process
 def test_newsboat_reloads_conditionally(warm: tuple[str, Site], tmp_path: Path) -> None:
     """A real reader polling the real server gets 304s and keeps its items. newsboat 2.21
     keeps the validators of a new feed only from its second reload on (the feed's row
