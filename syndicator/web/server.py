@@ -19,25 +19,12 @@ import uvicorn
 _STARTUP_TIMEOUT = 30.0
 
 
-class _Server(uvicorn.Server):
-    """Tells the starting thread when startup finished, or that it never will."""
-
-    def __init__(self, config: uvicorn.Config, ready: threading.Event) -> None:
-        super().__init__(config)
-        self.ready = ready
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        self.ready.set()
-
-
 class ServerThread:
     def __init__(self, app: Any, host: str, port: int) -> None:
         self.app = app
         self.host = host
         self.port = port
-        self._ready = threading.Event()
-        self._server: _Server | None = None
+        self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
 
@@ -71,17 +58,18 @@ class ServerThread:
             timeout_graceful_shutdown=5,
             server_header=False,
         )
-        self._server = _Server(config, self._ready)
+        server = self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
-            target=self._server.run,
+            target=server.run,
             kwargs={"sockets": [sock]},
             name=f"web-{self.port}",
             daemon=True,
         )
         self._thread.start()
         deadline = time.monotonic() + _STARTUP_TIMEOUT
-        # Short waits on the event, so a thread that died during startup is noticed.
-        while not self._ready.wait(0.05):
+        # Short waits, so a thread that died during startup is noticed.
+        while not server.started:
+            time.sleep(0.02)
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"web server on {self.base_url} failed to start")
