@@ -279,6 +279,17 @@ class HttpCache:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredFeed:
+    """A built feed as kept for serving: the bytes, their ETag and Last-Modified."""
+
+    path: str
+    format: str
+    body: bytes
+    etag: str
+    last_modified: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PollRecord:
     """The outcome of one poll of one category."""
 

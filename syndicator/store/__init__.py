@@ -2,7 +2,6 @@
 per domain (articles, categories, feeds, outbox)."""
 
 from syndicator.store.engine import make_engine
-from syndicator.store.feeds import StoredFeed
 from syndicator.store.store import Store
 
-__all__ = ["Store", "StoredFeed", "make_engine"]
+__all__ = ["Store", "make_engine"]

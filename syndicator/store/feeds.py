@@ -7,22 +7,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, select
 
+from syndicator.models import StoredFeed
 from syndicator.store import tables as t
 from syndicator.store.engine import feeds_lock, insert
-
-
-@dataclass(frozen=True, slots=True)
-class StoredFeed:
-    path: str
-    format: str
-    body: bytes
-    etag: str
-    last_modified: datetime
 
 
 class Feeds:

@@ -25,7 +25,7 @@ __all__ = ["FeedRoute", "WebContext", "create_web_app"]
 
 
 def create_web_app(ctx: WebContext) -> Starlette:
-    cache = FeedCache(ctx.store, ctx.routes, ctx.public_url, ctx.hubs, ctx.clock)
+    cache = FeedCache(ctx.store.feeds, ctx.routes, ctx.public_url, ctx.hubs, ctx.clock)
     pages = Pages(ctx)
     app = WebApp(
         routes=[

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from syndicator.models import CategorySpec
-from syndicator.store import Store
 from syndicator.web.feeds import FeedRoute
+from syndicator.web.reads import StoreReads
 
 
 def _utcnow() -> datetime:
@@ -21,7 +21,7 @@ class WebContext:
     """What the web app is given; ``poll_now``, ``dead_deliveries`` and ``opml`` are
     absent where this process does not poll, notify or know the feed list."""
 
-    store: Store
+    store: StoreReads
     routes: Sequence[FeedRoute]
     categories: Sequence[CategorySpec]
     public_url: str

@@ -32,7 +32,8 @@ from starlette.types import Scope, Send
 
 from syndicator import metrics
 from syndicator.feeds.meta import CONTENT_TYPES, content_type
-from syndicator.store import Store, StoredFeed
+from syndicator.models import StoredFeed
+from syndicator.web.reads import FeedReads
 
 RawHeaders = list[tuple[bytes, bytes]]
 
@@ -144,17 +145,17 @@ def link_headers(route: FeedRoute, public_url: str, hubs: Sequence[str]) -> list
 
 
 class FeedCache:
-    """Stored feeds in memory, refreshed when ``store.feeds.version()`` moves."""
+    """Stored feeds in memory, refreshed when ``feeds.version()`` moves."""
 
     def __init__(
         self,
-        store: Store,
+        feeds: FeedReads,
         routes: Sequence[FeedRoute],
         public_url: str,
         hubs: Sequence[str],
         clock: Callable[[], datetime],
     ) -> None:
-        self.store = store
+        self.feeds = feeds
         self.routes: dict[tuple[str, str], FeedRoute] = {
             (r.path.strip("/"), r.fmt): r for r in routes
         }
@@ -191,12 +192,12 @@ class FeedCache:
     def refresh(self) -> bool:
         """Reload every feed if the table changed since the last look; True if it did."""
         with self._lock:
-            version = self.store.feeds.version()
+            version = self.feeds.version()
             if version == self._version:
                 return False
             old = self._feeds
             fresh: dict[tuple[str, str], CachedFeed] = {}
-            for feed in self.store.feeds.all():
+            for feed in self.feeds.all():
                 key = (feed.path.strip("/"), feed.format)
                 route = self.routes.get(key)
                 if route is None:

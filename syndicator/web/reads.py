@@ -1,0 +1,33 @@
+"""What the web reads from the store, as protocols: the web process serves what workers
+built and never writes, and knows nothing of how it is kept (``store.Store`` satisfies
+``StoreReads``)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from syndicator.models import Article, CategoryState, StoredFeed
+
+
+class FeedReads(Protocol):
+    def version(self) -> str: ...
+    def all(self) -> list[StoredFeed]: ...
+
+
+class ArticleReads(Protocol):
+    def newest(
+        self, *, site: str | None = None, category: str | None = None, limit: int | None = 50
+    ) -> list[Article]: ...
+
+
+class CategoryReads(Protocol):
+    def state(self, site: str, category: str) -> CategoryState: ...
+
+
+class StoreReads(Protocol):
+    @property
+    def feeds(self) -> FeedReads: ...
+    @property
+    def articles(self) -> ArticleReads: ...
+    @property
+    def categories(self) -> CategoryReads: ...
