@@ -17,6 +17,13 @@ from syndicator.errors import ConfigError, SyndicatorError
 DEFAULT_CONFIG = "config/syndicator.yaml"
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+# Packages of the optional extras, by the extra that installs them.
+OPTIONAL = {
+    "aiosmtpd": "demo",
+    "standardwebhooks": "demo",
+    "psycopg": "postgres",
+    "apprise": "apprise",
+}
 
 
 def _config_path(arg: str | None) -> str:
@@ -146,6 +153,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SyndicatorError as exc:
         print(f"syndicator: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except ModuleNotFoundError as exc:
+        extra = OPTIONAL.get((exc.name or "").partition(".")[0])
+        if extra is None:
+            raise
+        print(
+            f"syndicator: {args.command} needs the [{extra}] extra, not installed here: "
+            f"pip install 'syndicator[{extra}]'",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import difflib
+import importlib.util
 import re
 import warnings
 import zoneinfo
@@ -18,8 +19,8 @@ from email.utils import parseaddr
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
+import soupsieve
 from apscheduler.triggers.cron import CronTrigger
-from cssselect import GenericTranslator, SelectorError
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -126,9 +127,10 @@ def check_timezone(value: str) -> str:
 
 def check_selector(value: str) -> str:
     try:
-        GenericTranslator().css_to_xpath(value)
-    except SelectorError as exc:
-        raise ValueError(f"bad CSS selector {value!r}: {exc}") from None
+        soupsieve.compile(value)
+    except soupsieve.SelectorSyntaxError as exc:
+        reason = str(exc).splitlines()[0]
+        raise ValueError(f"bad CSS selector {value!r}: {reason}") from None
     return value
 
 
@@ -422,6 +424,29 @@ def cross_problems(conf: ConfigFile) -> list[Problem]:
     )
     out += _schedule_problems(conf)
     out += _subscription_problems(conf)
+    out += _extra_problems(conf)
+    return out
+
+
+def missing_extra(module: str, extra: str) -> str | None:
+    """Why a feature cannot run here: its optional extra is not installed."""
+    if importlib.util.find_spec(module) is not None:
+        return None
+    return f"needs the [{extra}] extra, not installed here: pip install 'syndicator[{extra}]'"
+
+
+def _extra_problems(conf: ConfigFile) -> list[Problem]:
+    """``check`` refuses what ``run`` could not run for want of an optional package."""
+    out: list[Problem] = []
+    if conf.storage.startswith("postgresql"):
+        why = missing_extra("psycopg", "postgres")
+        if why:
+            out.append((f"PostgreSQL storage {why}", ("storage",)))
+    for i, channel in enumerate(conf.notifications.channels):
+        if isinstance(channel, AppriseChannel):
+            why = missing_extra("apprise", "apprise")
+            if why:
+                out.append((f"Apprise channels {why}", ("notifications", "channels", i, "url")))
     return out
 
 

@@ -23,6 +23,7 @@ from syndicator.extract.decode import declared_encoding
 from syndicator.extract.labels import LabelLine, closing_fields, find_label_lines, split_labels
 from syndicator.extract.meta import MetaFields, parse_meta_date, read_meta
 from syndicator.extract.sanitize import sanitize_html
+from syndicator.extract.select import select
 from syndicator.extract.text import (
     Element,
     base_url,
@@ -75,7 +76,7 @@ def extract_article(
     external = page.redirect_target(root, base)
     drop_noise(root)
     for pattern in sel.exclude:
-        for el in _select(root, pattern):
+        for el in select(root, pattern):
             el.drop_tree()
     layout = _layout(root, sel, external is not None)
     title = _title(root, sel, meta, layout)
@@ -124,20 +125,13 @@ def extract_article(
     )
 
 
-def _select(root: Element, css: str) -> list[Element]:
-    try:
-        return list(root.cssselect(css))
-    except Exception:  # cssselect raises several private error types for bad CSS
-        return []
-
-
 def _layout(root: Element, sel: Selectors, redirect: bool) -> _Layout:
     lines = find_label_lines(root)
     title_el = _title_element(root, sel, lines)
     crumb = page.find_breadcrumb(root)
     outside = [ln.element for ln in lines if ln.is_info and ln.element is not None]
     outside += [el for el in (title_el, crumb) if el is not None]
-    chosen = _select(root, sel.body) if sel.body else []
+    chosen = select(root, sel.body) if sel.body else []
     summary = None if chosen or redirect else bodies.lead_summary(root)
     body = chosen[0] if chosen else (None if redirect else bodies.find_body(root, outside, summary))
     return _Layout(lines, body, title_el, crumb, summary)
@@ -145,7 +139,7 @@ def _layout(root: Element, sel: Selectors, redirect: bool) -> _Layout:
 
 def _title_element(root: Element, sel: Selectors, lines: list[LabelLine]) -> Element | None:
     if sel.title:
-        found = _select(root, sel.title)
+        found = select(root, sel.title)
         if found:
             return found[0]
     text = page.confirmed_title(root)
@@ -175,7 +169,7 @@ def _label_fields(root: Element, sel: Selectors, layout: _Layout) -> tuple[Field
     add: editor and entry (the last line inside the body first: a template closes the
     text with its own, after any pasted with the text), and a lone source line."""
     if sel.info:
-        found = _select(root, sel.info)
+        found = select(root, sel.info)
         fields: Fields = {}
         for el in found:
             for key, value in split_labels(text_of(el)).items():
@@ -236,7 +230,7 @@ def _published(
     if sel.date:
         # The configured element overrides every automatic source, even when it
         # holds no date: a broken selector must show, not be papered over.
-        for el in _select(root, sel.date):
+        for el in select(root, sel.date):
             found = parse_date(text_of(el), tz, now)
             if found:
                 return found

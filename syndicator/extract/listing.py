@@ -18,6 +18,7 @@ from syndicator.extract.dates import find_dates, parse_date
 from syndicator.extract.decode import declared_encoding
 from syndicator.extract.labels import split_labels
 from syndicator.extract.meta import parse_meta_date
+from syndicator.extract.select import select
 from syndicator.extract.text import Element, base_url, drop_noise, norm, parse, text_of
 from syndicator.extract.urls import absolutize, looks_like_article
 from syndicator.models import ListItem, ListPage, Selectors
@@ -58,7 +59,7 @@ def extract_list(
     pager_script = cms.next_page(html, root, url, base, codec)
     drop_noise(root)
     for pattern in sel.exclude:
-        for el in _select(root, pattern):
+        for el in select(root, pattern):
             el.drop_tree()
     rows = (
         _selected_rows(root, sel.item, base, codec)
@@ -75,16 +76,9 @@ def extract_list(
     return ListPage(url=url, items=tuple(items.values()), next_page=following or pager_script)
 
 
-def _select(root: Element, css: str) -> list[Element]:
-    try:
-        return list(root.cssselect(css))
-    except Exception:  # cssselect raises several private error types for bad CSS
-        return []
-
-
 def _selected_rows(root: Element, css: str, base: str, codec: str) -> list[_Row]:
     rows = []
-    for link in _select(root, css):
+    for link in select(root, css):
         target = absolutize(link.get("href") or "", base, codec)
         if target:
             rows.append(_Row(_row_of(link), link, target))
@@ -218,7 +212,7 @@ def _item(row: _Row, rows: list[_Row], sel: Selectors, tz: tzinfo, now: datetime
     title = _full_title(text, tip, fields)
     when = None
     if sel.date:
-        for el in _select(row.row, sel.date):
+        for el in select(row.row, sel.date):
             when = parse_date(text_of(el), tz, now)
             if when:
                 break

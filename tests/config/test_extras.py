@@ -1,0 +1,69 @@
+"""``check`` refuses what ``run`` could not run for want of an optional extra."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from syndicator.config import load_config
+from syndicator.errors import ConfigError
+
+SITES = """\
+sites:
+  - id: s
+    name: S
+    url: http://portal.test/
+    categories:
+      - {id: c, name: C, list_url: http://portal.test/list.html}
+"""
+
+
+def hide(monkeypatch: pytest.MonkeyPatch, module: str) -> None:
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, package: str | None = None) -> object:
+        return None if name == module else real(name, package)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+
+
+@pytest.mark.parametrize(
+    ("module", "text", "line", "key", "extra"),
+    [
+        (
+            "psycopg",
+            "storage: postgresql+psycopg://u@127.0.0.1/db\n" + SITES,
+            1,
+            "storage",
+            "postgres",
+        ),
+        (
+            "apprise",
+            SITES + "notifications:\n  channels:\n"
+            "    - {id: ding, type: apprise, url: 'dingtalk://token/'}\n",
+            9,
+            "notifications.channels[0].url",
+            "apprise",
+        ),
+    ],
+)
+def test_a_feature_whose_extra_is_missing_is_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    module: str,
+    text: str,
+    line: int,
+    key: str,
+    extra: str,
+) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(text, "utf-8")
+    load_config(path, env={})  # installed here: accepted
+    hide(monkeypatch, module)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, env={})
+    assert (caught.value.line, caught.value.key) == (line, key)
+    assert f"pip install 'syndicator[{extra}]'" in str(caught.value)
+    assert "\n" not in str(caught.value)
