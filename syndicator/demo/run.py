@@ -19,6 +19,7 @@ from types import FrameType
 
 from syndicator.config import load_config
 from syndicator.demo.portal import ReplicaPortal
+from syndicator.demo.sinks import DEMO_SECRET as SECRET
 from syndicator.demo.smtp_sink import SmtpSink
 from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.runtime.service import Service
@@ -26,7 +27,6 @@ from syndicator.runtime.worker import Worker
 
 log = logging.getLogger("syndicator.demo")
 
-SECRET = "whsec_ZGVtby1zZWNyZXQtZm9yLXRoZS1sb29wYmFjay1zaW5r"
 PUBLISH_EVERY = 30.0
 
 CONFIG = """\

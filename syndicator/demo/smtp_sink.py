@@ -1,5 +1,6 @@
-"""An SMTP server on loopback (aiosmtpd) that keeps what it receives in memory and
-prints one line per message: the demo's mailbox and the tests' real SMTP peer."""
+"""An SMTP server on loopback (aiosmtpd) that keeps what it receives in memory and,
+unless quiet, prints each message whole (its headers and its plain-text part): the
+demo's mailbox and the tests' real SMTP peer."""
 
 from __future__ import annotations
 
@@ -115,9 +116,18 @@ class SmtpSink:
             self.mails.append(mail)
             self._arrived.notify_all()
         if not self.quiet:
-            msg = mail.message
-            print(f"mail to {', '.join(mail.recipients)}: {msg['Subject']}", flush=True)
+            print(show(mail), flush=True)
 
     def wait_for(self, count: int, timeout: float = 10.0) -> bool:
         with self._arrived:
             return self._arrived.wait_for(lambda: len(self.mails) >= count, timeout)
+
+
+def show(mail: Mail) -> str:
+    """A received message as a reader sees it: the headers that matter, then the text."""
+    msg = mail.message
+    head = [f"{name}: {msg[name]}" for name in ("From", "To", "Date", "Subject") if msg[name]]
+    part = msg.get_body(preferencelist=("plain",))
+    text = part.get_content() if isinstance(part, EmailMessage) else "(no plain-text part)"
+    rule = "-" * 72
+    return "\n".join([rule, f"mail for {', '.join(mail.recipients)}", *head, "", text.rstrip()])

@@ -114,14 +114,19 @@ class WebhookSink:
         with self._arrived:
             self._arrived.notify_all()
         if not self.quiet:
-            try:
-                title = entry.json().get("data", {}).get("title") or entry.json().get("type")
-            except ValueError:
-                title = "?"
-            print(
-                f"webhook {entry.status} {entry.webhook_id} verified={entry.verified} {title}",
-                flush=True,
-            )
+            print(show(entry), flush=True)
+
+
+def show(entry: Received) -> str:
+    """A received webhook: its id, whether its signature verified, and its JSON body."""
+    try:
+        body = json.dumps(entry.json(), ensure_ascii=False, indent=2)
+    except ValueError:
+        body = entry.body.decode("utf-8", "replace")
+    return (
+        f"{'-' * 72}\nwebhook {entry.path} answered {entry.status}, id {entry.webhook_id or '-'}, "
+        f"signature {'verified' if entry.verified else 'NOT verified'}\n{body}"
+    )
 
 
 class _Server(ThreadingHTTPServer):
