@@ -7,6 +7,7 @@ from RSS. Each of those is handled here and checked by the tests.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from feedgen.feed import FeedGenerator
@@ -64,11 +65,11 @@ def _generator(meta: FeedMeta, selected: Sequence[Article], fmt: str) -> FeedGen
     # Added last on purpose: feedgen makes the last link the RSS <channel><link>.
     fg.link(href=meta.home_page_url, rel="alternate", type="text/html")
     for article in selected:
-        _add_entry(fg, meta, article)
+        _add_entry(fg, meta, article, fmt)
     return fg
 
 
-def _add_entry(fg: FeedGenerator, meta: FeedMeta, article: Article) -> None:
+def _add_entry(fg: FeedGenerator, meta: FeedMeta, article: Article, fmt: str) -> None:
     fe = fg.add_entry(order="append")
     fe.id(entry_id(article))
     fe.guid(entry_id(article), permalink=False)
@@ -76,7 +77,11 @@ def _add_entry(fg: FeedGenerator, meta: FeedMeta, article: Article) -> None:
     fe.link(href=article.url, rel="alternate", type="text/html")
     fe.published(local_time(meta, article.published))
     fe.updated(local_time(meta, article.updated))
-    fe.summary(summary(article) or article.title)
+    text = summary(article) or article.title
+    # RSS readers render <description> as HTML: plain text goes in escaped, or a portal's
+    # "&lt;img onerror=…&gt;" (text, once decoded) would become live markup. Atom's
+    # <summary> is typed text and needs no such step.
+    fe.summary(html.escape(text, quote=False) if fmt == "rss" else text)
     fe.content(entry_html(meta, article), type="html")
     if article.category_name:
         fe.category(term=article.category_name)

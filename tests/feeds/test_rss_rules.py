@@ -6,6 +6,9 @@ import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
+import lxml.html
+import pytest
+
 from syndicator.feeds import build_feed
 from tests.support.articles import HOME, HUB, article, meta, sample
 from tests.support.readers import xpath
@@ -98,3 +101,26 @@ def test_R7_absolute_links_description_before_content_no_script() -> None:
         encoded = names.index("{http://purl.org/rss/1.0/modules/content/}encoded")
         assert description < encoded
     assert b"<script" not in data.lower() and b"&lt;script" not in data.lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<img src=x onerror=alert(1)>",
+        "<script>alert(1)</script>",
+        '<a href="javascript:alert(1)">点我</a>',
+        "&lt;b&gt;已转义&lt;/b&gt; & 5 < 6",
+    ],
+)
+@pytest.mark.parametrize("where", ["content_text", "title"])
+def test_R8_plain_text_never_becomes_markup_in_description(text: str, where: str) -> None:
+    """A portal's text that looks like markup stays text for readers that render the
+    description as HTML (when there is no summary the title stands in for it)."""
+    changes = (
+        {"content_text": text} if where == "content_text" else {"title": text, "content_text": ""}
+    )
+    data = build_feed("rss", meta(), [article(**changes)])
+    [description] = [d.text for d in xpath(data, "/rss/channel/item/description")]
+    rendered = lxml.html.fragment_fromstring(description, create_parent="div")
+    assert [el.tag for el in rendered.iter()] == ["div"]  # no element: nothing live
+    assert rendered.text_content() == text
