@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum, StrEnum
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 # ---------------------------------------------------------------- settings (from config)
 
@@ -187,6 +188,35 @@ def delivery_key(*parts: str) -> str:
     and the outbox's unique key, the same whichever room plans the event."""
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
     return f"msg_{digest[:40]}"
+
+
+def redact_url(url: str) -> str:
+    """A URL as it may be shown: a password in it becomes ``***``, and past the host
+    only ``/…`` stays when there is a path or query, where chat webhooks keep their
+    tokens (``/services/T…/B…/X…``, ``?access_token=…``)."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return url
+    rest = "/…" if parts.path.strip("/") or parts.query else parts.path
+    return f"{parts.scheme}://{_netloc(parts.netloc, parts.password)}{rest}"
+
+
+def redact_database_url(url: str) -> str:
+    """A database URL as it may be shown: the password and every query value (a
+    ``?password=`` there is a password too) become ``***``; the database name stays."""
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return url
+    query = "&".join(f"{p.partition('=')[0]}=***" for p in parts.query.split("&") if p)
+    shown = f"{parts.scheme}://{_netloc(parts.netloc, parts.password)}{parts.path}"
+    return f"{shown}?{query}" if query else shown
+
+
+def _netloc(netloc: str, password: str | None) -> str:
+    if password is None:
+        return netloc
+    user, _, host = netloc.rpartition("@")
+    return f"{user.partition(':')[0]}:***@{host}"
 
 
 def summarize(text: str, limit: int = SUMMARY_CHARS) -> str:

@@ -17,7 +17,7 @@ def describe(config: Config) -> str:
     f, s, feeds = config.fetch, config.server, config.feeds
     lines = [
         f"config    {config.source_path}",
-        f"storage   {config.database_url}",
+        f"storage   {models.redact_database_url(config.database_url)}",
         f"server    http://{s.host}:{s.port}  public {s.public_url}  admin API "
         + ("enabled" if s.admin_token else "disabled"),
         f"fetch     timeout {_span(f.timeout)}, {_span(f.host_delay)} between requests "
@@ -79,7 +79,7 @@ def _describe_channel(channel: EmailChannel | WebhookChannel | AppriseChannel) -
         )
     if isinstance(channel, WebhookChannel):
         private = "; private targets allowed" if channel.allow_private else ""
-        return f"{channel.id}  webhook {channel.url}{private}"
+        return f"{channel.id}  webhook {models.redact_url(channel.url)}{private}"
     return f"{channel.id}  apprise {channel.url.split('://', 1)[0]}://…"
 
 

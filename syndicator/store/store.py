@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from syndicator.errors import StoreError
@@ -23,6 +22,7 @@ from syndicator.models import (
     DeliveryIntent,
     HttpCache,
     PollRecord,
+    redact_database_url,
 )
 from syndicator.store import articles, categories
 from syndicator.store.articles import Articles
@@ -51,7 +51,7 @@ class Store:
         self.engine.dispose()
 
     def safe_url(self) -> str:
-        return make_url(self.url).render_as_string(hide_password=True)
+        return redact_database_url(self.url)
 
     def apply(
         self,

@@ -116,7 +116,7 @@ def test_describe_lists_what_would_be_watched() -> None:
         "every 30s, Asia/Shanghai",
         "zgkjcx/kjrw",
         "mailbox  email via 127.0.0.1:8025 (none)",
-        "hook  webhook http://127.0.0.1:8090/hook",
+        "hook  webhook http://127.0.0.1:8090/…",
         "hook <- zgkjcx/*",
     ]:
         assert expected in text
