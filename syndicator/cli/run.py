@@ -14,6 +14,7 @@ from pathlib import Path
 from types import FrameType
 
 from syndicator.config import load_config
+from syndicator.errors import ConfigError
 from syndicator.runtime.service import Service
 from syndicator.runtime.websub import HubPinger
 from syndicator.runtime.worker import Worker
@@ -146,6 +147,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, on_signal)
     server = None
     try:
+        # The port first: one taken is a one-line error before any poll has started.
+        if not args.no_web:
+            from syndicator.web.app import create_web_app
+            from syndicator.web.server import ServerThread
+
+            host, port = config.server.host, config.server.port
+            server = ServerThread(create_web_app(web_context(service, worker)), host, port)
+            try:
+                url = server.start()
+            except OSError as exc:
+                server = None
+                raise ConfigError(
+                    f"cannot listen on {host}:{port}: {exc.strerror or exc} "
+                    "(another process may hold the port; set server.port)",
+                    file=str(config.source_path),
+                    key="server.port",
+                ) from None
+            log.info("serving feeds at %s (public URL %s)", url, service.feed_settings.public_url)
         if worker is not None:
             worker.start()
             log.info(
@@ -153,15 +172,6 @@ def cmd_run(args: argparse.Namespace) -> int:
                 len(worker.specs),
                 service.store.safe_url(),
             )
-        if not args.no_web:
-            from syndicator.web.app import create_web_app
-            from syndicator.web.server import ServerThread
-
-            server = ServerThread(
-                create_web_app(web_context(service, worker)), config.server.host, config.server.port
-            )
-            url = server.start()
-            log.info("serving feeds at %s (public URL %s)", url, service.feed_settings.public_url)
         stop.wait()
     finally:
         if server is not None:

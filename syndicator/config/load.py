@@ -41,6 +41,11 @@ from syndicator.errors import ConfigError
 from syndicator.models import ScheduleKind as Kind
 
 KeyPath = tuple[str | int, ...]
+MAX_FILE_BYTES = 1_000_000
+# Values built from the file, aliases expanded: a thousand categories take about 20,000;
+# an alias bomb of a few hundred bytes would take billions.
+MAX_VALUES = 500_000
+MAX_DEPTH = 40
 _VAR = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
@@ -167,11 +172,20 @@ def _first(values: Iterator[Any]) -> Any:
 def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
     file = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 text ({exc.reason})", file=file) from None
+        with open(path, "rb") as handle:
+            # Bounded: /dev/zero or a log file named by mistake must not fill memory.
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ConfigError(f"larger than {MAX_FILE_BYTES // 1_000_000} MB: not a config", file=file)
+    if b"\0" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\0")) + 1
+        raise ConfigError("a NUL byte: not a text file", file=file, line=line)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text ({exc.reason})", file=file) from None
     reader = _Reader(file, os.environ if env is None else env)
     data = reader.read(text)
     try:
@@ -208,8 +222,14 @@ class _Reader:
         self.key_lines: dict[KeyPath, int] = {}
         self.value_lines: dict[KeyPath, int] = {(): 1}
         self.loader = yaml.SafeLoader("")
+        self.built = 0
 
     def read(self, text: str) -> Any:
+        deep = _too_deep(text)
+        if deep is not None:
+            raise ConfigError(
+                f"brackets nested more than {MAX_DEPTH} levels deep", file=self.file, line=deep
+            )
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
             if root is None:
@@ -221,6 +241,8 @@ class _Reader:
                     line=root.start_mark.line + 1,
                 )
             return self.build(root, ())
+        except RecursionError:
+            raise ConfigError("nested too deeply to be a config", file=self.file, line=1) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None
@@ -228,6 +250,16 @@ class _Reader:
             raise ConfigError(f"YAML syntax error: {what}", file=self.file, line=line) from None
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        self.built += 1
+        if self.built > MAX_VALUES:
+            # Named by its top-level key: an expanded alias's marks point at its anchor.
+            raise self.error(
+                f"more than {MAX_VALUES:,} values once aliases are expanded", path[:1], key=True
+            )
+        if len(path) > MAX_DEPTH:
+            raise self.error(
+                f"nested more than {MAX_DEPTH} levels deep", path, line=node.start_mark.line + 1
+            )
         self.value_lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             return self.build_mapping(node, path)
@@ -239,7 +271,7 @@ class _Reader:
         self.loader.flatten_mapping(node)
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = str(self.loader.construct_object(key_node))
+            key = str(self.construct(key_node, path))
             child = (*path, key)
             if key in out:
                 first = self.key_lines[child]
@@ -258,7 +290,22 @@ class _Reader:
                 return value  # quoted, or `${VAR:-}`: a string, never null
             tag = self.loader.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
             node = yaml.ScalarNode(tag, value, node.start_mark, node.end_mark)
-        return self.loader.construct_object(node, deep=True)
+        return self.construct(node, path)
+
+    def construct(self, node: yaml.Node, path: KeyPath) -> Any:
+        """A plain value; a tag whose text cannot be that type (``!!int abc``,
+        ``!!timestamp 2024-13-45``) is the one-line error at its line."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError) as exc:
+            tag = node.tag.rsplit(":", 1)[-1]
+            raise self.error(
+                f"{node.value!r} is not a valid !!{tag} ({exc})"
+                if isinstance(node.value, str)
+                else f"not a valid !!{tag}",
+                path,
+                line=node.start_mark.line + 1,
+            ) from None
 
     def interpolate(self, text: str, path: KeyPath) -> str:
         def replace(match: re.Match[str]) -> str:
@@ -300,6 +347,35 @@ class _Reader:
     def first(self, errors: list[ConfigError]) -> ConfigError:
         """The earliest in the file; a missing key only when nothing else is wrong there."""
         return min(errors, key=lambda e: (e.line or 0, e.reason.startswith("missing")))
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where ``[``/``{`` nesting passes ``MAX_DEPTH``, outside quotes and
+    comments. Checked before parsing: PyYAML's scanner slows quadratically with flow
+    depth (5,000 brackets took 16 s) before its recursion gives up."""
+    depth, line, quote = 0, 1, ""
+    comment = False
+    for char in text:
+        if char == "\n":
+            line += 1
+            comment = False
+            quote = "" if quote == "'" else quote  # a single-quoted scalar may not fold here
+        elif comment:
+            continue
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "#":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return None
 
 
 def dotted(path: KeyPath) -> str:

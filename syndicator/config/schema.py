@@ -12,6 +12,8 @@ import base64
 import binascii
 import difflib
 import importlib.util
+import ipaddress
+import math
 import re
 import warnings
 import zoneinfo
@@ -49,6 +51,8 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 DEFAULT_MIN = 120.0
 DEFAULT_MAX = 3600.0
 DEFAULT_EVERY = 600.0
+MAX_DURATION = 366 * 86400.0
+MAX_SIZE = 10**12
 SMTP_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 
 
@@ -70,6 +74,8 @@ def parse_duration(value: Any) -> float:
         raise ValueError(f"expected a duration such as 30s or 10m, got {value!r}")
     if seconds < 0:
         raise ValueError(f"a duration cannot be negative, got {value!r}")
+    if not math.isfinite(seconds) or seconds > MAX_DURATION:
+        raise ValueError(f"a duration must be at most 366d, got {value!r}")
     return seconds
 
 
@@ -83,11 +89,16 @@ def parse_size(value: Any) -> int:
         match = _SIZE.fullmatch(value.strip().lower())
         if not match or match.group(2) not in _SIZES:
             raise ValueError(f"bad size {value!r} (use e.g. 500KB, 5MB, 1GB or bytes)")
-        size = int(float(match.group(1)) * _SIZES[match.group(2)])
+        amount = float(match.group(1)) * _SIZES[match.group(2)]
+        if not math.isfinite(amount) or amount > MAX_SIZE:
+            raise ValueError(f"a size must be at most 1TB, got {value!r}")
+        size = int(amount)
     else:
         raise ValueError(f"expected a size such as 500KB or 5MB, got {value!r}")
     if size <= 0:
         raise ValueError(f"a size must be positive, got {value!r}")
+    if size > MAX_SIZE:
+        raise ValueError(f"a size must be at most 1TB, got {value!r}")
     return size
 
 
@@ -101,9 +112,34 @@ def parse_every(value: Any) -> float | str:
 
 
 def check_url(value: str) -> str:
+    # A CR or LF would split the HTTP headers the URL is written into (Link, Location).
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in value):
+        raise ValueError(f"a URL cannot hold spaces or control characters, got {value!r}")
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"expected an absolute http(s) URL, got {value!r}")
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number in range
+    except ValueError:
+        raise ValueError(f"bad port in URL {value!r}") from None
+    return value
+
+
+_HOSTNAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
+
+
+def check_host(value: str) -> str:
+    """An address to listen on: an IP address, a host name, or empty for every interface
+    (as ``bind`` reads it)."""
+    if value == "":
+        return value
+    try:
+        ipaddress.ip_address(value)
+        return value
+    except ValueError:
+        pass
+    if re.fullmatch(r"[0-9.]+", value) or not _HOSTNAME.fullmatch(value):
+        raise ValueError(f"expected an IP address or a host name, got {value!r}")
     return value
 
 
@@ -202,7 +238,9 @@ class _Model(BaseModel):
 
 
 class ServerSection(_Model):
-    host: str = Field(default="127.0.0.1", description="Address the HTTP server listens on.")
+    host: Annotated[str, AfterValidator(check_host)] = Field(
+        default="127.0.0.1", description="Address the HTTP server listens on."
+    )
     port: int = Field(default=8080, ge=0, le=65535, description="TCP port of the HTTP server.")
     public_url: Url = Field(
         default="http://localhost:8080",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -156,3 +157,47 @@ def test_web_and_worker_run_apart_on_one_database(tmp_path: Path, portal: Replic
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+
+
+def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path, portal: ReplicaPortal) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        config = write_config(tmp_path, portal)
+        config.write_text(config.read_text("utf-8").replace("port: 8080", f"port: {port}"))
+        result = subprocess.run(
+            [sys.executable, "-m", "syndicator", "run", "-c", str(config)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+    assert result.returncode == 2
+    [line] = [ln for ln in result.stderr.splitlines() if ln.startswith("syndicator:")]
+    assert f"cannot listen on 127.0.0.1:{port}" in line and "server.port" in line
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("storage", ["sqlite:////proc/syndicator/x.db", "sqlite:///{ro}/sub/x.db"])
+def test_a_database_that_cannot_be_made_is_one_line(
+    tmp_path: Path, portal: ReplicaPortal, storage: str
+) -> None:
+    readonly = tmp_path / "ro"
+    readonly.mkdir(mode=0o500)
+    config = write_config(tmp_path, portal, storage=storage.format(ro=readonly))
+    result = subprocess.run(
+        [sys.executable, "-m", "syndicator", "run", "--once", "-c", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    if os.geteuid() == 0 and "{ro}" in storage:
+        pytest.skip("root writes into a read-only folder")
+    assert result.returncode in (1, 2)
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("syndicator: ")
+    assert "cannot create the database folder" in result.stderr
