@@ -35,6 +35,10 @@ class _Handler:
         self.sink = sink
 
     async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
+        if self.sink.replies:
+            reply = self.sink.replies.pop(0)
+            if not reply.startswith("2"):
+                return reply
         raw = envelope.original_content or b""
         mail = Mail(str(envelope.mail_from), tuple(envelope.rcpt_tos), raw)
         self.sink._record(mail)
@@ -44,7 +48,9 @@ class _Handler:
 @dataclass
 class SmtpSink:
     """``tls_context`` enables STARTTLS; ``ssl_context`` makes it an implicit-TLS (SSL)
-    server; ``login`` requires AUTH with that user and password."""
+    server; ``login`` requires AUTH with that user and password; ``replies`` are answers
+    to the next messages' DATA, in order (``"550 5.1.1 no such user"``), a 2xx one
+    accepting as usual."""
 
     host: str = "127.0.0.1"
     port: int = 0
@@ -53,6 +59,7 @@ class SmtpSink:
     ssl_context: ssl.SSLContext | None = None
     login: tuple[str, str] | None = None
     mails: list[Mail] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)
     _controller: Controller | None = None
     _arrived: threading.Condition = field(default_factory=threading.Condition)
 

@@ -88,7 +88,8 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     if not text:
         return None
     if text.isdigit():
-        return float(text)
+        # Forty digits are a float of 1e40, not an error; callers cap what they honour.
+        return float(text) if len(text) < 16 else float("inf")
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):

@@ -51,13 +51,15 @@ def base_interval(schedule: Schedule, published: Sequence[datetime], now: dateti
 def backoff(interval: float, failures: int, retry_after: float | None = None) -> float:
     """Exponential back-off after ``failures`` failed polls in a row: the interval
     doubled per failure, capped at six hours but never below the interval itself, and
-    never sooner than the portal's Retry-After. A category is never given up on."""
+    never sooner than the portal's Retry-After, which is itself held to the same six
+    hours (a portal asking for 99999 s, or 40 digits of them, is polled again by then).
+    A category is never given up on."""
     if failures <= 0:
         wait = interval
     else:
         wait = min(max(interval, MAX_BACKOFF), interval * 2 ** min(failures, 20))
-    if retry_after is not None:
-        wait = max(wait, retry_after)
+    if retry_after is not None and retry_after == retry_after:  # NaN is no answer
+        wait = max(wait, min(retry_after, MAX_BACKOFF))
     return wait
 
 

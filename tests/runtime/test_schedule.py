@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from syndicator.fetch.politeness import parse_retry_after
 from syndicator.models import Schedule, ScheduleKind
 from syndicator.runtime.schedule import auto_interval, backoff, first_due, next_due
 
@@ -24,6 +25,10 @@ NOW = datetime(2023, 3, 1, 6, 0, tzinfo=UTC)
         (600, 3, 60, 4800),  # ...never makes it sooner
         (86400, 2, None, 86400),  # a daily poll is never made rarer by failing
         (600, 100, None, 6 * 3600),  # never disabled, never overflows
+        (600, 1, 99999, 6 * 3600),  # Retry-After held to the same six hours
+        (600, 1, float("inf"), 6 * 3600),  # forty digits of seconds
+        (600, 1, float("nan"), 1200),  # no answer at all
+        (86400, 0, 10**40, 86400),
     ],
 )
 def test_backoff(interval: float, failures: int, retry_after: float | None, expect: float) -> None:
@@ -94,3 +99,23 @@ def test_first_due_keeps_future_and_spreads_overdue() -> None:
 def test_cron_on_its_fire_time_is_not_due_again_at_once() -> None:
     schedule = Schedule(ScheduleKind.CRON, cron="0 * * * *", timezone="Asia/Shanghai")
     assert next_due(schedule, NOW) == NOW + timedelta(hours=1)
+
+
+@pytest.mark.parametrize("asked", [99999.0, 1e40, float("inf")])
+def test_a_huge_retry_after_schedules_within_six_hours(asked: float) -> None:
+    now = datetime(2023, 3, 20, 1, 30, tzinfo=UTC)
+    due = next_due(
+        Schedule(ScheduleKind.INTERVAL, seconds=600),
+        now,
+        failures=1,
+        retry_after=asked,
+        rng=random.Random(1),
+    )
+    assert timedelta(hours=6) <= due - now <= timedelta(hours=6.6)
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"), [("120", 120.0), ("9" * 40, float("inf")), ("-5", None), ("soon", None)]
+)
+def test_retry_after_header_values(header: str, seconds: float | None) -> None:
+    assert parse_retry_after(header, datetime(2023, 3, 20, tzinfo=UTC)) == seconds

@@ -113,7 +113,14 @@ class EmailSender:
                 if isinstance(exc.smtp_error, bytes)
                 else str(exc.smtp_error)
             )
-            return SendResult(ok=False, status=exc.smtp_code, error=f"SMTP {exc.smtp_code} {text}")
+            # 5xx is the server's final word (no such mailbox, refused, policy):
+            # retrying for three days cannot change it, so it is dead at once.
+            return SendResult(
+                ok=False,
+                status=exc.smtp_code,
+                error=f"SMTP {exc.smtp_code} {text}",
+                permanent=500 <= exc.smtp_code < 600,
+            )
         except (smtplib.SMTPException, OSError) as exc:
             return SendResult(ok=False, error=f"{type(exc).__name__}: {exc}")
         return SendResult(ok=True)

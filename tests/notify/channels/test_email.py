@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from syndicator.demo.smtp_sink import SmtpSink
-from syndicator.models import DeliveryState, EmailChannel, SmtpSecurity, SmtpSettings
+from syndicator.models import (
+    DeliveryState,
+    EmailChannel,
+    EventType,
+    SmtpSecurity,
+    SmtpSettings,
+    Subscription,
+)
 from syndicator.notify import Dispatcher
 from syndicator.notify.channels.email import EmailSender, build_one
 from syndicator.store import Store
@@ -96,6 +103,31 @@ def test_smtp_down_is_a_retry_not_a_loss(sqlite_store: Store, clock: Clock) -> N
         clock.advance(seconds=10)
         assert dispatcher.deliver_due().delivered == 1
         assert len(smtp.mails) == 1
+
+
+@pytest.mark.parametrize(
+    ("reply", "state", "alerts"),
+    [
+        ("550 5.1.1 <editor@example.org>: no such user", "dead", 1),
+        ("554 5.7.1 message refused by policy", "dead", 1),
+        ("451 4.3.0 mail server busy, try later", "pending", 0),
+        ("421 4.7.0 too many connections", "pending", 0),
+    ],
+)
+def test_a_permanent_refusal_is_dead_at_once_a_transient_one_retried(
+    sqlite_store: Store, clock: Clock, reply: str, state: str, alerts: int
+) -> None:
+    enqueue(sqlite_store, [intent(1, "editors", clock())])
+    with SmtpSink(replies=[reply]) as smtp:
+        operators = [Subscription(channel="ops", operator=True)]
+        channels = [mailbox(smtp.port), mailbox(smtp.port, cid="ops")]
+        dispatcher = Dispatcher(sqlite_store.outbox, channels, operators, clock=clock)
+        dispatcher.deliver_due()
+        rows = sqlite_store.outbox.list(limit=None)
+        [row] = [r for r in rows if r.channel == "editors"]
+        assert row.state == state and reply.split()[0] in (row.last_error or "")
+        told = [r for r in rows if r.event == EventType.DEAD]
+        assert len(told) == alerts
 
 
 @pytest.fixture(scope="module")
