@@ -31,12 +31,15 @@ from syndicator.extract.text import (
     clean_value,
     drop_noise,
     elements,
+    norm,
     parse,
     text_of,
 )
 from syndicator.models import ArticleData, Selectors
 
 _MAX_SIGN_OFF = 40
+# Characters of body text that make a page an article even beside a meta refresh.
+_REAL_BODY = 80
 Fields = dict[str, str | None]
 _SENTENCE_END = re.compile(r"[。！？!?”」』…）)\]】]$")
 
@@ -78,7 +81,15 @@ def extract_article(
     for pattern in sel.exclude:
         for el in select(root, pattern):
             el.drop_tree()
-    layout = _layout(root, sel, external is not None)
+    layout = _layout(root, sel, redirect=False)
+    if external is not None:
+        # A refresh beside a whole article (a mobile-site hop, a page reload) is not
+        # what the page is: its body wins. Only a page with no body of its own is the
+        # redirect article some CMSs make for links to other sites.
+        if layout.body is not None and len(norm(layout.body.text_content())) >= _REAL_BODY:
+            external = None
+        else:
+            layout = _layout(root, sel, redirect=True)
     title = _title(root, sel, meta, layout)
     if not title:
         raise NotAnArticle(url, "no title found")
@@ -125,7 +136,7 @@ def extract_article(
     )
 
 
-def _layout(root: Element, sel: Selectors, redirect: bool) -> _Layout:
+def _layout(root: Element, sel: Selectors, *, redirect: bool) -> _Layout:
     lines = find_label_lines(root)
     title_el = _title_element(root, sel, lines)
     crumb = page.find_breadcrumb(root)

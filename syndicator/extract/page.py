@@ -27,6 +27,9 @@ _REDIRECT_JS = re.compile(
     r"""([^"']+)["']|location\s*\.\s*replace\s*\(\s*["']([^"']+)["']"""
 )
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.I)
+_REFRESH_DELAY = re.compile(r"\s*(\d+(?:\.\d+)?)")
+# A refresh later than this is a reload timer, not a redirect.
+_REDIRECT_DELAY = 10.0
 _MAX_TITLE = 200
 # A title cut at a space must keep at least this many characters to be taken.
 _MIN_SPACE_HEAD = 5
@@ -317,10 +320,17 @@ def publish_time_elements(root: Element) -> list[Element]:
 def redirect_target(root: Element, base: str) -> str | None:
     """Where a redirect article sends readers: a meta refresh, or a lone location script."""
     for meta in root.iter("meta"):
-        if (meta.get("http-equiv") or "").strip().lower() == "refresh":
-            match = _REFRESH_URL.search(meta.get("content") or "")
-            if match:
-                return absolutize(match.group(1), base)
+        if (meta.get("http-equiv") or "").strip().lower() != "refresh":
+            continue
+        if any(parent.tag == "noscript" for parent in meta.iterancestors()):
+            continue  # a notice for readers without JavaScript, not where the page goes
+        content = meta.get("content") or ""
+        delay = _REFRESH_DELAY.match(content)
+        if delay and float(delay.group(1)) > _REDIRECT_DELAY:
+            continue  # a page that reloads itself every few minutes
+        match = _REFRESH_URL.search(content)
+        if match:
+            return absolutize(match.group(1), base)
     body = root.find("body")
     if body is None:
         return None

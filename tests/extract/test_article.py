@@ -136,6 +136,33 @@ def test_meta_refresh_redirect() -> None:
     assert got.content_html == ""
 
 
+BODY = "".join(
+    f"<p>第{n}段：科研人员研制出一种新型复合材料，强度提高三成，有望用于航空领域。</p>"
+    for n in range(1, 5)
+)
+
+
+@pytest.mark.parametrize(
+    ("meta", "where"),
+    [
+        ('<meta http-equiv="refresh" content="0; url=http://m.example.org/1.html">', "head"),
+        ('<meta http-equiv="Refresh" content="300; url=/Article/kjyw/1.html">', "head"),
+        ('<meta http-equiv="refresh" content="300">', "head"),
+        ('<noscript><meta http-equiv="refresh" content="0;url=/nojs.html"></noscript>', "body"),
+        ('<meta http-equiv="refresh" content="2;url=/index.html">', "body"),
+    ],
+)
+def test_a_meta_refresh_beside_an_article_keeps_its_body(meta: str, where: str) -> None:
+    head, body = (meta, "") if where == "head" else ("", meta)
+    html = (
+        f"<html><head><title>新型复合材料问世</title>{head}</head><body>{body}"
+        f'<h1>新型复合材料问世</h1><div class="content">{BODY}</div></body></html>'
+    )
+    got = extract_article(html, "http://www.zgkjcx.com/Article/kjyw/1.html", tz=TZ, now=NOW)
+    assert got.external_url is None
+    assert "第1段" in got.content_text and "第4段" in got.content_text
+
+
 @pytest.mark.parametrize(
     "html",
     [
