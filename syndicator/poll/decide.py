@@ -8,6 +8,7 @@ tested with plain values.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import replace
 from datetime import datetime, time, tzinfo
 
@@ -100,7 +101,10 @@ def build_article(
     published, date_only = resolve_published(
         data.published, data.date_only, item.published, item.date_only, first_seen, tz
     )
-    title = choose_title(data.title, item.title)
+    title = one_line(choose_title(data.title, item.title))
+    source, author, editor = (
+        one_line(v) if v is not None else None for v in (data.source, data.author, data.editor)
+    )
     return Article(
         site=spec.site_id,
         category=spec.id,
@@ -111,18 +115,28 @@ def build_article(
         date_only=date_only,
         first_seen=first_seen,
         updated=first_seen,
-        source=data.source,
-        author=data.author,
-        editor=data.editor,
+        source=source,
+        author=author,
+        editor=editor,
         category_name=spec.name,
         content_html=data.content_html,
-        content_text=data.content_text,
+        content_text=_CONTROL.sub("", data.content_text),
         images=data.images,
         attachments=data.attachments,
-        content_hash=content_hash(title, data.content_html, data.source, data.author, data.editor),
+        content_hash=content_hash(title, data.content_html, source, author, editor),
         external_url=data.external_url,
         baseline=baseline,
     )
+
+
+# C0 and C1 controls but tab and newline: a page's "&#1;" decodes to one, and it would
+# reach mail subjects, webhook JSON and feeds.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def one_line(text: str) -> str:
+    """A field shown on one line (a title, a name): no control character, no line break."""
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def decide(candidate: Article, existing: Article | None, *, notify: bool) -> ArticleIntent | None:

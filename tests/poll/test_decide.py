@@ -144,3 +144,22 @@ def test_baseline_only_on_the_very_first_poll(
     polls: int, stored: int, flag: bool, expect: bool
 ) -> None:
     assert is_baseline(polls, stored, flag) is expect
+
+
+@pytest.mark.parametrize("control", ["\x01", "\x00", "\x0b", "\x1b[31m", "\x7f", "\x85", "\r\n"])
+def test_control_characters_never_reach_what_is_stored(control: str) -> None:
+    """A page's ``&#1;`` decodes to a control character; titles and names become one clean
+    line (they reach mail subjects and webhook JSON), the body keeps only its newlines."""
+    data = replace(
+        DATA,
+        title=f"标{control}题",
+        source=f"浙江{control}科技厅",
+        editor=f"{control}zgkjcx",
+        content_text=f"第一段{control}。\n第二段。",
+    )
+    got = build_article(SPEC, "2603", ITEM, data, SEEN, SHANGHAI, baseline=False)
+    for value in (got.title, got.source, got.editor):
+        assert value is not None
+        assert all(ch.isprintable() for ch in value), repr(value)
+    assert "\n第二段。" in got.content_text
+    assert all(ch.isprintable() or ch == "\n" for ch in got.content_text), repr(got.content_text)
