@@ -1,4 +1,4 @@
-"""Refuse webhook targets inside our own network unless a channel allows them.
+"""Refuse targets inside our own network unless the config allows them.
 
 A webhook URL comes from a config file, but the address its name resolves to can
 change; checking after resolution (and again on every redirect, which we follow by
@@ -18,17 +18,30 @@ from urllib.parse import urlsplit, urlunsplit
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def embedded(address: Address) -> list[Address]:
+    """The address and every IPv4 address it carries: IPv4-mapped, 6to4, Teredo and
+    NAT64 forms reach the IPv4 host they embed."""
+    found: list[Address] = [address]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            found.append(address.ipv4_mapped)
+        if address.sixtofour is not None:
+            found.append(address.sixtofour)
+        if address.teredo is not None:
+            found.extend(address.teredo)
+        if any(address in net for net in _NAT64):
+            found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return found
+
+
 def blocked(address: Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return bool(
-        address.is_loopback
-        or address.is_private
-        or address.is_link_local
-        or address.is_unspecified
-        or address.is_multicast
-        or address.is_reserved
-    )
+    """Anything not globally routable: loopback, private, link-local, shared (CGNAT,
+    where one cloud keeps its metadata service), multicast, reserved, documentation,
+    benchmarking, in any of the forms that embed an IPv4 address."""
+    return any(not candidate.is_global or candidate.is_multicast for candidate in embedded(address))
 
 
 def resolve(host: str, port: int) -> list[Address]:

@@ -99,3 +99,75 @@ def test_a_pinned_request_carries_the_name_in_its_host_header() -> None:
         assert result.ok
         [got] = sink.received
         assert got.verified and got.headers.get("host") == f"hooks.example.org:{port}"
+
+
+# Every range that is not globally routable, and the forms that embed an IPv4 address.
+REFUSED = [
+    "127.0.0.1",
+    "127.255.255.254",
+    "0.0.0.0",
+    "10.0.0.1",
+    "172.16.0.1",
+    "172.31.255.254",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "100.100.100.200",
+    "100.127.255.254",
+    "192.0.0.1",
+    "192.0.2.1",
+    "198.18.0.1",
+    "198.51.100.1",
+    "203.0.113.1",
+    "224.0.0.1",
+    "239.255.255.250",
+    "240.0.0.1",
+    "255.255.255.255",
+    "::1",
+    "::",
+    "fe80::1",
+    "fc00::1",
+    "fd12:3456::1",
+    "2001:db8::1",
+    "ff02::1",
+    "ff0e::1",
+    "::ffff:127.0.0.1",
+    "::ffff:169.254.169.254",
+    "::ffff:100.100.100.200",
+    "::ffff:10.0.0.1",
+    "2002:7f00:1::1",
+    "2002:a9fe:a9fe::1",
+    "2002:6464:64c8::1",
+    "64:ff9b::7f00:1",
+    "64:ff9b::a9fe:a9fe",
+    "64:ff9b:1::a00:1",
+    "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+]
+ALLOWED = [
+    "93.184.216.34",
+    "8.8.8.8",
+    "2606:2800:220:1:248:1893:25c8:1946",
+    "2002:5db8:d822::1",
+    "64:ff9b::5db8:d822",
+    "::ffff:93.184.216.34",
+]
+
+
+@pytest.mark.parametrize("address", REFUSED)
+def test_no_address_that_is_not_global_is_allowed(dns: dict[str, list[str]], address: str) -> None:
+    dns["hooks.example.org"] = [address]
+    assert isinstance(pin("https://hooks.example.org/in", allow_private=False), str)
+    literal = f"[{address}]" if ":" in address else address
+    assert isinstance(pin(f"http://{literal}/in", allow_private=False), str)
+    assert isinstance(pin(f"http://{literal}/in", allow_private=True), Pinned)
+
+
+@pytest.mark.parametrize("address", ALLOWED)
+def test_global_addresses_are_allowed(dns: dict[str, list[str]], address: str) -> None:
+    dns["hooks.example.org"] = [address]
+    assert isinstance(pin("https://hooks.example.org/in", allow_private=False), Pinned)
+
+
+def test_one_private_answer_among_public_ones_refuses(dns: dict[str, list[str]]) -> None:
+    dns["hooks.example.org"] = [PUBLIC4, "100.100.100.200"]
+    assert isinstance(pin("https://hooks.example.org/in", allow_private=False), str)
