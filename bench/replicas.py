@@ -69,7 +69,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HEAD = """\
 storage: {storage}
 server: {{host: 127.0.0.1, port: {port}, public_url: "http://127.0.0.1:{port}"}}
-fetch: {{host_delay: 0s, retries: 1, timeout: 5s}}
+fetch: {{host_delay: 0s, retries: 1, timeout: 5s, allow_private: true}}
 defaults: {{every: {every}, timezone: Asia/Shanghai}}
 feeds: {{formats: [atom, rss, json], max_items: 50}}
 notifications:

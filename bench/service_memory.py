@@ -32,7 +32,7 @@ from tests.support.clock import Clock
 HEAD = """\
 storage: sqlite:///{db}
 server: {{host: 127.0.0.1, port: 0, public_url: http://127.0.0.1:8080}}
-fetch: {{host_delay: 0s, retries: 0, timeout: 10s}}
+fetch: {{host_delay: 0s, retries: 0, timeout: 10s, allow_private: true}}
 defaults: {{every: 10m, timezone: Asia/Shanghai}}
 sites:
 """

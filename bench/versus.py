@@ -81,6 +81,7 @@ fetch:
   user_agent: "{agent}"
   timeout: 10s
   host_delay: 0s
+  allow_private: true
   retries: 1
   robots_txt: true
   max_bytes: 5MB

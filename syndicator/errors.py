@@ -5,6 +5,7 @@
     ├── FetchError                  a URL could not be fetched (carries the URL)
     │   ├── RobotsDenied            robots.txt forbids the URL
     │   ├── TooLarge                the body passed fetch.max_bytes
+    │   ├── AddressRefused          the host resolves to an address the config does not allow
     │   └── HTTPStatusError         a non-2xx/304 answer (carries status and Retry-After)
     ├── ExtractError                the page is not an article / list we can read
     │   ├── NotAnArticle
@@ -62,6 +63,11 @@ class TooLarge(FetchError):
     def __init__(self, url: str, limit: int) -> None:
         self.limit = limit
         super().__init__(url, f"response larger than {limit} bytes")
+
+
+class AddressRefused(FetchError):
+    """The URL's host resolves to a private, loopback or otherwise non-global address and
+    the config does not allow that site to be on a private network."""
 
 
 class HTTPStatusError(FetchError):

@@ -33,6 +33,13 @@ class FetchSettings:
     retries: int = 3
     robots_txt: bool = True
     max_bytes: int = 5_000_000
+    # Non-global addresses are refused unless allowed everywhere or for these host names
+    # (the hosts of sites marked allow_private).
+    allow_private: bool = False
+    private_hosts: frozenset[str] = frozenset()
+
+    def may_reach_private(self, host: str) -> bool:
+        return self.allow_private or host.lower().rstrip(".") in self.private_hosts
 
 
 class ScheduleKind(StrEnum):

@@ -129,7 +129,10 @@ def _read_source(args: argparse.Namespace) -> tuple[bytes, str, str | None]:
     """The page's bytes, its address and the Content-Type it came with."""
     source: str = args.source
     if source.startswith(("http://", "https://")):
-        fetcher = Fetcher(FetchSettings())
+        # A category's config decides what may be reached (allow_private); without one,
+        # the defaults refuse private and loopback addresses.
+        settings = load_config(args.config).fetch_settings() if args.category else FetchSettings()
+        fetcher = Fetcher(settings)
         try:
             result = fetcher.get(source)
         finally:

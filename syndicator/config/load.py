@@ -20,6 +20,7 @@ import typing
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -92,6 +93,13 @@ class Config(ConfigFile):
             retries=f.retries,
             robots_txt=f.robots_txt,
             max_bytes=f.max_bytes,
+            allow_private=f.allow_private,
+            private_hosts=frozenset(
+                (urlsplit(url).hostname or "").rstrip(".")
+                for site in self.sites
+                if site.allow_private
+                for url in (site.url, *(c.list_url for c in site.categories))
+            ),
         )
 
     def feed_settings(self) -> models.FeedSettings:

@@ -269,6 +269,11 @@ class FetchSection(_Model):
     )
     robots_txt: bool = Field(default=True, description="Obey the site's robots.txt.")
     max_bytes: Size = Field(default=5_000_000, description="Largest response body accepted.")
+    allow_private: bool = Field(
+        default=False,
+        description="Fetch from private, loopback and other non-global addresses for every "
+        "site (a whole intranet deployment); sites can allow it one by one instead.",
+    )
 
 
 _EVERY_DOC = "Poll interval (30s, 10m, 2h) or 'auto' to adapt between min and max."
@@ -329,6 +334,11 @@ class SiteSection(_Schedule):
     id: Ident = Field(description="Short id of the portal, unique; part of feed URLs.")
     name: str = Field(min_length=1, description="Display name of the portal.")
     url: Url = Field(description="Absolute home page URL of the portal.")
+    allow_private: bool = Field(
+        default=False,
+        description="The portal is on a private network (an intranet): its hosts may resolve "
+        "to private or loopback addresses. Otherwise such addresses are refused.",
+    )
     categories: tuple[CategorySection, ...] = Field(
         min_length=1, description="Sections of the portal to watch."
     )

@@ -39,6 +39,7 @@ sites:
   - id: zgkjcx
     name: 中国科技创新网
     url: {portal}
+    allow_private: true
     categories:
       - {{id: kjyw, name: 科技要闻, list_url: "{portal}Article/kjyw/Index.html"}}
       - {{id: dfkj, name: 地方科技, list_url: "{portal}Article/dfkj/Index.html"}}

@@ -2,8 +2,12 @@
 
 Every request, robots.txt included, goes through one per-host gate, carries our honest
 User-Agent and a timeout, and stops reading at ``max_bytes``. Redirects are followed here
-rather than inside ``requests`` so that each hop is checked against robots.txt and waits
-its turn at its own host.
+rather than inside ``requests`` so that each hop is checked against robots.txt, waits
+its turn at its own host, and is checked against the address rules: a host that
+resolves to a private, loopback, link-local or otherwise non-global address is refused
+unless the config allows it, and the request goes to the very address that was checked
+(the name travels in the Host header and as the TLS server name), so a resolver that
+answers differently the second time gains nothing.
 """
 
 from __future__ import annotations
@@ -13,12 +17,16 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from requests.models import PreparedRequest
 from requests.utils import requote_uri
 
-from syndicator.errors import FetchError, HTTPStatusError, RobotsDenied, TooLarge
+from syndicator.addresses import Pinned, pin
+from syndicator.errors import AddressRefused, FetchError, HTTPStatusError, RobotsDenied, TooLarge
 from syndicator.fetch.politeness import (
     Clock,
     HostGate,
@@ -97,6 +105,7 @@ class Fetcher:
         self._session = session if session is not None else requests.Session()
         if self._owns_session:
             self._session.max_redirects = MAX_REDIRECTS
+            self._session.mount("https://", _PinnedAdapter())
         self._sleep = sleep
         self._gate = HostGate(settings.host_delay, clock=clock, sleep=sleep)
         self._robots = RobotsCache(self._download_robots, clock=clock)
@@ -196,11 +205,24 @@ class Fetcher:
             self._sleep(wait)
             attempt += 1
 
+    def _checked(self, url: str) -> Pinned:
+        """Where to connect for ``url``, by the address rules; raises when refused."""
+        host = _host(url)
+        checked = pin(url, allow_private=self._settings.may_reach_private(host))
+        if isinstance(checked, str):
+            if checked.startswith("cannot resolve"):
+                raise FetchError(url, "host name not found")
+            raise AddressRefused(url, f"refused: {checked}")
+        return checked
+
     def _exchange(self, url: str, headers: dict[str, str]) -> _Answer:
+        target = self._checked(url)
+        if target.host:
+            headers = {**headers, "Host": target.host}
         with self._gate.turn(_host(url)):
             self._count(requests=1)
             response = self._session.get(
-                url,
+                target.url,
                 headers=headers,
                 timeout=self._settings.timeout,
                 stream=True,
@@ -230,25 +252,38 @@ class Fetcher:
         raise HTTPStatusError(url, status, retry_after)
 
     def _download_robots(self, url: str) -> RobotsAnswer:
-        """One try, no retries: an unreachable robots.txt is settled by the cache rules."""
+        """One try, no retries: an unreachable robots.txt is settled by the cache rules.
+        Redirects (http to https, most often) are followed by hand, each hop checked."""
         try:
-            with self._gate.turn(_host(url)):
-                self._count(requests=1, robots_requests=1)
-                response = self._session.get(
-                    url,
-                    headers=self._headers(None, None),
-                    timeout=self._settings.timeout,
-                    stream=True,
-                )
-                try:
-                    if not 200 <= response.status_code < 300:
-                        return RobotsAnswer(response.status_code)
-                    return RobotsAnswer(response.status_code, _read_prefix(response))
-                finally:
-                    self._count(bytes_received=_wire_bytes(response))
-                    response.close()
-        except requests.RequestException:
+            for _hop in range(MAX_REDIRECTS + 1):
+                target = self._checked(url)
+                headers = self._headers(None, None)
+                if target.host:
+                    headers["Host"] = target.host
+                with self._gate.turn(_host(url)):
+                    self._count(requests=1, robots_requests=1)
+                    response = self._session.get(
+                        target.url,
+                        headers=headers,
+                        timeout=self._settings.timeout,
+                        stream=True,
+                        allow_redirects=False,
+                    )
+                    try:
+                        status = response.status_code
+                        location = self._session.get_redirect_target(response)
+                        if status in REDIRECTS and location:
+                            url = requote_uri(urljoin(url, location))
+                            continue
+                        if not 200 <= status < 300:
+                            return RobotsAnswer(status)
+                        return RobotsAnswer(status, _read_prefix(response))
+                    finally:
+                        self._count(bytes_received=_wire_bytes(response))
+                        response.close()
+        except (requests.RequestException, FetchError):
             return RobotsAnswer(None)
+        return RobotsAnswer(None)
 
     def _count(
         self,
@@ -268,6 +303,28 @@ class Fetcher:
                 retries=old.retries + retries,
                 robots_requests=old.robots_requests + robots_requests,
             )
+
+
+class _PinnedAdapter(HTTPAdapter):
+    """HTTPS to a checked address: the certificate is verified against, and SNI names,
+    the host the URL named (carried in the Host header), not the address."""
+
+    def build_connection_pool_key_attributes(
+        self,
+        request: PreparedRequest,
+        verify: bool | str,
+        cert: str | tuple[str, str] | None = None,
+    ) -> Any:
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
+            request, verify, cert
+        )
+        extra: dict[str, Any] = dict(pool_kwargs)
+        name = request.headers.get("Host")
+        if host_params.get("scheme") == "https" and name:
+            server = urlsplit(f"//{name}").hostname or name
+            extra["server_hostname"] = server
+            extra["assert_hostname"] = server
+        return host_params, extra
 
 
 def _require_http(url: str) -> None:

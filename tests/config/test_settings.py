@@ -158,3 +158,40 @@ sites:
 """)
     assert conf.categories()[0].site_url == "http://a.example/"
     assert conf.categories()[0].site_name == "A"
+
+
+def test_private_addresses_are_allowed_only_where_the_config_says(load: Load) -> None:
+    conf = load(
+        """\
+sites:
+  - id: intra
+    name: 内网
+    url: http://intranet.example.org/
+    allow_private: true
+    categories:
+      - {id: a, name: A, list_url: "http://news.intranet.example.org/list.html"}
+  - id: pub
+    name: P
+    url: http://www.example.org/
+    categories:
+      - {id: b, name: B, list_url: "http://www.example.org/list.html"}
+"""
+    )
+    settings = conf.fetch_settings()
+    assert settings.private_hosts == {"intranet.example.org", "news.intranet.example.org"}
+    assert settings.may_reach_private("News.Intranet.Example.Org.")
+    assert not settings.may_reach_private("www.example.org")
+    assert not settings.allow_private
+    everywhere = load("fetch: {allow_private: true}\n" + conf_sites_only())
+    assert everywhere.fetch_settings().may_reach_private("www.example.org")
+
+
+def conf_sites_only() -> str:
+    return """\
+sites:
+  - id: pub
+    name: P
+    url: http://www.example.org/
+    categories:
+      - {id: b, name: B, list_url: "http://www.example.org/list.html"}
+"""

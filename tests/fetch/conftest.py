@@ -47,6 +47,8 @@ def make_fetcher(clock: FakeClock) -> Iterator[Callable[..., Fetcher]]:
             "retries": 3,
             "robots_txt": True,
             "max_bytes": 1_000_000,
+            # The scripted server is on loopback; test_fetch_addresses.py checks the rules.
+            "allow_private": True,
         }
         values.update(overrides)
         fetcher = Fetcher(FetchSettings(**values), clock=clock, sleep=clock.sleep)

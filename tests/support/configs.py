@@ -19,6 +19,7 @@ fetch:
   user_agent: "syndicator-test/0.1 (+https://example.org/contact)"
   timeout: 5s
   host_delay: 0s
+  allow_private: true
   retries: 1
   robots_txt: true
   max_bytes: 5MB

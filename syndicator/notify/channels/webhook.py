@@ -21,10 +21,10 @@ from urllib.parse import urljoin
 
 import httpx
 
+from syndicator.addresses import Pinned, pin
 from syndicator.models import Delivery, WebhookChannel
 from syndicator.notify import render
 from syndicator.notify.result import SendResult
-from syndicator.notify.ssrf import Pinned, pin
 
 MAX_REDIRECTS = 3
 REDIRECTS = (301, 302, 303, 307, 308)

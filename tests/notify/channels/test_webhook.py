@@ -10,11 +10,11 @@ from threading import Thread
 
 import pytest
 
+from syndicator.addresses import refusal
 from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.models import DeliveryState, EventType, Subscription
 from syndicator.notify import Dispatcher
 from syndicator.notify.channels.webhook import WebhookSender
-from syndicator.notify.ssrf import refusal
 from syndicator.store import Store
 from tests.support.clock import Clock
 from tests.support.outbox import SECRET, enqueue, intent, webhook

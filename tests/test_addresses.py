@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from syndicator import addresses
+from syndicator.addresses import Pinned, pin
 from syndicator.demo.webhook_sink import WebhookSink
-from syndicator.notify import ssrf
 from syndicator.notify.channels.webhook import WebhookSender
-from syndicator.notify.ssrf import Pinned, pin
 from tests.support.outbox import SECRET, webhook
 
 PUBLIC4 = "93.184.216.34"
@@ -22,13 +22,13 @@ PUBLIC6 = "2606:2800:220:1:248:1893:25c8:1946"
 def dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     answers: dict[str, list[str]] = {}
 
-    def resolve(host: str, port: int) -> list[ssrf.Address]:
+    def resolve(host: str, port: int) -> list[addresses.Address]:
         try:
             return [ipaddress.ip_address(host.strip("[]"))]
         except ValueError:
             return [ipaddress.ip_address(a) for a in answers[host]]
 
-    monkeypatch.setattr(ssrf, "resolve", resolve)
+    monkeypatch.setattr(addresses, "resolve", resolve)
     return answers
 
 
@@ -77,10 +77,12 @@ def test_private_answers_are_refused(dns: dict[str, list[str]], answer: list[str
     assert isinstance(refused, str) and "allow_private" in refused
 
 
-def test_allow_private_keeps_the_url_as_it_is(dns: dict[str, list[str]]) -> None:
+def test_allow_private_still_pins_to_the_checked_address(dns: dict[str, list[str]]) -> None:
+    dns["localhost"] = ["127.0.0.1"]
     assert pin("http://localhost:8090/hook", allow_private=True) == Pinned(
-        "http://localhost:8090/hook"
+        "http://127.0.0.1:8090/hook", "localhost:8090", None
     )
+    assert isinstance(pin("http://localhost:8090/hook", allow_private=False), str)
 
 
 def test_a_pinned_request_carries_the_name_in_its_host_header() -> None:

@@ -68,8 +68,6 @@ def pin(url: str, *, allow_private: bool) -> Pinned | str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return f"not an http(s) URL: {url}"
-    if allow_private:
-        return Pinned(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         addresses = resolve(parts.hostname, port)
@@ -78,11 +76,10 @@ def pin(url: str, *, allow_private: bool) -> Pinned | str:
     if not addresses:
         return f"cannot resolve {parts.hostname}"
     for address in addresses:
-        if blocked(address):
-            return (
-                f"{parts.hostname} resolves to {address}, a private or local address "
-                f"(set allow_private: true to allow it)"
-            )
+        if blocked(address) and not allow_private:
+            name = parts.hostname.strip("[]")
+            what = name if name == str(address) else f"{name} resolves to {address}, which"
+            return f"{what} is a private or local address (set allow_private: true to allow it)"
     first = addresses[0]
     if str(first) == parts.hostname.strip("[]"):
         return Pinned(url)  # already an address: nothing to pin
