@@ -4,6 +4,7 @@ let processes on one database take turns (migrating, building feeds)."""
 from __future__ import annotations
 
 import fcntl
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +19,12 @@ from syndicator.errors import StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_ID = 7_127_001  # any constant; names "syndicator migrates" on PostgreSQL
-FEEDS_LOCK_ID = 7_127_002  # "syndicator builds feeds"
+FEEDS_LOCK_ID = 7_127_002
+# A lock held longer than this is a stuck process, not a slow build: waiters give up
+# with a clear error instead of blocking a poll (or an admin request) for ever.
+LOCK_WAIT = 30.0
+LOCK_POLL = 0.05
+MIGRATE_WAIT = 300.0  # "syndicator builds feeds"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -83,22 +89,40 @@ def upgrade(engine: Engine, url: str, shown_url: str) -> None:
 @contextmanager
 def _migration_lock(engine: Engine, url: str) -> Iterator[None]:
     """SQLite has no advisory locks: a lock file beside the database serves."""
-    with _lock_file(engine, url, "migrate"):
+    with _lock_file(engine, url, "migrate", MIGRATE_WAIT):
         yield
 
 
 @contextmanager
-def _lock_file(engine: Engine, url: str, name: str) -> Iterator[None]:
+def _lock_file(engine: Engine, url: str, name: str, wait: float | None = None) -> Iterator[None]:
     database = make_url(url).database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
         return
-    with open(f"{database}.{name}.lock", "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    path = f"{database}.{name}.lock"
+    with open(path, "a+b") as handle:
+        wait = LOCK_WAIT if wait is None else wait
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(_held_too_long(name, path, wait)) from None
+                time.sleep(LOCK_POLL)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _held_too_long(name: str, holder: str, wait: float | None = None) -> str:
+    wait = LOCK_WAIT if wait is None else wait
+    return (
+        f"another process has held the {name} lock ({holder}) for over {wait:.0f}s; "
+        "it may be stuck: stop it, or wait and try again"
+    )
 
 
 @contextmanager
@@ -113,7 +137,12 @@ def feeds_lock(engine: Engine, url: str) -> Iterator[None]:
             yield
         return
     with engine.connect() as conn:
-        conn.exec_driver_sql(f"SELECT pg_advisory_lock({FEEDS_LOCK_ID})")
+        deadline = time.monotonic() + LOCK_WAIT
+        while not conn.exec_driver_sql(f"SELECT pg_try_advisory_lock({FEEDS_LOCK_ID})").scalar():
+            conn.commit()
+            if time.monotonic() > deadline:
+                raise StoreError(_held_too_long("feeds", f"advisory lock {FEEDS_LOCK_ID}"))
+            time.sleep(LOCK_POLL)
         conn.commit()
         try:
             yield

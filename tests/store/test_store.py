@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
+from syndicator.errors import StoreError
 from syndicator.models import Article, ArticleIntent, Change, HttpCache, PollRecord
 from syndicator.poll.decide import next_state
 from syndicator.store import Store
@@ -192,3 +195,32 @@ def test_processes_started_together_on_a_fresh_database_all_upgrade(
         errors = [p.communicate(timeout=60)[1].decode() for p in procs]
         assert [p.returncode for p in procs] == [0, 0, 0], errors
     assert store.categories.state("zgkjcx", "kjyw").polls == 0
+
+
+def test_a_feeds_lock_held_by_a_stuck_process_is_a_clear_error_in_bounded_time(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from syndicator.store import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "LOCK_WAIT", 0.5)
+    held = threading.Event()
+    release = threading.Event()
+
+    def stuck() -> None:
+        with store.feeds.lock():
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=stuck)
+    holder.start()
+    try:
+        assert held.wait(10)
+        started = time.monotonic()
+        with pytest.raises(StoreError, match=r"feeds lock .* for over 0s"), store.feeds.lock():
+            pass
+        assert time.monotonic() - started < 5
+    finally:
+        release.set()
+        holder.join(10)
+    with store.feeds.lock():  # free again once the holder is gone
+        pass
