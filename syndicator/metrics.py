@@ -46,6 +46,12 @@ NEW_ARTICLES = Counter(
     ["category"],
     registry=REGISTRY,
 )
+DEFERRED = Gauge(
+    "syndicator_articles_waiting",
+    "New articles left for the next polls by max_new_per_poll, as of the last poll.",
+    ["category"],
+    registry=REGISTRY,
+)
 CATEGORY_STATUS = Gauge(
     "syndicator_category_status",
     "1 for the category's current status, 0 for the others.",
@@ -94,6 +100,10 @@ DELIVERIES = Counter(
 
 POLL_STATUSES = tuple(PollStatus)
 CATEGORY_STATUSES = tuple(CategoryStatus)
+
+
+def record_deferred(category: str, waiting: int) -> None:
+    DEFERRED.labels(category).set(waiting)
 
 
 def record_poll(category: str, status: PollStatus, new: int, seconds: float) -> None:

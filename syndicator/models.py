@@ -96,6 +96,7 @@ class CategorySpec:
     pages: int = 1
     selectors: Selectors = field(default_factory=Selectors)
     notify_on_first_poll: bool = False
+    max_new_per_poll: int = 50
 
     @property
     def key(self) -> str:

@@ -141,6 +141,7 @@ class Config(ConfigFile):
             pages=cat.pages,
             timezone=_first(level.timezone for level in levels),
             notify_on_first_poll=_first(level.notify_on_first_poll for level in levels),
+            max_new_per_poll=_first(level.max_new_per_poll for level in levels),
             selectors=models.Selectors(
                 item=sel.item,
                 title=sel.title,

@@ -282,6 +282,10 @@ _MIN_DOC = "Shortest interval of 'every: auto' (default 2m)."
 _MAX_DOC = "Longest interval of 'every: auto' (default 1h)."
 _TZ_DOC = "Time zone of the portal's dates and of cron expressions."
 _FIRST_DOC = "Notify on a category's first poll instead of keeping it as a silent baseline."
+_MAX_NEW_DOC = (
+    "Most new articles fetched in one poll; the rest, newest first, come in the next polls "
+    "(a minute apart) so a list of thousands never holds a poll for hours."
+)
 
 
 class DefaultsSection(_Model):
@@ -291,6 +295,7 @@ class DefaultsSection(_Model):
     max: Duration = Field(default=DEFAULT_MAX, gt=0, description=_MAX_DOC)
     timezone: TimeZone = Field(default="Asia/Shanghai", description=_TZ_DOC)
     notify_on_first_poll: bool = Field(default=False, description=_FIRST_DOC)
+    max_new_per_poll: int = Field(default=50, ge=1, le=10_000, description=_MAX_NEW_DOC)
 
 
 class SelectorsSection(_Model):
@@ -317,6 +322,7 @@ class _Schedule(_Model):
     max: Duration | None = Field(default=None, gt=0, description=_MAX_DOC)
     timezone: TimeZone | None = Field(default=None, description=_TZ_DOC + " Inherited when absent.")
     notify_on_first_poll: bool | None = Field(default=None, description=_FIRST_DOC)
+    max_new_per_poll: int | None = Field(default=None, ge=1, le=10_000, description=_MAX_NEW_DOC)
 
 
 class CategorySection(_Schedule):

@@ -87,6 +87,8 @@ class PollOutcome:
     stored: tuple[Article, ...] = ()
     retry_after: float | None = None
     errors: tuple[str, ...] = field(default=())
+    # New articles left for the next polls by the per-poll cap.
+    deferred: int = 0
 
 
 @dataclass
@@ -223,6 +225,18 @@ def poll_category(
 
     known = store.articles.known_keys(spec.site_id, [article_key(i.url) for i in scan.items])
     todo = _unique_new(scan.items, known)
+    deferred = 0
+    if not backfill and len(todo) > spec.max_new_per_poll:
+        # The list's order is newest first; what waits is fetched by the next polls.
+        deferred = len(todo) - spec.max_new_per_poll
+        todo = todo[: spec.max_new_per_poll]
+        log.info(
+            "%s: %d new articles; %d now, %d wait for the next polls",
+            spec.key,
+            deferred + len(todo),
+            len(todo),
+            deferred,
+        )
     intents: list[ArticleIntent] = []
     errors: list[str] = []
     for done, (key, item) in enumerate(todo, start=1):
@@ -253,8 +267,8 @@ def poll_category(
     )
     new_state = next_state(state, record)
     # Keep the list's validators only when every new article was stored: otherwise the
-    # next poll would get a 304 and never retry the ones that failed.
-    caches = scan.caches if not errors else []
+    # next poll would get a 304 and never retry the ones that failed or had to wait.
+    caches = scan.caches if not errors and not deferred else []
     deliveries = plan_deliveries(
         intents,
         subscriptions,
@@ -283,5 +297,10 @@ def poll_category(
             errors=(*errors, str(exc)),
         )
     return PollOutcome(
-        record=record, state=new_state, previous=state, stored=tuple(stored), errors=tuple(errors)
+        record=record,
+        state=new_state,
+        previous=state,
+        stored=tuple(stored),
+        errors=tuple(errors),
+        deferred=deferred,
     )

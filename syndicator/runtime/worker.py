@@ -31,6 +31,8 @@ log = logging.getLogger("syndicator.runtime.worker")
 # A category another worker holds is asked for again this much later, unless that
 # worker has set its next due time meanwhile.
 LEASE_RETRY = 30.0
+# While a category has articles left over by the per-poll cap, it is polled this often.
+BACKLOG_POLL = 60.0
 
 
 class Worker:
@@ -123,6 +125,7 @@ class Worker:
             spec.key, record.status, record.new, (record.finished - record.started).total_seconds()
         )
         metrics.set_category_status(spec.key, outcome.state.status)
+        metrics.record_deferred(spec.key, outcome.deferred)
         if outcome.stored or outcome.state.status != outcome.previous.status:
             self.rebuild_feeds([spec])
         self._schedule_next(spec, outcome)
@@ -157,6 +160,9 @@ class Worker:
             published=published,
             rng=self.rng,
         )
+        if outcome.deferred:
+            # Articles wait for the next poll: it comes soon, not an interval later.
+            due = min(due, self.clock() + timedelta(seconds=BACKLOG_POLL))
         self.service.store.categories.set_next_due(spec.site_id, spec.id, due)
         with self._state_lock:
             self.due[spec.key] = due

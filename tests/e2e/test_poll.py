@@ -259,3 +259,29 @@ def test_cli_backfill_reports_what_it_stored(tmp_path: Path, portal: ReplicaPort
         timeout=60,
     )
     assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_a_long_list_is_read_a_capped_number_of_articles_per_poll(
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
+    config = write_config(tmp_path, portal)
+    config.write_text(
+        config.read_text("utf-8").replace("  every: 10m\n", "  every: 10m\n  max_new_per_poll: 6\n")
+    )
+    app = make_app(config, clock)
+    [spec] = app.categories([KJYW])
+    listed = len(portal.articles("kjyw")[:20])
+    stored = []
+    for n in range(10):
+        [outcome] = app.poll([spec])
+        stored.append(outcome.record.new)
+        if n == 0:  # newest first: the first poll takes the top of the list
+            urls = {a.url for a in app.store.articles.newest(site="zgkjcx", category="kjyw")}
+            assert {a.url for a in portal.articles("kjyw")[:6]} == urls
+        if outcome.deferred == 0:
+            break
+        assert outcome.record.new == 6 and app.store.categories.http_cache(spec.list_url) is None
+    assert sum(stored) == app.store.articles.count(site="zgkjcx", category="kjyw")
+    assert stored[:-1] == [6] * (len(stored) - 1) and 0 < stored[-1] <= 6
+    assert sum(stored) >= min(listed, 20)
+    app.close()
