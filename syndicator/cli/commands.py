@@ -109,6 +109,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 def cmd_feeds(args: argparse.Namespace) -> int:
     service = _service(args)
     try:
+        service.rebuild_feeds()
         written = service.write_static(args.out)
         print(f"{len(written)} files written under {args.out}")
         return 0

@@ -15,8 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from syndicator.errors import ConfigError
 from syndicator.feeds.build import build_feed
-from syndicator.feeds.meta import FeedMeta, check_format
-from syndicator.models import Article
+from syndicator.feeds.meta import EMPTY_FEED_UPDATED, FeedMeta, check_format
+from syndicator.models import Article, StoredFeed
 
 OPML_NAMES = ("opml", "opml.xml")
 _FILE_MODE = 0o644
@@ -28,15 +28,28 @@ def write_feeds(
     formats: Sequence[str],
     opml: bytes,
 ) -> list[Path]:
-    """Write every feed in every format plus the OPML; return only the files rewritten."""
+    """Build every feed in every format and write it with the OPML; return only the files
+    rewritten."""
     for fmt in formats:
         check_format(fmt)
+    built = (
+        StoredFeed(meta.path, fmt, build_feed(fmt, meta, articles), "", EMPTY_FEED_UPDATED)
+        for meta, articles in feeds
+        for fmt in formats
+    )
+    return write_stored(out_dir, built, opml)
+
+
+def write_stored(out_dir: Path, feeds: Iterable[StoredFeed], opml: bytes) -> list[Path]:
+    """Write feeds as the store keeps them (the bytes the web serves, built by whichever
+    worker built them last) plus the OPML; return only the files rewritten. A feed not
+    built yet has no file: a static server answers 404 rather than an empty feed."""
     written: list[Path] = []
-    for meta, articles in feeds:
-        for fmt in formats:
-            target = feed_file(out_dir, meta, fmt)
-            if write_if_changed(target, build_feed(fmt, meta, articles)):
-                written.append(target)
+    for feed in feeds:
+        check_format(feed.format)
+        target = path_file(out_dir, feed.path, feed.format)
+        if write_if_changed(target, feed.body):
+            written.append(target)
     for name in OPML_NAMES:
         target = out_dir / name
         if write_if_changed(target, opml):
@@ -45,11 +58,15 @@ def write_feeds(
 
 
 def feed_file(out_dir: Path, meta: FeedMeta, fmt: str) -> Path:
+    return path_file(out_dir, meta.path, fmt)
+
+
+def path_file(out_dir: Path, path: str, fmt: str) -> Path:
     """Where a feed goes under out_dir; a path climbing out of it is a config mistake."""
-    relative = PurePosixPath(f"{meta.path.strip('/')}.{fmt}")
-    if not meta.path.strip("/") or relative.is_absolute() or ".." in relative.parts:
+    relative = PurePosixPath(f"{path.strip('/')}.{fmt}")
+    if not path.strip("/") or relative.is_absolute() or ".." in relative.parts:
         raise ConfigError(
-            f"feed path {meta.path!r} does not stay inside the output directory", key="feeds"
+            f"feed path {path!r} does not stay inside the output directory", key="feeds"
         )
     return out_dir.joinpath(*relative.parts)
 

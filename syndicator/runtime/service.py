@@ -5,7 +5,7 @@ the rooms together for the CLI and the worker."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ from syndicator.config.schema import hint
 from syndicator.errors import ConfigError
 from syndicator.feeds import FeedMeta, build_feed
 from syndicator.feeds.opml import build_opml
-from syndicator.feeds.static import write_feeds
+from syndicator.feeds.static import write_stored
 from syndicator.fetch import Fetcher
 from syndicator.models import Article, CategorySpec, Schedule
 from syndicator.notify import DeliveryReport, Dispatcher, SendResult, describer
@@ -230,10 +230,6 @@ class Service:
             site=group.site, category=group.category, limit=self.feed_settings.max_items
         )
 
-    def iter_feeds(self) -> Iterator[tuple[FeedMeta, list[Article]]]:
-        for group in self.feed_groups():
-            yield group.meta, self._articles(group)
-
     def rebuild_feeds(self, specs: Sequence[CategorySpec] | None = None) -> list[str]:
         """Build the feeds that hold ``specs``' articles (their own, their sites', the
         all feed; every feed when None) and keep the bytes in the store; return the
@@ -286,7 +282,13 @@ class Service:
         return build_opml(groups, "syndicator", self.feed_settings.public_url, fmt)
 
     def write_static(self, out_dir: Path) -> list[Path]:
-        return write_feeds(out_dir, self.iter_feeds(), self.feed_settings.formats, self.opml())
+        """The feeds as the store keeps them, as files under ``out_dir``. Under the feeds
+        lock, so with several workers the last file written holds the last bytes built
+        (files rebuilt from each worker's own read could leave an older one last)."""
+        configured = {group.meta.path for group in self.feed_groups()}
+        with self.store.feeds.lock():
+            stored = [feed for feed in self.store.feeds.all() if feed.path in configured]
+            return write_stored(out_dir, stored, self.opml())
 
 
 def log_poll(spec: CategorySpec, outcome: PollOutcome) -> None:

@@ -132,3 +132,25 @@ def test_no_feed_is_built_for_categories_never_read(
         }
     finally:
         app.close()
+
+
+def test_out_files_are_the_stored_bytes_and_only_of_feeds_built(
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
+    """--out files hold what the store serves: with several workers, the last built; a
+    feed never built has no file (a static server's 404, not an empty feed)."""
+    app = make_app(write_config(tmp_path, portal), clock)
+    out = tmp_path / "out"
+    app.write_static(out)
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == ["opml", "opml.xml"]
+    app.poll(app.categories(["zgkjcx/kjyw"]))
+    app.rebuild_feeds()
+    written = {p.relative_to(out).as_posix() for p in app.write_static(out)}
+    assert "feeds/zgkjcx/kjyw.atom" in written and "feeds/all.rss" in written
+    assert not any(p.startswith("feeds/zgkjcx/kjrw") for p in written)  # never read
+    for path in ("feeds/zgkjcx/kjyw", "feeds/zgkjcx", "feeds/all"):
+        for fmt in ("atom", "rss", "json"):
+            stored = app.store.feeds.get(path, fmt)
+            assert stored is not None
+            assert (out / f"{path}.{fmt}").read_bytes() == stored.body
+    app.close()
