@@ -19,7 +19,6 @@ import asyncio
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,11 +33,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from syndicator.feeds import FeedMeta, build_feed
-from syndicator.models import CategorySpec
+from syndicator.feeds.static import write_stored
+from syndicator.models import CategorySpec, StoredFeed
 from syndicator.store import Store
 from syndicator.web.app import FeedRoute, WebContext, create_web_app
 from syndicator.web.server import ServerThread
 from tests.support.articles import BODY_HTML, BODY_TEXT, article, at
+from tests.support.net import free_port
+from tests.support.nginx import project_config
 
 FEED_PATH = "feeds/zgkjcx/kjyw"
 ITEMS = 50
@@ -100,13 +102,6 @@ def start_app(work: Path, body: bytes) -> ServerThread:
     return server
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 NGINX_CONF = """\
 worker_processes 1;
 daemon off;
@@ -164,6 +159,30 @@ def start_static(work: Path, body: bytes) -> tuple[str, subprocess.Popen[bytes],
     base = f"http://127.0.0.1:{port}"
     wait_until_up(f"{base}/{FEED_PATH}.atom", proc)
     return label, proc, base
+
+
+def start_deploy_nginx(
+    work: Path, body: bytes, web: str
+) -> tuple[str, subprocess.Popen[bytes], str] | None:
+    """nginx as the compose stack runs it: deploy/nginx.conf serving the feed as a worker
+    writes it with --out (write_stored), the rest proxied to the app at ``web``."""
+    out = work / "out"
+    write_stored(
+        out, [StoredFeed(FEED_PATH, "atom", body, "", datetime(2024, 1, 1, tzinfo=UTC))], b"<opml/>"
+    )
+    for item in (work, out, *out.rglob("*")):
+        item.chmod(0o755 if item.is_dir() else 0o644)
+    port = free_port()
+    try:
+        argv = project_config(
+            work / "deploy-nginx", listen=f"127.0.0.1:{port}", web=web, feeds_root=out
+        )
+    except FileNotFoundError:
+        return None
+    proc = subprocess.Popen([*argv, "-g", "daemon off;"])
+    base = f"http://127.0.0.1:{port}"
+    wait_until_up(f"{base}/{FEED_PATH}.atom", proc)
+    return "nginx, deploy/nginx.conf", proc, base
 
 
 def wait_until_up(url: str, proc: subprocess.Popen[bytes]) -> None:
@@ -325,6 +344,14 @@ def main(argv: list[str] | None = None) -> int:
         app = start_app(work, body)
         try:
             results += measure("syndicator", app.base_url, args.seconds, args.connections)
+            deployed = start_deploy_nginx(work, body, app.base_url.removeprefix("http://"))
+            if deployed is not None:
+                label, proc, base = deployed
+                try:
+                    results += measure(label, base, args.seconds, args.connections)
+                finally:
+                    proc.terminate()
+                    proc.wait(timeout=10)
         finally:
             app.stop()
         label, proc, static_base = start_static(work, body)
@@ -345,14 +372,14 @@ def print_table(results: list[Result], size: int, args: argparse.Namespace, load
     print(f"{'server':<26} {'answer':>6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
     for r in results:
         print(f"{r.server:<26} {r.answer:>6} {r.rps:>9.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f}")
-    theirs = {r.answer: r for r in results if not r.server.startswith("syndicator")}
-    for r in results:
-        if r.server.startswith("syndicator"):
-            other = theirs[r.answer]
-            print(
-                f"{r.server} / {other.server}, {r.answer}: "
-                f"{r.rps / other.rps * 100:.0f}% of its throughput"
-            )
+    ours = [r for r in results if r.server == "syndicator"]
+    for r in ours:
+        for other in results:
+            if other.answer == r.answer and other.server != r.server:
+                print(
+                    f"{r.server} / {other.server}, {r.answer}: "
+                    f"{r.rps / other.rps * 100:.0f}% of its throughput"
+                )
 
 
 if __name__ == "__main__":

@@ -7,13 +7,10 @@ port of its own, and the mounted paths are directories of the test."""
 
 from __future__ import annotations
 
-import grp
 import gzip
 import http.client
 import json
 import os
-import pwd
-import shutil
 import signal
 import subprocess
 import sys
@@ -29,7 +26,7 @@ import pytest
 import yaml
 
 from syndicator.demo.portal import ReplicaPortal
-from tests.deploy.test_compose import (
+from tests.support.compose import (
     ENV_EXAMPLE,
     NGINX_TEMPLATE,
     ROOT,
@@ -37,10 +34,10 @@ from tests.deploy.test_compose import (
     dockerfile_json,
     env_file,
     environment,
-    envsubst,
     load_compose,
 )
 from tests.support.net import free_port
+from tests.support.nginx import envsubst, nginx_binary, nginx_main_conf
 from tests.support.postgres import PostgresServer
 
 # Every process here is a real one.
@@ -48,13 +45,6 @@ pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
 FEED = "/feeds/zgkjcx/kjyw.atom"
-
-
-def nginx_binary() -> str | None:
-    found = shutil.which("nginx")
-    if found:
-        return found
-    return "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
 
 
 def request(
@@ -139,33 +129,6 @@ def own_database(server: PostgresServer, user: str) -> str:
             )
         )
     return name
-
-
-def nginx_main_conf(tmp: Path, server_conf: Path) -> str:
-    """What the nginx image's own nginx.conf provides around conf.d/, with every path
-    under the test's directory."""
-    user = ""
-    if os.geteuid() == 0:
-        # nginx's worker processes must read the test's 0700 directories.
-        user = f"user {pwd.getpwuid(0).pw_name} {grp.getgrgid(0).gr_name};"
-    temp = "\n".join(
-        f"    {kind}_temp_path {tmp / kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    return f"""{user}
-worker_processes 1;
-pid {tmp / "nginx.pid"};
-error_log {tmp / "error.log"} notice;
-events {{ worker_connections 256; }}
-http {{
-    default_type application/octet-stream;
-    access_log {tmp / "access.log"};
-    sendfile on;
-    keepalive_timeout 65;
-{temp}
-    include {server_conf};
-}}
-"""
 
 
 def test_compose_topology_serves_worker_files_through_nginx(
