@@ -306,7 +306,10 @@ class _Reader:
         ``!!timestamp 2024-13-45``) is the one-line error at its line."""
         try:
             return self.loader.construct_object(node, deep=True)
-        except (ValueError, TypeError, OverflowError) as exc:
+        except yaml.YAMLError:
+            raise
+        except Exception as exc:  # PyYAML's constructors raise what they meet underneath
+            # (ValueError, OverflowError, even AttributeError for "!!timestamp every").
             tag = node.tag.rsplit(":", 1)[-1]
             raise self.error(
                 f"{node.value!r} is not a valid !!{tag} ({exc})"
