@@ -19,7 +19,7 @@ from syndicator.errors import SyndicatorError
 from syndicator.extract import decode_html, extract_article, extract_list
 from syndicator.fetch import Fetcher
 from syndicator.models import CategorySpec, Delivery, FetchSettings, Selectors
-from syndicator.runtime.service import Service, utcnow
+from syndicator.runtime.service import MAX_BACKFILL_PAGES, BackfillReport, Service, utcnow
 
 log = logging.getLogger("syndicator")
 
@@ -79,28 +79,35 @@ def cmd_poll(args: argparse.Namespace) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
-    if args.pages < 1:
-        raise SyndicatorError("--pages must be at least 1")
+    if not 1 <= args.pages <= MAX_BACKFILL_PAGES:
+        raise SyndicatorError(f"--pages must be between 1 and {MAX_BACKFILL_PAGES}")
     config = load_config(args.config)
     spec = config.find_category(args.category)
     service = _service(args, config)
+    shown = sys.stderr.isatty()
 
-    def progress(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+    def on_page(report: BackfillReport) -> None:
+        # Progress on a terminal only: a cron job's mail gets the summary line alone.
+        if shown:
+            sys.stderr.write(
+                f"\rpage {report.pages}/{args.pages}: {report.listed} listed, "
+                f"{report.stored} stored, {report.failed} failed"
+            )
+            sys.stderr.flush()
 
     try:
-        outcome = service.backfill(spec, args.pages, progress if sys.stderr.isatty() else None)
+        report = service.backfill(spec, args.pages, on_page)
+        if shown and report.pages:
+            sys.stderr.write("\n")
         service.rebuild_feeds()
-        r = outcome.record
-        if not r.ok:
-            print(f"{spec.key}: FAILED: {r.error}", file=sys.stderr)
+        summary = (
+            f"{spec.key}: {report.pages} {'page' if report.pages == 1 else 'pages'} read, "
+            f"{report.listed} listed, {report.stored} stored, {report.failed} failed"
+        )
+        if not report.ok:
+            print(f"{summary}; stopped: {report.error}", file=sys.stderr)
             return 1
-        print(f"{spec.key}: {r.items} listed, {r.new} stored, {r.failed_articles} failed")
+        print(summary)
         return 0
     finally:
         service.close()

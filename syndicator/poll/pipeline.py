@@ -89,6 +89,8 @@ class PollOutcome:
     errors: tuple[str, ...] = field(default=())
     # New articles left for the next polls by the per-poll cap.
     deferred: int = 0
+    # The list page after the last one read (None: the last page, or a page seen again).
+    next_page: str | None = None
 
 
 @dataclass
@@ -97,6 +99,7 @@ class _ListScan:
     caches: list[HttpCache] = field(default_factory=list)
     not_modified: bool = False
     pages_read: int = 0
+    next_page: str | None = None
 
 
 def _read_lists(
@@ -107,14 +110,16 @@ def _read_lists(
     tz: tzinfo,
     now: datetime,
     *,
+    start: str,
     stop_when_known: bool,
+    conditional: bool,
 ) -> _ListScan:
     scan = _ListScan()
-    url: str | None = spec.list_url
+    url: str | None = start
     seen_pages: set[str] = set()
     while url and scan.pages_read < pages and url not in seen_pages:
         seen_pages.add(url)
-        cache = store.categories.http_cache(url)
+        cache = store.categories.http_cache(url) if conditional else None
         result = fetcher.get(
             url,
             etag=cache.etag if cache else None,
@@ -136,7 +141,7 @@ def _read_lists(
             if scan.pages_read > 1:
                 break
             listing = ListPage(url=result.url, items=())
-        if result.etag or result.last_modified:
+        if conditional and (result.etag or result.last_modified):
             scan.caches.append(
                 HttpCache(url=url, etag=result.etag, last_modified=result.last_modified)
             )
@@ -146,6 +151,7 @@ def _read_lists(
             if len(store.articles.known_keys(spec.site_id, keys)) == len(set(keys)):
                 break
         url = listing.next_page
+    scan.next_page = url if url not in seen_pages else None
     return scan
 
 
@@ -192,9 +198,15 @@ def poll_category(
     subscriptions: Sequence[Subscription] = (),
     digest_channels: Collection[str] = (),
     describe: Describe = article_data,
+    list_url: str | None = None,
+    conditional: bool = True,
 ) -> PollOutcome:
     """One poll of one category. Errors come back as values, never raised, so one
-    broken category never stops the others."""
+    broken category never stops the others.
+
+    ``backfill`` stores what it finds as baseline (never notified) and leaves the
+    category's health alone; ``list_url`` starts at another list page than the first,
+    and ``conditional=False`` reads lists whole, whatever validators are stored."""
     started = clock()
     tz = ZoneInfo(spec.timezone)
     state = store.categories.state(spec.site_id, spec.id)
@@ -205,7 +217,15 @@ def poll_category(
     )
     try:
         scan = _read_lists(
-            spec, fetcher, store, pages or spec.pages, tz, started, stop_when_known=not backfill
+            spec,
+            fetcher,
+            store,
+            pages or spec.pages,
+            tz,
+            started,
+            start=list_url or spec.list_url,
+            stop_when_known=not backfill,
+            conditional=conditional,
         )
     except (FetchError, ExtractError) as exc:
         record = PollRecord(
@@ -216,7 +236,7 @@ def poll_category(
             ok=False,
             error=str(exc),
         )
-        new_state = next_state(state, record)
+        new_state = state if backfill else next_state(state, record)
         store.apply([], record, new_state)
         retry = exc.retry_after if isinstance(exc, HTTPStatusError) else None
         return PollOutcome(
@@ -265,7 +285,8 @@ def poll_category(
         failed_articles=len(errors),
         not_modified=scan.not_modified,
     )
-    new_state = next_state(state, record)
+    # A backfill reads old pages: what it finds says nothing of the category's health.
+    new_state = state if backfill else next_state(state, record)
     # Keep the list's validators only when every new article was stored: otherwise the
     # next poll would get a 304 and never retry the ones that failed or had to wait.
     caches = scan.caches if not errors and not deferred else []
@@ -303,4 +324,5 @@ def poll_category(
         stored=tuple(stored),
         errors=tuple(errors),
         deferred=deferred,
+        next_page=scan.next_page,
     )

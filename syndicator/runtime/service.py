@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,27 @@ EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# More list pages than any column shows; an endless pager stops here.
+MAX_BACKFILL_PAGES = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class BackfillReport:
+    """What a backfill read and kept so far; ``error`` is why it stopped early."""
+
+    category: str
+    pages: int = 0
+    listed: int = 0
+    stored: int = 0
+    failed: int = 0
+    error: str | None = None
+    errors: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,20 +112,56 @@ class Service:
         return outcomes
 
     def backfill(
-        self, spec: CategorySpec, pages: int, progress: Callable[[int, int], None] | None = None
-    ) -> PollOutcome:
-        outcome = poll_category(
-            spec,
-            self.fetcher,
-            self.store,
-            clock=self.clock,
-            pages=pages,
-            backfill=True,
-            progress=progress,
-            **self._notify_args(),
+        self,
+        spec: CategorySpec,
+        pages: int,
+        on_page: Callable[[BackfillReport], None] | None = None,
+    ) -> BackfillReport:
+        """Read list pages 1..``pages`` by their next-page links, whatever validators the
+        polls stored, and keep what is missing, page by page: an interrupted backfill
+        keeps every page it finished. Stops at the last page, at a page seen before, and
+        at ``MAX_BACKFILL_PAGES``. Never notifies, never changes the category's health."""
+        report = BackfillReport(spec.key)
+        url: str | None = spec.list_url
+        seen: set[str] = set()
+        while url and url not in seen and report.pages < min(pages, MAX_BACKFILL_PAGES):
+            seen.add(url)
+            outcome = poll_category(
+                spec,
+                self.fetcher,
+                self.store,
+                clock=self.clock,
+                pages=1,
+                backfill=True,
+                list_url=url,
+                conditional=False,
+                **self._notify_args(),
+            )
+            r = outcome.record
+            if not r.ok:
+                report = replace(report, error=r.error)
+                break
+            report = replace(
+                report,
+                pages=report.pages + 1,
+                listed=report.listed + r.items,
+                stored=report.stored + r.new,
+                failed=report.failed + r.failed_articles,
+                errors=(*report.errors, *outcome.errors),
+            )
+            if on_page is not None:
+                on_page(report)
+            url = outcome.next_page
+        log.info(
+            "backfill %s: %d pages read, %d listed, %d stored, %d failed%s",
+            spec.key,
+            report.pages,
+            report.listed,
+            report.stored,
+            report.failed,
+            f", stopped: {report.error}" if report.error else "",
         )
-        log_poll(spec, outcome)
-        return outcome
+        return report
 
     def _notify_args(self) -> dict[str, Any]:
         digest = [c.id for c in self.channels if c.digest]

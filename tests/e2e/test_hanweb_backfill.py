@@ -50,9 +50,9 @@ def test_backfill_follows_dataproxy_windows_to_the_last_record(
 ) -> None:
     app = hanweb_app(tmp_path, site, clock)
     [spec] = app.categories(["zjkjt/gzdt"])
-    outcome = app.backfill(spec, pages=10)
-    assert outcome.record.ok, outcome.errors
-    assert outcome.record.items == 23 and outcome.record.new == 23
+    report = app.backfill(spec, pages=10)
+    assert report.ok, report.error
+    assert report.listed == 23 and report.stored == 23 and report.pages == 3
     stored = app.store.articles.newest(site="zjkjt", category="gzdt", limit=None)
     assert {a.url for a in stored} == {site.base_url + r.path[1:] for r in site.records}
     assert {a.title for a in stored} == {r.title for r in site.records}
@@ -68,9 +68,9 @@ def test_backfill_stops_at_the_pages_asked_for(
 ) -> None:
     app = hanweb_app(tmp_path, site, clock)
     [spec] = app.categories(["zjkjt/gzdt"])
-    outcome = app.backfill(spec, pages=2)
-    assert outcome.record.ok, outcome.errors
-    assert outcome.record.items == 20 and outcome.record.new == 20
+    report = app.backfill(spec, pages=2)
+    assert report.ok, report.error
+    assert report.listed == 20 and report.stored == 20 and report.pages == 2
     assert site.proxy_windows() == [(11, 20, 5)]
     app.close()
 

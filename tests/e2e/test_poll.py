@@ -165,6 +165,7 @@ def test_pipeline_feeds_pass_the_atom_schema_and_a_real_client(
 
     app = make_app(write_config(tmp_path, portal), clock)
     app.poll(app.categories())
+    app.rebuild_feeds()
     written = app.write_static(tmp_path / "out")
     atoms = [p for p in written if p.suffix == ".atom"]
     assert len(atoms) == 4  # two categories, the site, everything
@@ -225,13 +226,15 @@ def test_backfill_walks_the_pager_and_never_notifies(
     app = make_app(write_config(tmp_path, portal), clock)
     [spec] = app.categories([KJYW])
     seen: list[tuple[int, int]] = []
-    outcome = app.backfill(spec, pages=5, progress=lambda done, total: seen.append((done, total)))
+    report = app.backfill(spec, pages=5, on_page=lambda r: seen.append((r.pages, r.stored)))
     truth = portal.articles("kjyw")
-    assert outcome.record.ok and outcome.record.items == len(truth)  # every page, in order
+    assert report.ok and report.listed == len(truth)  # every page, in order
     stored = app.store.articles.newest(site="zgkjcx", category="kjyw", limit=None)
     assert {a.url for a in stored} == {a.url for a in truth}
     assert all(a.baseline for a in stored)
-    assert seen[-1] == (len(truth), len(truth))
+    # Stored page by page: each page's articles were kept as it was read.
+    assert [pages for pages, _ in seen] == [1, 2, 3] and seen[-1][1] == len(truth)
+    assert seen[0][1] == 20 and report.pages == 3
     # Reversed List_N numbering: the pages were followed by their 下一页 links.
     pages = [
         r.path
@@ -239,6 +242,42 @@ def test_backfill_walks_the_pager_and_never_notifies(
         if "/Article/kjyw/" in r.path and ("Index" in r.path or "List_" in r.path)
     ]
     assert pages[0].endswith("Index.html") and len(pages) == 3
+    assert app.store.outbox.list() == []  # nothing planned: a backfill never notifies
+    app.close()
+
+
+def test_backfill_after_polls_reads_the_whole_pager(
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
+    """The polls' stored validators would answer 304 for page 1: a backfill reads it
+    whole, and leaves the category's health as the polls left it."""
+    app = make_app(write_config(tmp_path, portal), clock)
+    [spec] = app.categories([KJYW])
+    app.poll([spec])
+    assert app.store.categories.http_cache(spec.list_url) is not None
+    state = app.store.categories.state("zgkjcx", "kjyw")
+    report = app.backfill(spec, pages=3)
+    assert report.ok and report.pages == 3 and report.listed == len(portal.articles("kjyw"))
+    assert report.stored == len(portal.articles("kjyw")) - 20
+    after = app.store.categories.state("zgkjcx", "kjyw")
+    assert (after.polls, after.status, after.consecutive_failures) == (
+        state.polls,
+        state.status,
+        state.consecutive_failures,
+    )
+    app.close()
+
+
+def test_an_interrupted_backfill_keeps_the_pages_it_finished(
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
+    app = make_app(write_config(tmp_path, portal), clock)
+    [spec] = app.categories([KJYW])
+    portal.fail_next("List_", 404, count=50)  # no page past the first can be read
+    report = app.backfill(spec, pages=5)
+    assert not report.ok and report.pages == 1 and "404" in (report.error or "")
+    assert app.store.articles.count(site="zgkjcx", category="kjyw") == report.stored == 20
+    app.close()
 
 
 @pytest.mark.slow  # starts a process
@@ -251,7 +290,7 @@ def test_cli_backfill_reports_what_it_stored(tmp_path: Path, portal: ReplicaPort
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "zgkjcx/kjyw: 40 listed, 40 stored, 0 failed" in result.stdout
+    assert "zgkjcx/kjyw: 2 pages read, 40 listed, 40 stored, 0 failed" in result.stdout
     bad = subprocess.run(
         [sys.executable, "-m", "syndicator", "backfill", "-c", str(config), KJYW, "--pages", "0"],
         capture_output=True,
