@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import TracebackType
@@ -215,12 +217,17 @@ class Fetcher:
             raise AddressRefused(url, f"refused: {checked}")
         return checked
 
-    def _exchange(self, url: str, headers: dict[str, str]) -> _Answer:
+    @contextmanager
+    def _open(
+        self, url: str, headers: dict[str, str], *, robots: bool = False
+    ) -> Iterator[requests.Response]:
+        """One GET of ``url`` at the address it was checked for, in its host's turn, no
+        redirect followed; the answer's bytes are counted when it is closed."""
         target = self._checked(url)
         if target.host:
             headers = {**headers, "Host": target.host}
         with self._gate.turn(_host(url)):
-            self._count(requests=1)
+            self._count(requests=1, robots_requests=int(robots))
             response = self._session.get(
                 target.url,
                 headers=headers,
@@ -229,10 +236,14 @@ class Fetcher:
                 allow_redirects=False,
             )
             try:
-                return self._answer(url, response)
+                yield response
             finally:
                 self._count(bytes_received=_wire_bytes(response))
                 response.close()
+
+    def _exchange(self, url: str, headers: dict[str, str]) -> _Answer:
+        with self._open(url, headers) as response:
+            return self._answer(url, response)
 
     def _answer(self, url: str, response: requests.Response) -> _Answer:
         status = response.status_code
@@ -256,31 +267,15 @@ class Fetcher:
         Redirects (http to https, most often) are followed by hand, each hop checked."""
         try:
             for _hop in range(MAX_REDIRECTS + 1):
-                target = self._checked(url)
-                headers = self._headers(None, None)
-                if target.host:
-                    headers["Host"] = target.host
-                with self._gate.turn(_host(url)):
-                    self._count(requests=1, robots_requests=1)
-                    response = self._session.get(
-                        target.url,
-                        headers=headers,
-                        timeout=self._settings.timeout,
-                        stream=True,
-                        allow_redirects=False,
-                    )
-                    try:
-                        status = response.status_code
-                        location = self._session.get_redirect_target(response)
-                        if status in REDIRECTS and location:
-                            url = requote_uri(urljoin(url, location))
-                            continue
-                        if not 200 <= status < 300:
-                            return RobotsAnswer(status)
-                        return RobotsAnswer(status, _read_prefix(response))
-                    finally:
-                        self._count(bytes_received=_wire_bytes(response))
-                        response.close()
+                with self._open(url, self._headers(None, None), robots=True) as response:
+                    status = response.status_code
+                    location = self._session.get_redirect_target(response)
+                    if status in REDIRECTS and location:
+                        url = requote_uri(urljoin(url, location))
+                        continue
+                    if not 200 <= status < 300:
+                        return RobotsAnswer(status)
+                    return RobotsAnswer(status, _read_prefix(response))
         except (requests.RequestException, FetchError):
             return RobotsAnswer(None)
         return RobotsAnswer(None)

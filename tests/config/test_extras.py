@@ -9,15 +9,9 @@ import pytest
 
 from syndicator.config import load_config
 from syndicator.errors import ConfigError
+from tests.support.configs import ONE_SITE
 
-SITES = """\
-sites:
-  - id: s
-    name: S
-    url: http://portal.test/
-    categories:
-      - {id: c, name: C, list_url: http://portal.test/list.html}
-"""
+SITES = ONE_SITE
 
 
 def hide(monkeypatch: pytest.MonkeyPatch, module: str) -> None:

@@ -13,15 +13,9 @@ from hypothesis import strategies as st
 
 from syndicator.config import load_config
 from syndicator.errors import ConfigError
+from tests.support.configs import ONE_SITE
 
-SITES = """\
-sites:
-  - id: s
-    name: S
-    url: http://portal.test/
-    categories:
-      - {id: c, name: C, list_url: http://portal.test/list.html}
-"""
+SITES = ONE_SITE
 BOMB = "\n".join(
     ['a: &a ["x","x","x","x","x","x","x","x","x"]']
     + [f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]" for i in range(8)]

@@ -59,3 +59,14 @@ def make_app(config_path: Path, clock: object) -> Service:
     app = Service(load_config(config_path), clock=clock)  # type: ignore[arg-type]
     app.upgrade()
     return app
+
+
+# The smallest valid ``sites:`` block, for tests of the rest of a config file.
+ONE_SITE = """\
+sites:
+  - id: s
+    name: S
+    url: http://portal.test/
+    categories:
+      - {id: c, name: C, list_url: http://portal.test/list.html}
+"""
