@@ -54,6 +54,7 @@ class OutboxLike(Protocol):
     def claim_one(
         self, delivery_id: int, owner: str, now: datetime, *, lease: float = ...
     ) -> Delivery | None: ...
+    def extend(self, ids: Sequence[int], owner: str, until: datetime) -> None: ...
     def delivered(self, delivery_id: int, owner: str, now: datetime) -> bool: ...
     def failed(self, delivery_id: int, owner: str, error: str, next_attempt: datetime) -> bool: ...
     def dead(
@@ -104,7 +105,7 @@ def _ignore(channel: str, outcome: str) -> None:
 
 
 def worker_id() -> str:
-    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class Dispatcher:
@@ -142,8 +143,10 @@ class Dispatcher:
         return self._senders[channel.id]
 
     def _lease(self) -> float:
+        """Long enough for one send: a batch's rows are extended before each of them is
+        sent, so a worker that dies frees what it had not sent within this time."""
         longest = max((c.timeout for c in self.channels.values()), default=15.0)
-        return BATCH * longest * 2 + LEASE_MARGIN
+        return longest * 2 + LEASE_MARGIN
 
     # ------------------------------------------------------------ sending
 
@@ -165,7 +168,10 @@ class Dispatcher:
                 break
             report.claimed += len(batch)
             disabled = self.outbox.disabled_channels()
-            for delivery in batch:
+            for index, delivery in enumerate(batch):
+                if index:
+                    until = self.clock() + timedelta(seconds=self._lease())
+                    self.outbox.extend([d.id for d in batch[index:]], self.owner, until)
                 self._deliver(delivery, disabled, held, report)
         self._digests(self.clock(), None, scheduled=False, report=report)
         return report

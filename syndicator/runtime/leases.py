@@ -7,24 +7,18 @@ lease kept them unpolled for that long)."""
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from syndicator.models import CategorySpec
+from syndicator.runtime.owners import owner_id
 from syndicator.store import Store
 
 log = logging.getLogger("syndicator.runtime.leases")
 
 LEASE = timedelta(seconds=90)
 RENEW_SECONDS = 30.0
-
-
-def owner_id() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class PollLeases:

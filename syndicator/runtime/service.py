@@ -21,6 +21,7 @@ from syndicator.fetch import Fetcher
 from syndicator.models import Article, CategorySpec, Schedule
 from syndicator.notify import DeliveryReport, Dispatcher, SendResult, describer
 from syndicator.poll import PollOutcome, poll_category
+from syndicator.runtime.owners import dead_here, owner_id
 from syndicator.runtime.timing import TimedFetcher
 from syndicator.store import Store
 
@@ -76,6 +77,8 @@ class Service:
         self.clock = clock
         self.store = store or Store(config.database_url)
         self.fetcher = TimedFetcher(fetcher or Fetcher(config.fetch_settings()))
+        # One lease owner for this process's polls and deliveries alike.
+        self.owner = owner_id()
         self.feed_settings = config.feed_settings()
         self.channels = config.channels()
         self.subscriptions = config.subscriptions()
@@ -97,6 +100,19 @@ class Service:
         if not names:
             return self.config.categories()
         return [self.config.find_category(name) for name in names]
+
+    def reclaim_dead_leases(self) -> dict[str, int]:
+        """Take back at once the poll and delivery leases of processes that died on this
+        host (a worker killed and started again); returns how many rows each had."""
+        now = self.clock()
+        owners = self.store.outbox.lease_owners(now) | self.store.categories.lease_owners(now)
+        freed: dict[str, int] = {}
+        for owner in sorted(owners):
+            if dead_here(owner, self.owner):
+                freed[owner] = self.store.outbox.release_owner(
+                    owner
+                ) + self.store.categories.release_owner(owner)
+        return freed
 
     def schedule(self, spec: CategorySpec) -> Schedule:
         return self.config.category_schedule(spec)
@@ -183,6 +199,7 @@ class Service:
                 self.channels,
                 self.subscriptions,
                 clock=self.clock,
+                owner=self.owner,
                 observe=metrics.record_delivery,
             )
         return self._dispatcher

@@ -57,7 +57,7 @@ class Worker:
         self.pinger = pinger
         self.on_feeds_changed = on_feeds_changed
         self._running: dict[str, Future[PollOutcome | None]] = {}
-        self.leases = PollLeases(service.store, self.clock)
+        self.leases = PollLeases(service.store, self.clock, owner=service.owner)
         self.owner = self.leases.owner
         self._locks = {key: threading.Lock() for key in self.specs}
         self._feeds_lock = threading.Lock()
@@ -206,6 +206,8 @@ class Worker:
     def start(self) -> None:
         from apscheduler.schedulers.background import BackgroundScheduler
 
+        for owner, rows in self.service.reclaim_dead_leases().items():
+            log.warning("took back %d leases of %s, which died on this host", rows, owner)
         self.load_due()
         self.rebuild_feeds()
         if self.pinger is not None:

@@ -132,6 +132,24 @@ class Categories:
             )
         return result.rowcount == 1
 
+    def lease_owners(self, now: datetime) -> set[str]:
+        """Owners of poll leases still running."""
+        c = t.category_state.c
+        query = select(c.lease_owner).where(c.lease_owner.is_not(None), c.lease_until > now)
+        with self.engine.connect() as conn:
+            return {row.lease_owner for row in conn.execute(query.distinct())}
+
+    def release_owner(self, owner: str) -> int:
+        """Free every poll lease ``owner`` holds (it is known dead); returns how many."""
+        c = t.category_state.c
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                t.category_state.update()
+                .where(c.lease_owner == owner)
+                .values(lease_owner=None, lease_until=None)
+            )
+        return int(result.rowcount)
+
     def release_poll(self, site: str, category: str, owner: str) -> None:
         c = t.category_state.c
         with self.engine.begin() as conn:

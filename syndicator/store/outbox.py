@@ -87,6 +87,10 @@ def _row(row: Any) -> Delivery:
     )
 
 
+def _all_owned(ids: Sequence[int], owner: str) -> Any:
+    return and_(D.c.id.in_(list(ids)), D.c.lease_owner == owner)
+
+
 def _free(now: datetime) -> Any:
     return or_(D.c.lease_until.is_(None), D.c.lease_until < now)
 
@@ -162,6 +166,29 @@ class Outbox:
         except SQLAlchemyError as exc:
             raise StoreError(f"could not claim delivery {delivery_id}: {exc}") from exc
         return _row(row) if row else None
+
+    def extend(self, ids: Sequence[int], owner: str, until: datetime) -> None:
+        """Keep leasing the rows of a batch not sent yet: a lease covers one send, so a
+        worker that dies mid-batch frees the rest within a send's time."""
+        if ids:
+            with self._begin() as conn:
+                conn.execute(D.update().where(_all_owned(ids, owner)).values(lease_until=until))
+
+    def lease_owners(self, now: datetime) -> set[str]:
+        """Owners of delivery leases still running."""
+        query = select(D.c.lease_owner).where(D.c.lease_owner.is_not(None), D.c.lease_until > now)
+        with self.engine.connect() as conn:
+            return {row.lease_owner for row in conn.execute(query.distinct())}
+
+    def release_owner(self, owner: str) -> int:
+        """Free every delivery ``owner`` leased (it is known dead); returns how many."""
+        with self._begin() as conn:
+            result = conn.execute(
+                D.update()
+                .where(D.c.lease_owner == owner)
+                .values(lease_owner=None, lease_until=None)
+            )
+        return int(result.rowcount)
 
     def _held(self, delivery_id: int, owner: str) -> Any:
         return and_(D.c.id == delivery_id, D.c.lease_owner == owner)
