@@ -14,10 +14,11 @@ import random
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from syndicator import metrics
+from syndicator.errors import StoreError
 from syndicator.models import CategorySpec, Schedule, ScheduleKind
 from syndicator.poll import PollOutcome
 from syndicator.runtime.deliveries import DeliveryJobs
@@ -57,6 +58,7 @@ class Worker:
         self.pinger = pinger
         self.on_feeds_changed = on_feeds_changed
         self._running: dict[str, Future[PollOutcome | None]] = {}
+        self._quiet_until = datetime.min.replace(tzinfo=UTC)
         self.leases = PollLeases(service.store, self.clock, owner=service.owner)
         self.owner = self.leases.owner
         self._locks = {key: threading.Lock() for key in self.specs}
@@ -99,6 +101,9 @@ class Worker:
         "poll now"), then rebuild feeds, tell hubs, and set the next due time. Returns
         None when another worker on the same database holds the category's lease or has
         just polled it; its due time is then adopted."""
+        problems = self.service.store.problems()
+        if problems:
+            raise StoreError("not polling: " + "; ".join(problems))
         with self._locks[spec.key]:
             if not self.leases.claim(spec, force=force):
                 now = self.clock()
@@ -170,8 +175,16 @@ class Worker:
     def run_due(self, *, wait: bool = False) -> list[str]:
         """Start a poll for every due category not already being polled; with
         ``wait`` block until they finish (tests, ``run --once``)."""
-        started = []
+        started: list[str] = []
         futures = []
+        problems = self.service.store.problems()
+        if problems:
+            # Polls would report ok while their articles go nowhere safe.
+            now = self.clock()
+            if now >= self._quiet_until:
+                log.error("not polling: %s", "; ".join(problems))
+                self._quiet_until = now + timedelta(minutes=1)
+            return started
         for spec in self.due_now():
             with self._state_lock:
                 if spec.key in self._running:

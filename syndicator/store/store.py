@@ -10,8 +10,11 @@ whose articles were not stored.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
+from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from syndicator.errors import StoreError
@@ -31,6 +34,14 @@ from syndicator.store.engine import make_engine, upgrade
 from syndicator.store.feeds import Feeds
 from syndicator.store.outbox import Outbox, insert_deliveries
 
+# Below this, SQLite's next transaction (and its WAL checkpoint) may fail half-way.
+MIN_FREE_BYTES = 50_000_000
+
+
+def _beside(path: Path) -> list[Path]:
+    """Files SQLite and our locks leave next to a database that existed."""
+    return [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", ".migrate.lock", ".feeds.lock")]
+
 
 class Store:
     """SQLAlchemy Core over SQLite (default) or PostgreSQL."""
@@ -42,10 +53,49 @@ class Store:
         self.categories = Categories(self.engine)
         self.feeds = Feeds(self.engine, url)
         self.outbox = Outbox(self.engine)
+        self._inode: int | None = None
 
     def upgrade(self) -> None:
-        """Apply every migration not yet applied (see ``engine.upgrade``)."""
+        """Apply every migration not yet applied (see ``engine.upgrade``), after making
+        sure a SQLite file that existed has not vanished: a new empty database next to
+        our lock files would silently start a new history (every article a baseline,
+        every delivery forgotten)."""
+        path = self._sqlite_path()
+        if path is not None:
+            leftovers = [p for p in _beside(path) if p.exists()]
+            if not path.exists() and leftovers:
+                raise StoreError(
+                    f"{self.safe_url()}: the database file is gone but "
+                    f"{leftovers[0].name} beside it shows one was here; restore it, or "
+                    "remove the leftovers to start a new history"
+                )
         upgrade(self.engine, self.url, self.safe_url())
+        if path is not None:
+            self._inode = path.stat().st_ino
+
+    def problems(self) -> list[str]:
+        """What stops the store from keeping data safely now, for ``/healthz`` and the
+        worker: the SQLite file deleted or replaced under us, or its disk nearly full.
+        Empty when all is well."""
+        path = self._sqlite_path()
+        if path is None:
+            return []
+        try:
+            inode = path.stat().st_ino
+        except FileNotFoundError:
+            return [f"the database file {path} was deleted while in use"]
+        if self._inode is not None and inode != self._inode:
+            return [f"the database file {path} was replaced while in use"]
+        free = shutil.disk_usage(path.parent).free
+        if free < MIN_FREE_BYTES:
+            return [f"{free // 1_000_000} MB free on the disk of {path.parent}"]
+        return []
+
+    def _sqlite_path(self) -> Path | None:
+        url = make_url(self.url)
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return None
+        return Path(url.database)
 
     def close(self) -> None:
         self.engine.dispose()

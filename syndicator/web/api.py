@@ -7,6 +7,7 @@ unconfigured service exposes nothing that acts. The token is compared in constan
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from syndicator import metrics
+
+log = logging.getLogger("syndicator.web")
 
 if TYPE_CHECKING:
     from syndicator.web.context import WebContext
@@ -60,7 +63,14 @@ def poll_endpoint(ctx: WebContext) -> Callable[[Request], Awaitable[Response]]:
             return _error(404, f"unknown category {key}")
         if ctx.poll_now is None:
             return _error(503, "this process does not poll (started with --no-worker)")
-        summary = await run_in_threadpool(ctx.poll_now, key)
+        try:
+            summary = await run_in_threadpool(ctx.poll_now, key)
+        except Exception as exc:  # the database locked, read-only or full; a bug
+            log.exception("admin poll of %s failed", key)
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()
+            return _error(
+                503, f"the poll could not run: {type(exc).__name__}: {reason[0] if reason else ''}"
+            )
         return JSONResponse(summary)
 
     return poll

@@ -6,6 +6,7 @@ feed hot path on the event loop never waits on them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,8 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 
 from syndicator.models import Article, CategorySpec, CategoryState, CategoryStatus
 from syndicator.web.feeds import FeedRoute
+
+log = logging.getLogger("syndicator.web")
 
 if TYPE_CHECKING:
     from syndicator.web.context import WebContext
@@ -209,14 +212,26 @@ class Pages:
             }
         dead = self.ctx.dead_deliveries() if self.ctx.dead_deliveries else 0
         healthy = healthy and dead == 0
-        return healthy, {
-            "status": "ok" if healthy else "degraded",
+        storage = self.ctx.store.problems()
+        status = "failing" if storage else ("ok" if healthy else "degraded")
+        return healthy and not storage, {
+            "status": status,
+            "storage": storage,
             "categories": categories,
             "dead_deliveries": dead,
         }
 
     def healthz(self, request: Request) -> Response:
-        healthy, body = self.health()
+        try:
+            healthy, body = self.health()
+        except Exception as exc:  # the database itself: locked, gone, unreachable
+            log.exception("health check could not read the store")
+            healthy, body = False, {"status": "failing", "error": _one_line(exc)}
         return JSONResponse(
             body, status_code=200 if healthy else 503, headers={"cache-control": "no-store"}
         )
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"

@@ -25,6 +25,10 @@ class CategoryReads(Protocol):
 
 
 class StoreReads(Protocol):
+    def problems(self) -> list[str]:
+        """What stops the store from keeping data safely now (empty when all is well)."""
+        ...
+
     @property
     def feeds(self) -> FeedReads: ...
     @property

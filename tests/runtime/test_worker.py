@@ -12,6 +12,7 @@ import pytest
 
 from syndicator import metrics
 from syndicator.demo.portal import ReplicaPortal
+from syndicator.errors import StoreError
 from syndicator.runtime.leases import LEASE
 from syndicator.runtime.schedule import auto_interval
 from syndicator.runtime.websub import HubPinger
@@ -341,3 +342,22 @@ def test_renewal_reports_a_lease_another_worker_took(
         polling.result(timeout=60)
     one.stop()
     two.stop()
+
+
+def test_no_poll_runs_while_the_database_file_is_gone(
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Polls would report ok while writing to a deleted file: the worker stops polling,
+    says why (once a minute), and "poll now" is refused."""
+    worker = worker_for(tmp_path, portal, clock)
+    worker.load_due()
+    database = Path(worker.service.store.engine.url.database or "")
+    database.unlink()
+    clock.advance(seconds=5)
+    assert worker.run_due(wait=True) == []
+    assert worker.run_due(wait=True) == []
+    said = [r.message for r in caplog.records if "not polling" in r.message]
+    assert len(said) == 1 and "was deleted while in use" in said[0]
+    with pytest.raises(StoreError, match="deleted while in use"):
+        worker.poll(worker.specs["zgkjcx/kjyw"], force=True)
+    assert portal.requests == [] or all("robots" in r.path for r in portal.requests)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from dataclasses import replace
@@ -224,3 +225,42 @@ def test_a_feeds_lock_held_by_a_stuck_process_is_a_clear_error_in_bounded_time(
         holder.join(10)
     with store.feeds.lock():  # free again once the holder is gone
         pass
+
+
+def test_a_sqlite_file_deleted_or_replaced_in_use_is_a_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "db" / "s.db"
+    store = Store(f"sqlite:///{path}")
+    store.upgrade()
+    assert store.problems() == []
+    path.unlink()
+    assert store.problems() == [f"the database file {path} was deleted while in use"]
+    path.write_bytes(b"")
+    assert store.problems() == [f"the database file {path} was replaced while in use"]
+    store.close()
+
+
+def test_a_nearly_full_disk_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(f"sqlite:///{tmp_path}/s.db")
+    store.upgrade()
+    real = shutil.disk_usage
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: real(p)._replace(free=10_000_000))
+    assert store.problems() == [f"10 MB free on the disk of {tmp_path}"]
+    store.close()
+
+
+def test_a_vanished_database_is_never_silently_started_anew(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    first = Store(f"sqlite:///{path}")
+    first.upgrade()
+    first.close()
+    path.unlink()
+    again = Store(f"sqlite:///{path}")
+    with pytest.raises(StoreError, match=r"database file is gone but s\.db\.migrate\.lock"):
+        again.upgrade()
+    assert not path.exists()
+    for leftover in tmp_path.glob("s.db*"):
+        leftover.unlink()
+    again.upgrade()  # the operator's choice: a new history
+    again.close()

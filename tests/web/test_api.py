@@ -6,6 +6,8 @@ import threading
 
 import pytest
 
+from syndicator.errors import StoreError
+
 from .conftest import Site
 
 TOKEN = "s3cret-token"
@@ -75,3 +77,22 @@ def test_poll_without_a_worker_is_503(site: Site) -> None:
     client = site.client(admin_token=TOKEN, poll_now=None)
     r = client.post("/api/poll/zgkjcx/kjyw", headers={"authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 503
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        StoreError("sqlite:////data/s.db: could not store poll: database is locked"),
+        OSError(28, "No space left on device"),
+        RuntimeError("a bug"),
+    ],
+)
+def test_a_poll_that_cannot_run_is_a_503_with_its_reason(site: Site, error: Exception) -> None:
+    def poll_now(key: str) -> dict[str, object]:
+        raise error
+
+    client = site.client(admin_token=TOKEN, poll_now=poll_now)
+    r = client.post("/api/poll/zgkjcx/kjyw", headers={"authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 503
+    assert r.json()["error"].startswith("the poll could not run: ")
+    assert type(error).__name__ in r.json()["error"]

@@ -10,6 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
 
 from syndicator import metrics
+from syndicator.errors import StoreError
 from syndicator.models import CategoryState, PollRecord
 
 from .conftest import Site
@@ -210,3 +211,31 @@ def feed_requests(fmt: str, status: str) -> float:
         "syndicator_feed_requests_total", {"format": fmt, "status": status}
     )
     return value or 0.0
+
+
+class Troubled:
+    """The site's store, with the problems a disk or an operator can make."""
+
+    def __init__(self, inner: object, problems: list[str], broken: bool = False) -> None:
+        self.inner, self._problems, self.broken = inner, problems, broken
+
+    def problems(self) -> list[str]:
+        return self._problems
+
+    def __getattr__(self, name: str) -> object:
+        if self.broken and name == "categories":
+            raise StoreError("sqlite:////data/s.db: disk I/O error")
+        return getattr(self.inner, name)
+
+
+def test_healthz_fails_when_the_store_cannot_keep_data(site: Site) -> None:
+    troubled = Troubled(site.app.store, ["the database file /data/s.db was deleted while in use"])
+    status, body = health(site.client(store=troubled))
+    assert status == 503 and body["status"] == "failing"
+    assert body["storage"] == ["the database file /data/s.db was deleted while in use"]
+
+
+def test_healthz_answers_json_when_the_store_cannot_be_read(site: Site) -> None:
+    status, body = health(site.client(store=Troubled(site.app.store, [], broken=True)))
+    assert status == 503 and body["status"] == "failing"
+    assert body["error"].startswith("StoreError: ")
