@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from requests.models import PreparedRequest
 from requests.utils import requote_uri
@@ -255,7 +256,8 @@ class Fetcher:
         if status == 304:
             return _result(url, response, b"")
         if 200 <= status < 300:
-            return _result(url, response, _read_body(url, response, self._settings.max_bytes))
+            body = _read_body(url, response, self._settings.max_bytes, self._settings.timeout)
+            return _result(url, response, body)
         now = answer_time(response.headers.get("Date"), datetime.now(UTC))
         retry_after = parse_retry_after(response.headers.get("Retry-After"), now)
         if status == 429 or status >= 500:
@@ -337,16 +339,32 @@ def _host(url: str) -> str:
     return urlsplit(url).hostname or ""
 
 
-def _read_body(url: str, response: requests.Response, limit: int) -> bytes:
+def _read_body(url: str, response: requests.Response, limit: int, timeout: float) -> bytes:
+    """The body, at most ``limit`` bytes, in at most ``timeout`` seconds from now: a
+    server that trickles a byte a second never trips a per-read timeout, so the whole
+    read has a deadline of its own. ``read1`` returns what has arrived instead of
+    waiting for a full chunk, so the deadline is looked at as bytes come."""
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         raise TooLarge(url, limit)
+    deadline = time.monotonic() + timeout
     body = bytearray()
-    for chunk in response.iter_content(CHUNK):
+    while True:
+        if time.monotonic() > deadline:
+            raise FetchError(url, f"the body took longer than {timeout:g}s to arrive")
+        try:
+            chunk = response.raw.read1(CHUNK, decode_content=True)
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            raise requests.exceptions.ReadTimeout(exc) from exc
+        except urllib3.exceptions.DecodeError as exc:
+            raise requests.exceptions.ContentDecodingError(exc) from exc
+        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.SSLError, OSError) as exc:
+            raise requests.exceptions.ChunkedEncodingError(exc) from exc
+        if not chunk:
+            return bytes(body)
         body += chunk
         if len(body) > limit:
             raise TooLarge(url, limit)
-    return bytes(body)
 
 
 def _read_prefix(response: requests.Response) -> bytes:

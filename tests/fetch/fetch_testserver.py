@@ -42,6 +42,7 @@ class Reply:
     stall: float = 0.0  # seconds before answering; cut short when the server stops
     stream_size: int = 0  # send this many bytes of filler instead of ``body``
     declare_length: bool = True  # False: no Content-Length, the body ends at close
+    trickle: float = 0.0  # seconds between the body's bytes, sent one at a time
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
+        if reply.trickle:
+            owner = self.server.owner  # type: ignore[attr-defined]
+            for byte in reply.body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                if owner.stopping.wait(reply.trickle):
+                    return
+            return
         if not reply.stream_size:
             self.wfile.write(reply.body)
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import socket
+import time
 from collections.abc import Callable
 
 import pytest
@@ -196,3 +197,22 @@ def test_result_is_frozen() -> None:
     assert result.not_modified
     with pytest.raises(AttributeError):
         result.status = 200  # type: ignore[misc]
+
+
+def test_a_body_trickled_a_byte_at_a_time_is_cut_at_the_timeout(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher]
+) -> None:
+    """Every byte arrives well within the per-read timeout; the whole body does not."""
+    server.route("/trickle", Reply(200, b"<html>" + b"x" * 40 + b"</html>", trickle=0.1))
+    fetcher = make_fetcher(timeout=1.0, retries=0)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"the body took longer than 1s"):
+        fetcher.get(server.url("/trickle"))
+    assert time.monotonic() - started < 3
+
+
+def test_a_slow_but_steady_body_within_the_timeout_arrives_whole(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher]
+) -> None:
+    server.route("/steady", Reply(200, b"abcdefghij", trickle=0.02))
+    assert make_fetcher(timeout=5.0).get(server.url("/steady")).body == b"abcdefghij"
