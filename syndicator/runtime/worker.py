@@ -32,6 +32,8 @@ log = logging.getLogger("syndicator.runtime.worker")
 # A category another worker holds is asked for again this much later, unless that
 # worker has set its next due time meanwhile.
 LEASE_RETRY = 30.0
+# How long run_due(wait=True) waits for the deliveries its polls kicked off.
+DELIVERY_WAIT = 120.0
 # While a category has articles left over by the per-poll cap, it is polled this often.
 BACKLOG_POLL = 60.0
 
@@ -197,6 +199,7 @@ class Worker:
         if wait:
             for future in futures:
                 future.result()
+            self.deliveries.wait_idle(DELIVERY_WAIT)
         return started
 
     def _poll_logged(self, spec: CategorySpec) -> PollOutcome | None:
@@ -246,7 +249,7 @@ class Worker:
     def after_poll(self, outcome: PollOutcome) -> None:
         """Send at once what a poll queued, rather than at the next pump beat."""
         if outcome.record.new or outcome.state.status != outcome.previous.status:
-            self.deliveries.pump()
+            self.deliveries.kick()
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop ticking, let polls in progress finish (bounded by fetch timeouts) while
@@ -263,6 +266,7 @@ class Worker:
         threading.Thread(target=drain, daemon=True).start()
         if not done.wait(timeout):
             log.warning("stopping with polls still running after %.0fs", timeout)
+        self.deliveries.stop(timeout)
         self.leases.stop()
         if self.pinger is not None:
             self.pinger.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -361,3 +362,33 @@ def test_no_poll_runs_while_the_database_file_is_gone(
     with pytest.raises(StoreError, match="deleted while in use"):
         worker.poll(worker.specs["zgkjcx/kjyw"], force=True)
     assert portal.requests == [] or all("robots" in r.path for r in portal.requests)
+
+
+def test_a_slow_delivery_never_holds_a_poll(
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
+    """A receiver that takes minutes to answer holds its delivery, not the poll that
+    queued it nor the next "poll now"."""
+    worker = worker_for(tmp_path, portal, clock)
+    worker.load_due()
+    release, sending = threading.Event(), threading.Event()
+
+    def slow_pump() -> None:
+        sending.set()
+        release.wait(30)
+
+    worker.deliveries.pump = slow_pump  # type: ignore[method-assign]
+    spec = worker.specs["zgkjcx/kjyw"]
+    try:
+        worker.poll(spec, force=True)  # baseline: nothing to send
+        portal.publish("kjyw", title="慢的接收方不拖住轮询")
+        clock.advance(minutes=1)
+        started = time.monotonic()
+        outcome = worker.poll(spec, force=True)
+        assert outcome is not None and outcome.record.new == 1
+        assert sending.wait(5)  # the pump runs, and waits on the receiver...
+        assert worker.poll(spec, force=True) is not None  # ...while polls go on
+        assert time.monotonic() - started < 5
+    finally:
+        release.set()
+        worker.stop()
