@@ -8,6 +8,7 @@ import pytest
 
 from syndicator.config import describe, load_config
 from syndicator.models import redact_database_url, redact_url
+from tests.support.configs import ONE_SITE
 
 SECRETS = [
     "S3cretPW",
@@ -20,15 +21,13 @@ SECRETS = [
     "QUERY-PW",
 ]
 
-CONFIG = """\
+CONFIG = (
+    """\
 storage: postgresql+psycopg://bob:S3cretPW@db.internal:5432/syndicator?password=QUERY-PW
 server: {admin_token: ADMIN-T0KEN}
-sites:
-  - id: s
-    name: S
-    url: http://portal.test/
-    categories:
-      - {id: c, name: C, list_url: http://portal.test/list.html}
+"""
+    + ONE_SITE
+    + """\
 notifications:
   channels:
     - id: slack
@@ -50,6 +49,7 @@ notifications:
   subscriptions:
     - {channel: slack, categories: ["*"]}
 """
+)
 
 
 def test_check_shows_no_secret(tmp_path: Path) -> None:
