@@ -343,17 +343,16 @@ class Service:
         return changed
 
     def opml(self) -> bytes:
+        """The category feeds in a folder per site. The site and all feeds repeat the
+        same entries (same ids), so a reader importing every feed would show an article
+        two or three times or, merging by id, empty feeds: they are offered apart."""
         by_site: dict[str, list[FeedMeta]] = {}
-        everything: list[FeedMeta] = []
         names = {s.site_id: s.site_name for s in self.config.categories()}
         for group in self.feed_groups():
-            if group.site is None:
-                everything.append(group.meta)
-            else:
+            if group.site is not None and group.category is not None:
                 by_site.setdefault(names[group.site], []).append(group.meta)
-        groups = [*by_site.items(), ("全部", everything)]
         fmt = self.feed_settings.formats[0]
-        return build_opml(groups, "syndicator", self.feed_settings.public_url, fmt)
+        return build_opml(list(by_site.items()), "syndicator", self.feed_settings.public_url, fmt)
 
     def write_static(self, out_dir: Path) -> list[Path]:
         """The feeds as the store keeps them, as files under ``out_dir``. Under the feeds

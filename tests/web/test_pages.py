@@ -79,17 +79,40 @@ def test_index_before_any_poll(fresh_site: Site) -> None:
     assert "尚未抓取" in page.text_content()
 
 
-def test_opml_lists_every_feed(site: Site, client: TestClient) -> None:
+def test_opml_lists_each_category_feed_once_in_a_folder_per_site(
+    site: Site, client: TestClient
+) -> None:
     r = client.get("/opml")
     assert r.status_code == 200
     assert r.headers["content-type"] == "text/x-opml; charset=utf-8"
     root = etree.fromstring(r.content)
     assert root.tag == "opml" and root.get("version") == "2.0"
-    urls = {o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")}
-    assert urls == {
+    [folder] = root.find("body")
+    assert folder.get("text") == "中国科技创新网" and folder.get("xmlUrl") is None
+    urls = [o.get("xmlUrl") for o in folder.iter("outline") if o.get("xmlUrl")]
+    assert sorted(urls) == [
         f"http://feeds.example.test/{path}.atom"
-        for path in ("feeds/zgkjcx/kjyw", "feeds/zgkjcx/kjrw", "feeds/zgkjcx", "feeds/all")
-    }
+        for path in ("feeds/zgkjcx/kjrw", "feeds/zgkjcx/kjyw")
+    ]
+
+
+def test_no_entry_is_in_two_feeds_of_the_opml(site: Site, client: TestClient) -> None:
+    """What a reader importing the OPML would show: every article once."""
+    root = etree.fromstring(client.get("/opml").content)
+    seen: dict[str, str] = {}
+    for outline in root.iter("outline"):
+        url = outline.get("xmlUrl")
+        if not url:
+            continue
+        path = url.removeprefix("http://feeds.example.test/").removesuffix(".atom")
+        stored = site.app.store.feeds.get(path, "atom")
+        assert stored is not None
+        for entry_id in etree.fromstring(stored.body).iterfind(
+            "{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}id"
+        ):
+            assert entry_id.text not in seen, (entry_id.text, seen.get(entry_id.text or ""), path)
+            seen[entry_id.text or ""] = path
+    assert seen
 
 
 def test_opml_absent_in_a_process_without_the_feed_list(site: Site) -> None:
