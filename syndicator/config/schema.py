@@ -13,6 +13,7 @@ import binascii
 import difflib
 import importlib.util
 import ipaddress
+import logging
 import math
 import re
 import warnings
@@ -204,8 +205,29 @@ def check_pattern(value: str) -> str:
 
 
 def check_apprise(value: str) -> str:
+    scheme = value.split("://", 1)[0]
     if "://" not in value:
-        raise ValueError(f"expected an Apprise URL such as dingtalk://TOKEN/, got {value!r}")
+        raise ValueError("expected an Apprise URL such as dingtalk://TOKEN/")
+    if importlib.util.find_spec("apprise") is None:
+        return value  # the missing [apprise] extra is reported on its own
+    with warnings.catch_warnings():
+        # Its plugins import modules deprecated in newer Pythons; not ours to report.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import apprise
+
+        apprise_log = logging.getLogger("apprise")
+        level = apprise_log.level
+        apprise_log.setLevel(logging.CRITICAL)  # its own complaint would name the token
+        try:
+            understood = apprise.Apprise().add(value)
+        finally:
+            apprise_log.setLevel(level)
+    if not understood:
+        # The URL holds the token: only its scheme is named.
+        raise ValueError(
+            f"Apprise cannot use this {scheme}:// URL (an unknown service, or a token or "
+            "part missing); see the Apprise wiki page of the service for its URL form"
+        )
     return value
 
 

@@ -16,7 +16,7 @@ SECRETS = [
     "ACCESS-T0KEN",
     "SMTP-PASS",
     "ADMIN-T0KEN",
-    "DING-T0KEN",
+    "DINGT0KEN",
     "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0",
     "QUERY-PW",
 ]
@@ -45,7 +45,7 @@ notifications:
       to: [you@example.org]
     - id: bot
       type: apprise
-      url: dingtalk://DING-T0KEN/
+      url: dingtalk://DINGT0KEN/
   subscriptions:
     - {channel: slack, categories: ["*"]}
 """

@@ -61,3 +61,27 @@ def test_a_feature_whose_extra_is_missing_is_one_line(
     assert (caught.value.line, caught.value.key) == (line, key)
     assert f"pip install 'syndicator[{extra}]'" in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["wecom://oops", "dingtalk://", "tgram://only-a-token"])
+def test_an_apprise_url_apprise_cannot_use_is_refused_without_showing_it(
+    tmp_path: Path, url: str
+) -> None:
+    path = tmp_path / "c.yaml"
+    text = SITES + f"notifications:\n  channels:\n    - {{id: bot, type: apprise, url: '{url}'}}\n"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, env={})
+    message = str(caught.value)
+    assert caught.value.line == 9 and "apprise cannot use this" in message.lower()
+    assert url.split("://", 1)[1] not in message or not url.split("://", 1)[1]
+
+
+def test_an_apprise_url_apprise_understands_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    text = (
+        SITES
+        + "notifications:\n  channels:\n    - {id: bot, type: apprise, url: 'dingtalk://t0ken/'}\n"
+    )
+    path.write_text(text, "utf-8")
+    assert load_config(path, env={}).channels()[0].id == "bot"

@@ -140,13 +140,13 @@ notifications:
   channels:
     - {id: m, type: email, smtp: {host: mx, password: pw-456}, from: a@x.org, to: [b@x.org],
        digest: "0 8 * * *"}
-    - {id: t, type: apprise, url: "tgram://bot-789/chat"}
+    - {id: t, type: apprise, url: "tgram://789789:bot789/chat"}
   subscriptions: [{channel: m, keywords: [芯片], operator: true}]
 """,
         encoding="utf-8",
     )
     text = describe(load_config(path, env={}))
-    assert not any(secret in text for secret in ("tok-123", "pw-456", "bot-789"))
+    assert not any(secret in text for secret in ("tok-123", "pw-456", "bot789"))
     assert 'cron "*/5 * * * *"' in text
     assert "auto, between 1m30s and 2h" in text
     assert 'digest "0 8 * * *"' in text
