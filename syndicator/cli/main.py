@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--once", action="store_true", help="one round of polls, then exit")
     p.add_argument("--json-logs", action="store_true", help="log one JSON object per line")
+    p.add_argument("--host", help="address to listen on (default: server.host of the config)")
+    p.add_argument(
+        "--port", type=int, help="port to listen on (default: server.port of the config)"
+    )
 
     p = sub.add_parser("poll", help="poll categories now, then rebuild feeds")
     _add_config(p)

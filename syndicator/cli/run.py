@@ -109,6 +109,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json_logs:
         for handler in logging.getLogger().handlers:
             handler.setFormatter(JsonFormatter())
+    if args.port is not None and not 0 <= args.port <= 65535:
+        print(f"syndicator: --port {args.port} is not a TCP port (0-65535)", file=sys.stderr)
+        return 2
     if args.no_web and args.no_worker:
         print("syndicator: --no-web and --no-worker leave nothing to run", file=sys.stderr)
         return 2
@@ -152,7 +155,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             from syndicator.web.app import create_web_app
             from syndicator.web.server import ServerThread
 
-            host, port = config.server.host, config.server.port
+            host = config.server.host if args.host is None else args.host
+            port = config.server.port if args.port is None else args.port
             server = ServerThread(create_web_app(web_context(service, worker)), host, port)
             try:
                 url = server.start()
@@ -160,7 +164,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 server = None
                 raise ConfigError(
                     f"cannot listen on {host}:{port}: {exc.strerror or exc} "
-                    "(another process may hold the port; set server.port)",
+                    "(another process may hold the port; set server.port or run --port)",
                     file=str(config.source_path),
                     key="server.port",
                 ) from None

@@ -55,12 +55,13 @@ def service(tmp_path: Path, portal: ReplicaPortal) -> Iterator[tuple[str, subpro
     port = free_port()
     config = write_config(tmp_path, portal)
     text = config.read_text("utf-8").replace(
-        "  port: 8080\n", f"  port: {port}\n  admin_token: s3cret\n"
+        "  port: 8080\n", "  port: 8080\n  admin_token: s3cret\n"
     )
     config.write_text(text, "utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # --port wins over the config's server.port.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "syndicator", "run", "-c", str(config)],
+        [sys.executable, "-m", "syndicator", "run", "-c", str(config), "--port", str(port)],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,
