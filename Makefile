@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/syndicator run -c $(CONFIG) --out public
 
 demo: $(STAMP)
-	$(BIN)/syndicator demo
+	$(BIN)/syndicator demo -c config/demo.yaml
 
 check: $(STAMP)
 	$(BIN)/syndicator check -c $(CONFIG)

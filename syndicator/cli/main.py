@@ -103,7 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=50)
 
     p = sub.add_parser("demo", help="offline demo: replica portal, mail and webhook sinks")
-    p.add_argument("--port", type=int, default=8080, help="port of the service")
+    p.add_argument(
+        "-c",
+        "--config",
+        dest="demo_config",
+        help="a config whose first site is the replica (config/demo.yaml): its ports, "
+        "database and channels are used; without it, a temporary one",
+    )
+    p.add_argument("--port", type=int, default=None, help="port of the service (default 8080)")
 
     p = sub.add_parser("db", help="database maintenance")
     db = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")

@@ -14,14 +14,21 @@ import signal
 import socket
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import TypeVar
+from urllib.parse import urlsplit
 
-from syndicator.config import load_config
+from syndicator.config import Config, load_config
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.demo.sinks import DEMO_SECRET as SECRET
 from syndicator.demo.smtp_sink import SmtpSink
 from syndicator.demo.webhook_sink import WebhookSink
+from syndicator.errors import ConfigError
+from syndicator.models import EmailChannel, WebhookChannel
 from syndicator.runtime.service import Service
 from syndicator.runtime.worker import Worker
 
@@ -74,6 +81,39 @@ def _free(port: int) -> int:
         return int(s.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class _Places:
+    """Where the demo's parts listen, as a demo config names them."""
+
+    portal: int
+    smtp: int
+    hook: int
+    secret: str
+
+
+def _places(config: Config) -> _Places:
+    """The replica's, the mail sink's and the webhook sink's ports from a config whose
+    first site is the replica on loopback and whose channels go to the sinks."""
+    site = urlsplit(config.sites[0].url)
+    if site.hostname not in ("127.0.0.1", "localhost") or site.port is None:
+        raise ConfigError(
+            "the demo serves the replica portal on loopback: sites[0].url must be "
+            "http://127.0.0.1:PORT/",
+            file=str(config.source_path),
+            key="sites[0].url",
+        )
+    channels = config.channels()
+    mail = next((c for c in channels if isinstance(c, EmailChannel)), None)
+    hook = next((c for c in channels if isinstance(c, WebhookChannel)), None)
+    if mail is None or hook is None:
+        raise ConfigError(
+            "the demo needs one email and one webhook channel, sent to its sinks",
+            file=str(config.source_path),
+            key="notifications.channels",
+        )
+    return _Places(site.port, mail.smtp.port, urlsplit(hook.url).port or 80, hook.secret)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from syndicator.cli.run import web_context
     from syndicator.web.app import create_web_app
@@ -84,33 +124,52 @@ def cmd_demo(args: argparse.Namespace) -> int:
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
+    given = load_config(args.demo_config) if args.demo_config else None
+    places = _places(given) if given else None
+    port = args.port if args.port is not None else (given.server.port if given else 8080)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    portal = ReplicaPortal(port=places.portal if places else _free(8081))
+    smtp = SmtpSink(port=places.smtp if places else _free(8025), quiet=False)
+    hook = WebhookSink(
+        places.secret if places else SECRET,
+        port=places.hook if places else _free(8090),
+        quiet=False,
+    )
     with (
         tempfile.TemporaryDirectory(prefix="syndicator-demo-") as tmp,
-        ReplicaPortal(port=_free(8081)) as portal,
-        SmtpSink(port=_free(8025), quiet=False) as smtp,
-        WebhookSink(SECRET, port=_free(8090), quiet=False) as hook,
+        _listening(portal, "replica portal") as portal,
+        _listening(smtp, "mail sink") as smtp,
+        _listening(hook, "webhook sink") as hook,
     ):
         portal.publish_every(PUBLISH_EVERY)
-        path = Path(tmp) / "demo.yaml"
-        path.write_text(
-            CONFIG.format(
-                db=Path(tmp) / "demo.db",
-                port=args.port,
-                portal=portal.base_url,
-                smtp=smtp.port,
-                hook=hook.url,
-                secret=SECRET,
-            ),
-            encoding="utf-8",
-        )
-        service = Service(load_config(path))
+        if given is None:
+            path = Path(tmp) / "demo.yaml"
+            path.write_text(
+                CONFIG.format(
+                    db=Path(tmp) / "demo.db",
+                    port=port,
+                    portal=portal.base_url,
+                    smtp=smtp.port,
+                    hook=hook.url,
+                    secret=SECRET,
+                ),
+                encoding="utf-8",
+            )
+            config = load_config(path)
+        else:
+            config = given
+        service = Service(config)
         service.upgrade()
         worker = Worker(service)
-        server = ServerThread(create_web_app(web_context(service, worker)), "127.0.0.1", args.port)
+        server = ServerThread(create_web_app(web_context(service, worker)), "127.0.0.1", port)
         url = server.start()
         worker.start()
+        kept = (
+            f"{service.store.safe_url()} (see `syndicator deliveries -c {args.demo_config}`)"
+            if given
+            else "a temporary database, gone when the demo stops"
+        )
         print(
             f"""
 syndicator demo — nothing leaves this machine
@@ -118,8 +177,9 @@ syndicator demo — nothing leaves this machine
   feeds           {url}/feeds/zgkjcx/kjyw.atom  (.rss, .json; all: {url}/feeds/all.atom)
   index           {url}/
   health          {url}/healthz
-  mail sink       smtp://127.0.0.1:{smtp.port}  (prints each message)
+  mail sink       smtp://127.0.0.1:{smtp.port}  (prints each message whole)
   webhook sink    {hook.url}  (verifies each signature)
+  database        {kept}
 The first poll is a silent baseline; new articles are mailed and posted as they appear.
 Ctrl-C stops.
 """,
@@ -132,3 +192,19 @@ Ctrl-C stops.
             worker.stop()
             service.close()
     return 0
+
+
+_Part = TypeVar("_Part", ReplicaPortal, SmtpSink, WebhookSink)
+
+
+@contextmanager
+def _listening(part: _Part, what: str) -> Iterator[_Part]:
+    """Start a demo part; a port in use is the one-line error naming the part."""
+    try:
+        part.__enter__()
+    except OSError as exc:
+        raise ConfigError(f"the {what} cannot listen: {exc.strerror or exc}") from None
+    try:
+        yield part
+    finally:
+        part.__exit__(None, None, None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -58,3 +59,75 @@ def test_demo_serves_feeds_and_stops_on_sigint(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def demo_config(tmp_path: Path) -> tuple[Path, dict[int, int]]:
+    """config/demo.yaml with its fixed ports moved to free ones."""
+    ports = {fixed: free_port() for fixed in (8080, 8081, 8025, 8090)}
+    text = (ROOT / "config" / "demo.yaml").read_text("utf-8")
+    for fixed, port in ports.items():
+        text = text.replace(f":{fixed}", f":{port}").replace(f"port: {fixed}", f"port: {port}")
+    path = tmp_path / "demo.yaml"
+    path.write_text(text, "utf-8")
+    return path, ports
+
+
+def test_the_demo_of_config_demo_yaml_keeps_its_database(tmp_path: Path) -> None:
+    config, ports = demo_config(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "syndicator", "demo", "-c", str(config)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        states: dict[str, object] = {}
+        while time.monotonic() < deadline and not (
+            states and all(s == "ok" for s in states.values())
+        ):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{ports[8080]}/healthz") as r:
+                    states = {k: v["state"] for k, v in json.loads(r.read())["categories"].items()}
+            except OSError:
+                time.sleep(0.3)
+        assert states and all(s == "ok" for s in states.values())
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert (tmp_path / "data" / "demo.db").exists()  # the storage config/demo.yaml names
+    listed = subprocess.run(
+        [sys.executable, "-m", "syndicator", "deliveries", "-c", str(config)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert listed.returncode == 0 and "last error" in listed.stdout
+
+
+def test_a_demo_port_in_use_is_one_line(tmp_path: Path) -> None:
+    config, ports = demo_config(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", ports[8081]))
+        taken.listen(1)
+        result = subprocess.run(
+            [sys.executable, "-m", "syndicator", "demo", "-c", str(config)],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("syndicator: the replica portal cannot listen")
+    )
