@@ -157,7 +157,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
             host = config.server.host if args.host is None else args.host
             port = config.server.port if args.port is None else args.port
-            server = ServerThread(create_web_app(web_context(service, worker)), host, port)
+            server = ServerThread(
+                create_web_app(web_context(service, worker)),
+                host,
+                port,
+                max_connections=config.server.max_connections,
+            )
             try:
                 url = server.start()
             except OSError as exc:

@@ -271,6 +271,13 @@ class ServerSection(_Model):
     admin_token: str = Field(
         default="", description="Bearer token for POST /api/*; empty disables them."
     )
+    max_connections: int = Field(
+        default=500,
+        ge=1,
+        le=100_000,
+        description="Open connections served at once; past it, new requests get 503. Keep "
+        "it under the process's file limit (1024 by default under systemd).",
+    )
 
 
 class FetchSection(_Model):

@@ -17,13 +17,17 @@ from typing import Any
 import uvicorn
 
 _STARTUP_TIMEOUT = 30.0
+KEEP_ALIVE = 5
 
 
 class ServerThread:
-    def __init__(self, app: Any, host: str, port: int) -> None:
+    def __init__(self, app: Any, host: str, port: int, *, max_connections: int = 500) -> None:
+        """``max_connections``: past it, requests are answered 503 at once, so idle or
+        slow clients cannot use up the file descriptors every new request needs."""
         self.app = app
         self.host = host
         self.port = port
+        self.max_connections = max_connections
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
@@ -57,6 +61,9 @@ class ServerThread:
             lifespan="off",
             timeout_graceful_shutdown=5,
             server_header=False,
+            # An idle keep-alive connection is closed after this many seconds.
+            timeout_keep_alive=KEEP_ALIVE,
+            limit_concurrency=self.max_connections,
         )
         server = self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

@@ -7,6 +7,7 @@ import dataclasses
 import gzip
 import re
 import socket
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -223,3 +224,21 @@ def test_newsboat_reloads_conditionally(warm: tuple[str, Site], tmp_path: Path) 
     assert (answered(base, 200), answered(base, 304)) == (ok + 2, not_modified)
     assert newsboat_items([f"{base}{KJYW}"], tmp_path) == first
     assert (answered(base, 200), answered(base, 304)) == (ok + 2, not_modified + 1)
+
+
+def test_past_max_connections_new_requests_get_503_not_silence(site: Site) -> None:
+    app = create_web_app(site.ctx)
+    with ServerThread(app, "127.0.0.1", 0, max_connections=3) as thread:
+        host, port = thread.base_url.removeprefix("http://").split(":")
+        idle = [socket.create_connection((host, int(port)), timeout=5) for _ in range(3)]
+        try:
+            time.sleep(0.2)
+            status = fetch(f"{thread.base_url}/healthz")[0]
+            assert status == 503
+        finally:
+            for sock in idle:
+                sock.close()
+        deadline = time.monotonic() + 5
+        while fetch(f"{thread.base_url}/healthz")[0] == 503 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert fetch(f"{thread.base_url}/healthz")[0] == 200
