@@ -29,8 +29,9 @@ PACKAGE = ROOT / "syndicator"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
 # Read by the standard library (zoneinfo), never imported by name.
 DATA_ONLY = {"tzdata"}
-# Optional packages, by the module of ours that may import them.
-OPTIONAL_MODULES = {"notify/channels/apprise.py": "apprise"}
+# Optional packages, imported only where the feature needs them (and checked for first),
+# by the extra that installs them.
+OPTIONAL_IMPORTS = {"apprise": "apprise"}
 
 
 def _names(requirements: list[str]) -> set[str]:
@@ -59,8 +60,9 @@ def imports_by_extra() -> dict[str, set[str]]:
     out: dict[str, set[str]] = {"": set(), "demo": set(), "apprise": set()}
     for path in PACKAGE.rglob("*.py"):
         relative = path.relative_to(PACKAGE).as_posix()
-        extra = "demo" if relative.startswith("demo/") else OPTIONAL_MODULES.get(relative, "")
-        out[extra] |= _distributions(_imports(path))
+        for module in _imports(path):
+            extra = OPTIONAL_IMPORTS.get(module, "demo" if relative.startswith("demo/") else "")
+            out[extra] |= _distributions({module})
     return out
 
 
