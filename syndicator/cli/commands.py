@@ -192,11 +192,13 @@ def _when(moment: datetime | None) -> str:
 def _line(d: Delivery) -> str:
     subject = d.data.get("title") or (f"{d.site}/{d.category}" if d.site else "-")
     waiting = d.state == "pending" or (d.state == "digest" and d.attempts > 0)
-    next_try = _when(d.next_attempt) if waiting else "-"
+    # One time column: when it went out, or when it is tried next (UTC, as every time
+    # the CLI and the logs show).
+    when = _when(d.delivered_at) if d.delivered_at else (_when(d.next_attempt) if waiting else "-")
     error = (d.last_error or "-").replace("\n", " ")[:80]
     return (
         f"{d.id:>6}  {d.state:<9} {d.channel:<12} {d.event:<18} {d.attempts:>3}  "
-        f"{next_try:<20} {subject[:40]}  {error}"
+        f"{when:<20} {subject[:40]}  {error}"
     )
 
 
@@ -232,7 +234,7 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
         rows = service.store.outbox.list(state=args.state, limit=args.limit)
         print(
             f"{'id':>6}  {'state':<9} {'channel':<12} {'kind':<18} {'try':>3}  "
-            f"{'next try':<20} {'article':<40}  last error"
+            f"{'sent / next try':<20} {'article':<40}  last error"
         )
         for d in rows:
             print(_line(d))

@@ -8,6 +8,7 @@ import importlib
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -148,8 +149,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(message)s",
+        # UTC, marked so, like `deliveries` and the JSON logs: the machine's own zone
+        # made a third clock beside the portal's.
+        datefmt="%Y-%m-%dT%H:%M:%SZ",
         stream=sys.stderr,
     )
+    for handler in logging.getLogger().handlers:
+        if handler.formatter is not None:
+            handler.formatter.converter = time.gmtime
     # Libraries' chatter (migrations, scheduler beats, SMTP sessions, HTTP client lines)
     # is not news for a user; their warnings and errors still show.
     for noisy in ("alembic", "apscheduler", "mail.log", "httpx", "uvicorn.access"):
