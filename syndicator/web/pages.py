@@ -100,7 +100,10 @@ def iso(moment: datetime | None) -> str | None:
 def local(moment: datetime | None, timezone: str) -> str | None:
     if moment is None:
         return None
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+    # With its offset: the page is read in the portal's zone, the logs in UTC.
+    there = moment.astimezone(ZoneInfo(timezone))
+    offset = there.strftime("%z")
+    return f"{there:%Y-%m-%d %H:%M} UTC{offset[:3]}:{offset[3:]}"
 
 
 def web_url(url: str) -> str | None:

@@ -262,3 +262,8 @@ def test_healthz_answers_json_when_the_store_cannot_be_read(site: Site) -> None:
     status, body = health(site.client(store=Troubled(site.app.store, [], broken=True)))
     assert status == 503 and body["status"] == "failing"
     assert body["error"].startswith("StoreError: ")
+
+
+def test_times_on_the_page_say_their_zone(site: Site, client: TestClient) -> None:
+    page = client.get("/").text
+    assert "UTC+08:00" in page
