@@ -42,6 +42,28 @@ from syndicator.errors import ConfigError
 from syndicator.models import ScheduleKind as Kind
 
 KeyPath = tuple[str | int, ...]
+# PyYAML's words for the mistakes people make, and what they mean in a config file.
+_PLAIN_YAML = (
+    ("found character '\\t'", "a tab: YAML indents with spaces only"),
+    (
+        "mapping values are not allowed here",
+        "a ':' where no key can start: check this line's "
+        "indentation, or quote a value that holds ': '",
+    ),
+    (
+        "could not find expected ':'",
+        "a line that is neither 'key: value' nor '- item': a "
+        "missing ':' or a wrong indentation above",
+    ),
+    ("did not find expected key", "this line's indentation does not match the lines above"),
+    (
+        "expected <block end>",
+        "this line is indented less than the lines above it, but more than the key they belong to",
+    ),
+    ("did not find expected '-' indicator", "a list item indented unlike the items above"),
+    ("found unexpected end of stream", "the file ends inside a quoted value or a bracket"),
+    ("found undefined alias", "an *alias with no &anchor before it"),
+)
 MAX_FILE_BYTES = 1_000_000
 # Values built from the file, aliases expanded: a thousand categories take about 20,000;
 # an alias bomb of a few hundred bytes would take billions.
@@ -256,7 +278,9 @@ class _Reader:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None
             what = " ".join(p for p in (exc.context, exc.problem) if p)
-            raise ConfigError(f"YAML syntax error: {what}", file=self.file, line=line) from None
+            plain = next((say for words, say in _PLAIN_YAML if words in what), None)
+            message = f"{plain} (YAML: {what})" if plain else f"YAML syntax error: {what}"
+            raise ConfigError(message, file=self.file, line=line) from None
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
         self.built += 1

@@ -131,3 +131,22 @@ def test_fuzzed_files_load_or_fail_in_one_line(
         load_config(path, env={})
     except ConfigError as exc:
         assert "\n" not in str(exc) and str(exc).startswith(str(path))
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("sites:\n\t- id: s\n", 2, "a tab: YAML indents with spaces only"),
+        ("sites:\n  - id: s\n    name: a: b\n", 3, "quote a value that holds ': '"),
+        ("server:\n    host: x\n  port: 1\n", 3, "indented less than the lines above"),
+        ("a: *x\n", 1, "an *alias with no &anchor"),
+        ("a: 'open\n", 2, "ends inside a quoted value"),
+    ],
+)
+def test_yaml_mistakes_are_said_in_plain_words(
+    tmp_path: Path, text: str, line: int, words: str
+) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(text, "utf-8")
+    error = refused(path)
+    assert words in str(error) and error.line == line
