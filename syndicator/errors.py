@@ -38,7 +38,13 @@ class ConfigError(SyndicatorError):
             where = f"{where}:{line}" if where else f"line {line}"
         prefix = f"{where}: " if where else ""
         suffix = f" (key: {key})" if key else ""
+        # The other problems found in the same file, so a user fixes them in one go.
+        self.others: tuple[ConfigError, ...] = ()
         super().__init__(f"{prefix}{message}{suffix}")
+
+    def lines(self) -> list[str]:
+        """This problem and every other one found with it, one line each."""
+        return [str(self), *(str(other) for other in self.others)]
 
 
 class FetchError(SyndicatorError):

@@ -166,7 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _handler(args.command)(args)
     except ConfigError as exc:
-        print(f"syndicator: {exc}", file=sys.stderr)
+        for line in exc.lines():
+            print(f"syndicator: {line}", file=sys.stderr)
         return EXIT_USAGE
     except SyndicatorError as exc:
         print(f"syndicator: {exc}", file=sys.stderr)

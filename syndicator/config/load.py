@@ -1,9 +1,10 @@
 """Load the YAML configuration once, validate it fully, hand out frozen settings.
 
 The file is composed to YAML nodes first so that every value keeps its line: any problem,
-from a YAML syntax error to a subscription naming an unknown category, becomes one
-``ConfigError`` naming file, line and dotted key. Only the first problem in file order is
-reported, so that one mistake never hides behind a cascade of consequences.
+from a YAML syntax error to a subscription naming an unknown category, becomes a
+``ConfigError`` naming file, line and dotted key. Every problem of a phase (YAML, then
+the shape of values, then cross-references) is reported at once, one line each in file
+order, leaving out the "missing key" that another mistake on its line explains.
 
 ``${VAR}`` and ``${VAR:-default}`` are replaced in values (never in keys) before types are
 resolved, so ``port: ${PORT:-8080}`` is still a number; ``$${`` writes a literal ``${``.
@@ -69,6 +70,7 @@ MAX_FILE_BYTES = 1_000_000
 # an alias bomb of a few hundred bytes would take billions.
 MAX_VALUES = 500_000
 MAX_DEPTH = 40
+MAX_REPORTED = 20
 _VAR = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
@@ -381,8 +383,22 @@ class _Reader:
         )
 
     def first(self, errors: list[ConfigError]) -> ConfigError:
-        """The earliest in the file; a missing key only when nothing else is wrong there."""
-        return min(errors, key=lambda e: (e.line or 0, e.reason.startswith("missing")))
+        """The earliest in the file, carrying the others (in file order, one per line, at
+        most ``MAX_REPORTED``); a missing key only when nothing else is wrong there."""
+        ordered = sorted(errors, key=lambda e: (e.line or 0, e.reason.startswith("missing")))
+        lines = {(e.line, e.reason.startswith("missing")) for e in ordered}
+        kept: list[ConfigError] = []
+        seen: set[str] = set()
+        for error in ordered:
+            # A missing key is most often the consequence of another mistake on its line.
+            cascade = error.reason.startswith("missing") and (error.line, False) in lines
+            if str(error) in seen or cascade:
+                continue
+            seen.add(str(error))
+            kept.append(error)
+        head = kept[0] if kept else ordered[0]
+        head.others = tuple(kept[1:MAX_REPORTED])
+        return head
 
 
 def _too_deep(text: str) -> int | None:

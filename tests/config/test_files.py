@@ -39,3 +39,29 @@ def test_string_path_is_accepted(tmp_path: Path) -> None:
     )
     conf = load_config(str(path), env={})
     assert conf.source_path == path
+
+
+def test_every_mistake_is_reported_at_once_one_line_each(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        """\
+server:
+  prot: 8080
+fetch:
+  timeout: soon
+sites:
+  - id: s
+    name: S
+    url: not-a-url
+    categories:
+      - {id: c, name: C, list_url: "http://portal.test/l.html", evry: 10m}
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, env={})
+    lines = caught.value.lines()
+    assert [line.split(":")[1] for line in lines] == ["2", "4", "8", "10"]
+    assert "unknown key 'prot' (did you mean 'port'?)" in lines[0]
+    assert "bad duration 'soon'" in lines[1]
+    assert "evry" in lines[3] and all("\n" not in line for line in lines)
