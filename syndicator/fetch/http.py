@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -277,7 +278,7 @@ class Fetcher:
                         continue
                     if not 200 <= status < 300:
                         return RobotsAnswer(status)
-                    return RobotsAnswer(status, _read_prefix(response))
+                    return RobotsAnswer(status, _read_prefix(url, response, self._settings.timeout))
         except (requests.RequestException, FetchError):
             return RobotsAnswer(None)
         return RobotsAnswer(None)
@@ -340,41 +341,63 @@ def _host(url: str) -> str:
 
 
 def _read_body(url: str, response: requests.Response, limit: int, timeout: float) -> bytes:
-    """The body, at most ``limit`` bytes, in at most ``timeout`` seconds from now: a
-    server that trickles a byte a second never trips a per-read timeout, so the whole
-    read has a deadline of its own. ``read1`` returns what has arrived instead of
-    waiting for a full chunk, so the deadline is looked at as bytes come."""
+    """The body, at most ``limit`` bytes once decoded, in at most ``timeout`` seconds from
+    now (see ``_read_bounded``); more is ``TooLarge``."""
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         raise TooLarge(url, limit)
+    body, whole = _read_bounded(url, response, limit, timeout)
+    if not whole:
+        raise TooLarge(url, limit)
+    return body
+
+
+def _read_prefix(url: str, response: requests.Response, timeout: float) -> bytes:
+    """Up to ROBOTS_MAX_BYTES, in the same bounded time; RFC 9309 lets a crawler ignore
+    the rest of a huge file."""
+    return _read_bounded(url, response, ROBOTS_MAX_BYTES, timeout)[0]
+
+
+def _read_bounded(
+    url: str, response: requests.Response, limit: int, timeout: float
+) -> tuple[bytes, bool]:
+    """At most ``limit`` decoded bytes, and whether that was the whole body.
+
+    Every bound is checked on every read of the wire, so neither a server trickling a
+    byte a second (which never trips a per-read timeout) nor one sending endless empty
+    deflate blocks (which decode to nothing, so a decoding read never returns) can hold
+    a poll past ``timeout``. The content coding is undone here for that reason: a read
+    that decodes inside the library loops until it has output."""
+    coding = response.headers.get("Content-Encoding", "").strip().lower()
+    if coding not in ("", "identity", "gzip", "x-gzip", "deflate"):
+        raise FetchError(url, f"unsupported Content-Encoding {coding!r}")
+    decoder = zlib.decompressobj(zlib.MAX_WBITS | 32) if coding else None
     deadline = time.monotonic() + timeout
     body = bytearray()
     while True:
         if time.monotonic() > deadline:
             raise FetchError(url, f"the body took longer than {timeout:g}s to arrive")
         try:
-            chunk = response.raw.read1(CHUNK, decode_content=True)
+            raw = response.raw.read1(CHUNK, decode_content=False)
         except urllib3.exceptions.ReadTimeoutError as exc:
             raise requests.exceptions.ReadTimeout(exc) from exc
-        except urllib3.exceptions.DecodeError as exc:
-            raise requests.exceptions.ContentDecodingError(exc) from exc
         except (urllib3.exceptions.ProtocolError, urllib3.exceptions.SSLError, OSError) as exc:
             raise requests.exceptions.ChunkedEncodingError(exc) from exc
-        if not chunk:
-            return bytes(body)
-        body += chunk
+        if decoder is None:
+            data = raw
+        else:
+            try:
+                # Never more than the room left (plus one byte, to know it overflowed).
+                data = decoder.decompress(raw, limit - len(body) + 1)
+            except zlib.error as exc:
+                raise FetchError(url, f"the {coding} body does not decode ({exc})") from None
+        if not raw and decoder is not None:
+            data += decoder.flush()
+        body += data
         if len(body) > limit:
-            raise TooLarge(url, limit)
-
-
-def _read_prefix(response: requests.Response) -> bytes:
-    """Up to ROBOTS_MAX_BYTES; RFC 9309 lets a crawler ignore the rest of a huge file."""
-    body = bytearray()
-    for chunk in response.iter_content(CHUNK):
-        body += chunk
-        if len(body) >= ROBOTS_MAX_BYTES:
-            break
-    return bytes(body[:ROBOTS_MAX_BYTES])
+            return bytes(body[:limit]), False
+        if not raw:
+            return bytes(body), True
 
 
 def _result(url: str, response: requests.Response, body: bytes) -> FetchResult:

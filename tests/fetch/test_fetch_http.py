@@ -216,3 +216,37 @@ def test_a_slow_but_steady_body_within_the_timeout_arrives_whole(
 ) -> None:
     server.route("/steady", Reply(200, b"abcdefghij", trickle=0.02))
     assert make_fetcher(timeout=5.0).get(server.url("/steady")).body == b"abcdefghij"
+
+
+def test_endless_empty_deflate_blocks_are_cut_at_the_timeout(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher]
+) -> None:
+    """Blocks that decode to nothing: a decoding read would wait for output for ever."""
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"
+    body = header + b"\x00\x00\x00\xff\xff" * 400
+    server.route(
+        "/empty-blocks",
+        Reply(200, body, headers=(("Content-Encoding", "gzip"),), trickle=0.002),
+    )
+    fetcher = make_fetcher(timeout=0.5, retries=0)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"took longer than 0\.5s"):
+        fetcher.get(server.url("/empty-blocks"))
+    assert time.monotonic() - started < 2
+
+
+def test_a_gzip_body_decodes(server: LocalServer, make_fetcher: Callable[..., Fetcher]) -> None:
+    page = "<html><body>科技要闻</body></html>".encode() * 50
+    server.route("/gz", Reply(200, gzip.compress(page), headers=(("Content-Encoding", "gzip"),)))
+    assert make_fetcher().get(server.url("/gz")).body == page
+
+
+def test_a_trickled_robots_txt_is_cut_and_counts_as_unreachable(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher]
+) -> None:
+    server.route("/robots.txt", Reply(200, b"User-agent: *\nDisallow:\n" * 10, trickle=0.05))
+    server.route("/page.html", Reply(200, b"<html>ok</html>"))
+    fetcher = make_fetcher(timeout=0.5, retries=0)
+    started = time.monotonic()
+    assert fetcher.get(server.url("/page.html")).body == b"<html>ok</html>"
+    assert time.monotonic() - started < 3
