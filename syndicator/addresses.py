@@ -85,11 +85,17 @@ def pin(url: str, *, allow_private: bool) -> Pinned | str:
         return Pinned(url)  # already an address: nothing to pin
     literal = f"[{first}]" if first.version == 6 else str(first)
     netloc = f"{literal}:{parts.port}" if parts.port else literal
-    host = f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname
+    # A name in Host and as the TLS server name goes as the DNS spells it: an
+    # internationalised name in its xn-- form (headers are ASCII).
+    try:
+        name = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        return f"not a valid host name: {parts.hostname}"
+    host = f"{name}:{parts.port}" if parts.port else name
     return Pinned(
         urlunsplit(parts._replace(netloc=netloc)),
         host,
-        parts.hostname if parts.scheme == "https" else None,
+        name if parts.scheme == "https" else None,
     )
 
 

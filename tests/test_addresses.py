@@ -173,3 +173,13 @@ def test_global_addresses_are_allowed(dns: dict[str, list[str]], address: str) -
 def test_one_private_answer_among_public_ones_refuses(dns: dict[str, list[str]]) -> None:
     dns["hooks.example.org"] = [PUBLIC4, "100.100.100.200"]
     assert isinstance(pin("https://hooks.example.org/in", allow_private=False), str)
+
+
+def test_an_internationalised_host_name_travels_in_its_ascii_form(
+    dns: dict[str, list[str]],
+) -> None:
+    dns["例子.example.org"] = [PUBLIC4]
+    pinned = pin("https://例子.example.org/in", allow_private=False)
+    ascii_name = "例子.example.org".encode("idna").decode("ascii")
+    assert pinned == Pinned(f"https://{PUBLIC4}/in", ascii_name, ascii_name)
+    assert ascii_name.startswith("xn--")

@@ -112,6 +112,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.port is not None and not 0 <= args.port <= 65535:
         print(f"syndicator: --port {args.port} is not a TCP port (0-65535)", file=sys.stderr)
         return 2
+    if args.once and args.no_worker:
+        print("syndicator: --once polls, so it cannot go with --no-worker", file=sys.stderr)
+        return 2
     if args.no_web and args.no_worker:
         print("syndicator: --no-web and --no-worker leave nothing to run", file=sys.stderr)
         return 2

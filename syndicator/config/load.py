@@ -306,6 +306,14 @@ class _Reader:
         self.loader.flatten_mapping(node)
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                # A list or mapping as a key is never a config key, and converting one
+                # to text would expand any alias bomb inside it, uncounted.
+                raise self.error(
+                    "a key must be plain text, not a list or a mapping",
+                    path,
+                    line=key_node.start_mark.line + 1,
+                )
             key = str(self.construct(key_node, path))
             child = (*path, key)
             if key in out:

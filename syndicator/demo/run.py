@@ -163,7 +163,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         service.upgrade()
         worker = Worker(service)
         server = ServerThread(create_web_app(web_context(service, worker)), "127.0.0.1", port)
-        url = server.start()
+        try:
+            url = server.start()
+        except OSError as exc:
+            service.close()
+            raise ConfigError(
+                f"the demo's web server cannot listen on 127.0.0.1:{port}: "
+                f"{exc.strerror or exc} (use --port)"
+            ) from None
         worker.start()
         kept = (
             f"{service.store.safe_url()} (see `syndicator deliveries -c {args.demo_config}`)"

@@ -73,7 +73,7 @@ class StoreLike(Protocol):
         self,
         intents: Sequence[ArticleIntent],
         record: PollRecord,
-        state: CategoryState,
+        state: CategoryState | None,
         caches: Sequence[HttpCache] = (),
         deliveries: Sequence[DeliveryIntent] = (),
     ) -> list[Article]: ...
@@ -237,7 +237,7 @@ def poll_category(
             error=str(exc),
         )
         new_state = state if backfill else next_state(state, record)
-        store.apply([], record, new_state)
+        store.apply([], record, None if backfill else new_state)
         retry = exc.retry_after if isinstance(exc, HTTPStatusError) else None
         return PollOutcome(
             record=record, state=new_state, previous=state, retry_after=retry, errors=(str(exc),)
@@ -301,7 +301,7 @@ def poll_category(
         describe=describe,
     )
     try:
-        stored = store.apply(intents, record, new_state, caches, deliveries)
+        stored = store.apply(intents, record, None if backfill else new_state, caches, deliveries)
     except StoreError as exc:
         failed = PollRecord(
             site=spec.site_id,

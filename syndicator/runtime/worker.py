@@ -32,6 +32,8 @@ log = logging.getLogger("syndicator.runtime.worker")
 # A category another worker holds is asked for again this much later, unless that
 # worker has set its next due time meanwhile.
 LEASE_RETRY = 30.0
+# A poll that raised is tried again this much later.
+CRASH_RETRY = 300.0
 # How long run_due(wait=True) waits for the deliveries its polls kicked off.
 DELIVERY_WAIT = 120.0
 # While a category has articles left over by the per-poll cap, it is polled this often.
@@ -206,8 +208,11 @@ class Worker:
         try:
             return self.poll(spec)
         except Exception:
-            # A bug in one poll must not kill the worker; the category is retried later.
-            log.exception("poll %s crashed", spec.key)
+            # A bug in one poll must not kill the worker; the category is retried later,
+            # not at the next beat (a crash each second, each with its traceback).
+            log.exception("poll %s crashed; next try in %.0fs", spec.key, CRASH_RETRY)
+            with self._state_lock:
+                self.due[spec.key] = self.clock() + timedelta(seconds=CRASH_RETRY)
             raise
 
     def _done_callback(self, key: str) -> Callable[[Future[PollOutcome | None]], None]:

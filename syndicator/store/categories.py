@@ -189,7 +189,7 @@ class Categories:
             ]
 
 
-def record_poll(conn: Connection, record: PollRecord, state: CategoryState) -> None:
+def record_poll(conn: Connection, record: PollRecord, state: CategoryState | None) -> None:
     conn.execute(
         t.polls.insert().values(
             site=record.site,
@@ -205,7 +205,8 @@ def record_poll(conn: Connection, record: PollRecord, state: CategoryState) -> N
             error=record.error,
         )
     )
-    put_state(conn, state)
+    if state is not None:
+        put_state(conn, state)
 
 
 def put_state(conn: Connection, state: CategoryState) -> None:

@@ -107,12 +107,14 @@ class Store:
         self,
         intents: Sequence[ArticleIntent],
         record: PollRecord,
-        state: CategoryState,
+        state: CategoryState | None,
         caches: Sequence[HttpCache] = (),
         deliveries: Sequence[DeliveryIntent] = (),
     ) -> list[Article]:
         """Store a poll's outcome atomically: articles, the poll record, the category's
-        new state, the list validators and the notifications they cause (the outbox).
+        new state (``None``: leave it as it is, for a backfill that must not overwrite
+        what a concurrent poll wrote), the list validators and the notifications they
+        cause (the outbox).
         Returns the articles actually created or changed (a concurrent worker may have
         stored the same article first)."""
         done: list[Article] = []

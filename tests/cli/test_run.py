@@ -202,3 +202,19 @@ def test_a_database_that_cannot_be_made_is_one_line(
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("syndicator: ")
     assert "cannot create the database folder" in result.stderr
+
+
+def test_once_without_the_worker_is_one_line(tmp_path: Path, portal: ReplicaPortal) -> None:
+    config = write_config(tmp_path, portal)
+    result = subprocess.run(
+        [sys.executable, "-m", "syndicator", "run", "--once", "--no-worker", "-c", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "syndicator: --once polls, so it cannot go with --no-worker"
+    ]

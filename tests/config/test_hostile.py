@@ -21,6 +21,9 @@ BOMB = "\n".join(
     + [f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]" for i in range(8)]
 )
 
+# The same anchors under x- keys, which are skipped (never built): only a key can expand.
+XBOMB = "\n".join(f"x-{line}" for line in BOMB.splitlines())
+
 
 def refused(path: Path, *, seconds: float = 5.0, megabytes: float = 200.0) -> ConfigError:
     tracemalloc.start()
@@ -69,6 +72,7 @@ def refused(path: Path, *, seconds: float = 5.0, megabytes: float = 200.0) -> Co
         (SITES + 'feeds: {hubs: ["http://hub.test/\\nx"]}\n', 7, "control characters"),
         (SITES + "server: {public_url: 'http://feeds.test:99999/'}\n", 7, "bad port"),
         (SITES + "x-nul: a\0b\n", 7, "NUL byte"),
+        (XBOMB + "\n? *i\n: 1\n" + SITES, 9, "a key must be plain text"),
     ],
     ids=[
         "alias-bomb",
@@ -87,6 +91,7 @@ def refused(path: Path, *, seconds: float = 5.0, megabytes: float = 200.0) -> Co
         "lf-hub",
         "bad-port",
         "nul",
+        "alias-bomb-in-a-key",
     ],
 )
 def test_hostile_values_are_one_line_at_their_line(

@@ -131,3 +131,20 @@ def test_a_demo_port_in_use_is_one_line(tmp_path: Path) -> None:
         .splitlines()[-1]
         .startswith("syndicator: the replica portal cannot listen")
     )
+
+
+def test_the_demo_web_port_in_use_is_one_line(tmp_path: Path) -> None:
+    config, ports = demo_config(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", ports[8080]))
+        taken.listen(1)
+        result = subprocess.run(
+            [sys.executable, "-m", "syndicator", "demo", "-c", str(config)],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "the demo's web server cannot listen" in result.stderr.strip().splitlines()[-1]

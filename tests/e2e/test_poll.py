@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import feedparser
@@ -255,15 +256,19 @@ def test_backfill_after_polls_reads_the_whole_pager(
     [spec] = app.categories([KJYW])
     app.poll([spec])
     assert app.store.categories.http_cache(spec.list_url) is not None
+    # A worker has meanwhile set the next poll: a backfill must not write it back.
+    far = clock() + timedelta(hours=5)
+    app.store.categories.set_next_due("zgkjcx", "kjyw", far)
     state = app.store.categories.state("zgkjcx", "kjyw")
     report = app.backfill(spec, pages=3)
     assert report.ok and report.pages == 3 and report.listed == len(portal.articles("kjyw"))
     assert report.stored == len(portal.articles("kjyw")) - 20
     after = app.store.categories.state("zgkjcx", "kjyw")
-    assert (after.polls, after.status, after.consecutive_failures) == (
+    assert (after.polls, after.status, after.consecutive_failures, after.next_due) == (
         state.polls,
         state.status,
         state.consecutive_failures,
+        far,
     )
     app.close()
 

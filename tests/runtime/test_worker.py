@@ -392,3 +392,23 @@ def test_a_slow_delivery_never_holds_a_poll(
     finally:
         release.set()
         worker.stop()
+
+
+def test_a_poll_that_raises_is_retried_minutes_later_not_each_second(
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from syndicator.runtime import worker as worker_module
+
+    worker = worker_for(tmp_path, portal, clock)
+    worker.load_due()
+    clock.advance(seconds=5)
+
+    def broken(spec: object, *, force: bool = False) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(worker, "poll", broken)
+    with pytest.raises(RuntimeError):
+        worker.run_due(wait=True)
+    for key in worker.specs:
+        assert worker.due[key] == clock() + timedelta(seconds=worker_module.CRASH_RETRY)
+    assert worker.run_due(wait=True) == []  # not due again at the next beat
