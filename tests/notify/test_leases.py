@@ -61,8 +61,8 @@ def test_a_restarted_worker_takes_back_its_dead_predecessors_leases(
     from syndicator.runtime.owners import owner_id
 
     me = owner_id()
-    host, pid, _ = me.split(":")
-    dead, alive_elsewhere = f"{host}:{pid}:0ldstart", "another-host:1:abcdef12"
+    host, namespace, pid, _ = me.rsplit(":", 3)
+    dead, alive_elsewhere = f"{host}:{namespace}:{pid}:0ldstart", "another-host:1:1:abcdef12"
     enqueue(sqlite_store, [intent(n, "hook", clock()) for n in range(4)])
     assert len(sqlite_store.outbox.claim(dead, clock(), lease=3600, limit=2)) == 2
     assert len(sqlite_store.outbox.claim(alive_elsewhere, clock(), lease=3600, limit=2)) == 2
