@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -65,25 +65,36 @@ def insert(conn: Connection | Engine, table: Table) -> Any:
     return sqlite.insert(table)
 
 
-def upgrade(engine: Engine, url: str, shown_url: str) -> None:
+def upgrade(
+    engine: Engine, url: str, shown_url: str, before: Callable[[], None] | None = None
+) -> None:
     """Apply every alembic migration not yet applied. Processes started together on a
     fresh database (a worker and a web process) take turns: the first migrates, the
-    others find the schema at head."""
-    from alembic import command
+    others find the schema at head. ``before`` runs in the turn, before the database is
+    opened (and, for SQLite, created)."""
     from alembic.config import Config as AlembicConfig
 
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     try:
-        with _migration_lock(engine, url), engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                # Held to the end of this transaction, which is the whole upgrade.
-                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        with _migration_lock(engine, url):
+            if before is not None:
+                before()
+            _migrate(engine, cfg)
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         raise StoreError(f"{shown_url}: migration failed: {reason}") from exc
+
+
+def _migrate(engine: Engine, cfg: Any) -> None:
+    from alembic import command
+
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Held to the end of this transaction, which is the whole upgrade.
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
 
 
 @contextmanager

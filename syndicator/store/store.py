@@ -61,15 +61,20 @@ class Store:
         our lock files would silently start a new history (every article a baseline,
         every delivery forgotten)."""
         path = self._sqlite_path()
-        if path is not None:
-            leftovers = [p for p in _beside(path) if p.exists()]
-            if not path.exists() and leftovers:
+        # Looked at before the migration lock (which creates its own file) is taken, and
+        # judged in turn: a process starting beside one that is creating the database
+        # finds it made by then.
+        existed = [p for p in _beside(path) if p.exists()] if path is not None else []
+
+        def refuse_a_vanished_database() -> None:
+            if path is not None and existed and not path.exists():
                 raise StoreError(
                     f"{self.safe_url()}: the database file is gone but "
-                    f"{leftovers[0].name} beside it shows one was here; restore it, or "
+                    f"{existed[0].name} beside it shows one was here; restore it, or "
                     "remove the leftovers to start a new history"
                 )
-        upgrade(self.engine, self.url, self.safe_url())
+
+        upgrade(self.engine, self.url, self.safe_url(), before=refuse_a_vanished_database)
         if path is not None:
             self._inode = path.stat().st_ino
 
