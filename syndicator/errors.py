@@ -104,3 +104,10 @@ class NotAList(ExtractError):
 
 class StoreError(SyndicatorError):
     """The database refused an operation or is at an unexpected schema."""
+
+
+def first_line(exc: BaseException) -> str:
+    """An error as one line: a database driver's own message (SQLAlchemy keeps it as
+    ``orig``) rather than the statement wrapped around it."""
+    lines = str(getattr(exc, "orig", None) or exc).splitlines()
+    return lines[0] if lines else type(exc).__name__

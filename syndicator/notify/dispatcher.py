@@ -11,9 +11,7 @@ on one database stay within a bot's limit together.
 from __future__ import annotations
 
 import logging
-import os
 import random
-import socket
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ from syndicator.notify import backoff, digest, ratelimit
 from syndicator.notify.alerts import dead_alerts, dead_digest_alerts
 from syndicator.notify.channels import DigestSender, Sender, sender_for
 from syndicator.notify.result import SendResult
+from syndicator.owners import owner_id
 
 log = logging.getLogger("syndicator.notify")
 
@@ -104,10 +103,6 @@ def _ignore(channel: str, outcome: str) -> None:
     pass
 
 
-def worker_id() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
 class Dispatcher:
     def __init__(
         self,
@@ -129,7 +124,7 @@ class Dispatcher:
         self.channels = {c.id: c for c in channels}
         self.operators = list(dict.fromkeys(s.channel for s in subscriptions if s.operator))
         self.clock = clock
-        self.owner = owner or worker_id()
+        self.owner = owner or owner_id()
         self.rng = rng or random.Random()
         self._senders: dict[str, Sender] = dict(senders or {})
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from syndicator.models import CategorySpec
-from syndicator.runtime.owners import owner_id
+from syndicator.owners import owner_id
 from syndicator.store import Store
 
 log = logging.getLogger("syndicator.runtime.leases")

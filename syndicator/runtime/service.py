@@ -20,8 +20,8 @@ from syndicator.feeds.static import write_stored
 from syndicator.fetch import Fetcher
 from syndicator.models import Article, CategorySpec, Schedule
 from syndicator.notify import DeliveryReport, Dispatcher, SendResult, describer
+from syndicator.owners import dead_here, owner_id
 from syndicator.poll import PollOutcome, poll_category
-from syndicator.runtime.owners import dead_here, owner_id
 from syndicator.runtime.timing import TimedFetcher
 from syndicator.store import Store
 

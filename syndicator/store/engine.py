@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from syndicator.errors import StoreError
+from syndicator.errors import StoreError, first_line
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_ID = 7_127_001  # any constant; names "syndicator migrates" on PostgreSQL
@@ -82,8 +82,7 @@ def upgrade(
                 before()
             _migrate(engine, cfg)
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        raise StoreError(f"{shown_url}: migration failed: {reason}") from exc
+        raise StoreError(f"{shown_url}: migration failed: {first_line(exc)}") from exc
 
 
 def _migrate(engine: Engine, cfg: Any) -> None:

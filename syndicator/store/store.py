@@ -54,13 +54,15 @@ class Store:
         self.feeds = Feeds(self.engine, url)
         self.outbox = Outbox(self.engine)
         self._inode: int | None = None
+        # Looked at once a second (the worker's beat, /healthz): worked out once here.
+        self._path = _sqlite_path(url)
 
     def upgrade(self) -> None:
         """Apply every migration not yet applied (see ``engine.upgrade``), after making
         sure a SQLite file that existed has not vanished: a new empty database next to
         our lock files would silently start a new history (every article a baseline,
         every delivery forgotten)."""
-        path = self._sqlite_path()
+        path = self._path
         # Looked at before the migration lock (which creates its own file) is taken, and
         # judged in turn: a process starting beside one that is creating the database
         # finds it made by then.
@@ -82,7 +84,7 @@ class Store:
         """What stops the store from keeping data safely now, for ``/healthz`` and the
         worker: the SQLite file deleted or replaced under us, or its disk nearly full.
         Empty when all is well."""
-        path = self._sqlite_path()
+        path = self._path
         if path is None:
             return []
         try:
@@ -95,12 +97,6 @@ class Store:
         if free < MIN_FREE_BYTES:
             return [f"{free // 1_000_000} MB free on the disk of {path.parent}"]
         return []
-
-    def _sqlite_path(self) -> Path | None:
-        url = make_url(self.url)
-        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-            return None
-        return Path(url.database)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -135,3 +131,10 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(f"{self.safe_url()}: could not store poll: {exc}") from exc
         return done
+
+
+def _sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    return None if parsed.database == ":memory:" else Path(parsed.database)

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from syndicator import metrics
+from syndicator.errors import first_line
 
 log = logging.getLogger("syndicator.web")
 
@@ -67,10 +68,7 @@ def poll_endpoint(ctx: WebContext) -> Callable[[Request], Awaitable[Response]]:
             summary = await run_in_threadpool(ctx.poll_now, key)
         except Exception as exc:  # the database locked, read-only or full; a bug
             log.exception("admin poll of %s failed", key)
-            reason = str(getattr(exc, "orig", None) or exc).splitlines()
-            return _error(
-                503, f"the poll could not run: {type(exc).__name__}: {reason[0] if reason else ''}"
-            )
+            return _error(503, f"the poll could not run: {type(exc).__name__}: {first_line(exc)}")
         return JSONResponse(summary)
 
     return poll

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
+from syndicator.errors import first_line
 from syndicator.models import Article, CategorySpec, CategoryState, CategoryStatus
 from syndicator.web.feeds import FeedRoute
 
@@ -236,5 +237,4 @@ class Pages:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}"
+    return f"{type(exc).__name__}: {first_line(exc)}"

@@ -58,7 +58,7 @@ def test_each_row_is_leased_for_one_send_not_for_the_batch(
 def test_a_restarted_worker_takes_back_its_dead_predecessors_leases(
     sqlite_store: Store, clock: Clock
 ) -> None:
-    from syndicator.runtime.owners import owner_id
+    from syndicator.owners import owner_id
 
     me = owner_id()
     host, namespace, pid, _ = me.rsplit(":", 3)
@@ -67,7 +67,7 @@ def test_a_restarted_worker_takes_back_its_dead_predecessors_leases(
     assert len(sqlite_store.outbox.claim(dead, clock(), lease=3600, limit=2)) == 2
     assert len(sqlite_store.outbox.claim(alive_elsewhere, clock(), lease=3600, limit=2)) == 2
     assert sqlite_store.outbox.lease_owners(clock()) == {dead, alive_elsewhere}
-    from syndicator.runtime.owners import dead_here
+    from syndicator.owners import dead_here
 
     for owner in sorted(sqlite_store.outbox.lease_owners(clock())):
         if dead_here(owner, me):

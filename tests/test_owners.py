@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from syndicator import owners
 from syndicator.demo.portal import ReplicaPortal
-from syndicator.runtime import owners
-from syndicator.runtime.owners import dead_here, owner_id
+from syndicator.owners import dead_here, owner_id
 from tests.support.clock import Clock
 from tests.support.configs import make_app, write_config
 from tests.support.outbox import enqueue, intent
