@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from syndicator.demo.portal import ReplicaPortal
+from tests.support.cli import syndicator
 from tests.support.configs import write_config
 from tests.support.net import free_port
 
@@ -167,14 +168,7 @@ def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path, portal: ReplicaPor
         port = taken.getsockname()[1]
         config = write_config(tmp_path, portal)
         config.write_text(config.read_text("utf-8").replace("port: 8080", f"port: {port}"))
-        result = subprocess.run(
-            [sys.executable, "-m", "syndicator", "run", "-c", str(config)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=tmp_path,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
+        result = syndicator("run", "-c", str(config), cwd=tmp_path)
     assert result.returncode == 2
     [line] = [ln for ln in result.stderr.splitlines() if ln.startswith("syndicator:")]
     assert f"cannot listen on 127.0.0.1:{port}" in line and "server.port" in line
@@ -188,14 +182,7 @@ def test_a_database_that_cannot_be_made_is_one_line(
     readonly = tmp_path / "ro"
     readonly.mkdir(mode=0o500)
     config = write_config(tmp_path, portal, storage=storage.format(ro=readonly))
-    result = subprocess.run(
-        [sys.executable, "-m", "syndicator", "run", "--once", "-c", str(config)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    result = syndicator("run", "--once", "-c", str(config), cwd=tmp_path)
     if os.geteuid() == 0 and "{ro}" in storage:
         pytest.skip("root writes into a read-only folder")
     assert result.returncode in (1, 2)
@@ -206,14 +193,7 @@ def test_a_database_that_cannot_be_made_is_one_line(
 
 def test_once_without_the_worker_is_one_line(tmp_path: Path, portal: ReplicaPortal) -> None:
     config = write_config(tmp_path, portal)
-    result = subprocess.run(
-        [sys.executable, "-m", "syndicator", "run", "--once", "--no-worker", "-c", str(config)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    result = syndicator("run", "--once", "--no-worker", "-c", str(config), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "syndicator: --once polls, so it cannot go with --no-worker"

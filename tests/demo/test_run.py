@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.cli import syndicator
 from tests.support.net import free_port
 
 # Every test here runs syndicator in a process of its own.
@@ -101,14 +102,7 @@ def test_the_demo_of_config_demo_yaml_keeps_its_database(tmp_path: Path) -> None
             proc.kill()
             proc.wait()
     assert (tmp_path / "data" / "demo.db").exists()  # the storage config/demo.yaml names
-    listed = subprocess.run(
-        [sys.executable, "-m", "syndicator", "deliveries", "-c", str(config)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    listed = syndicator("deliveries", "-c", str(config), cwd=tmp_path)
     assert listed.returncode == 0 and "last error" in listed.stdout
 
 
@@ -117,14 +111,7 @@ def test_a_demo_port_in_use_is_one_line(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", ports[8081]))
         taken.listen(1)
-        result = subprocess.run(
-            [sys.executable, "-m", "syndicator", "demo", "-c", str(config)],
-            cwd=tmp_path,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = syndicator("demo", "-c", str(config), cwd=tmp_path)
     assert result.returncode == 2
     assert (
         result.stderr.strip()
@@ -138,13 +125,6 @@ def test_the_demo_web_port_in_use_is_one_line(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", ports[8080]))
         taken.listen(1)
-        result = subprocess.run(
-            [sys.executable, "-m", "syndicator", "demo", "-c", str(config)],
-            cwd=tmp_path,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = syndicator("demo", "-c", str(config), cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "the demo's web server cannot listen" in result.stderr.strip().splitlines()[-1]
