@@ -248,11 +248,11 @@ def test_two_digit_year_dates_in_a_dede_list() -> None:
 def test_a_list_after_an_early_html_close_is_found() -> None:
     html = (
         "<html><head><title>科技要闻</title></head><body><div>页头</div></body></html>"
-        "<ul><li><a href='/Article/kjyw/202303/2603.html'>甲文</a> 2023-03-01</li>"
-        "<li><a href='/Article/kjyw/202303/2602.html'>乙文</a> 2023-02-28</li></ul>"
+        "<ul><li><a href='/Article/kjyw/202303/2603.html'>甲地科技成果转化</a> 2023-03-01</li>"
+        "<li><a href='/Article/kjyw/202303/2602.html'>乙地研发投入增长</a> 2023-02-28</li></ul>"
     )
     got = extract_list(html, "http://www.zgkjcx.com/Article/kjyw/Index.html", tz=TZ, now=NOW)
-    assert [i.title for i in got.items] == ["甲文", "乙文"]
+    assert [i.title for i in got.items] == ["甲地科技成果转化", "乙地研发投入增长"]
 
 
 def test_a_comment_beside_the_root_is_no_heading() -> None:

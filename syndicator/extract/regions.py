@@ -1,0 +1,450 @@
+"""The main list of a page, found as a region of repeated records.
+
+A list of articles is drawn by a template: sibling elements of one shape (``li``,
+``tr``, ``div``, a table per row, or bare ``<a>`` runs), each holding a link and some
+text, often a date or a thumbnail. Every element whose children repeat like that is a
+candidate region; each region is scored as a whole, and the best one is the list:
+
+- how many records it holds, each counted once by its title link;
+- how long and how varied the titles are (menus and tag clouds have short, stock words);
+- how many records carry a date;
+- whether the targets share a URL shape (a template writes every link the same way)
+  and stay on the page's site;
+- where it sits: inside header/nav/footer, under a 热门/推荐 heading or beside a pager.
+
+The title link of a record is chosen among its links (title, author page, comment
+count, category tag, thumbnail); a card whose ``<a>`` wraps a heading and a summary is
+titled by its heading. Nothing here depends on what a URL looks like one by one: a
+URL's shape only matters relative to its neighbours'.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from statistics import median
+from urllib.parse import urlsplit
+
+from syndicator.extract.text import Element, norm, text_of
+from syndicator.extract.urls import absolutize
+
+# Records are found this many levels above their links at most: li > div > h3 > a.
+_MAX_CLIMB = 7
+# Two dated rows of plain titles score about 4; a bare menu of short words under 1.
+_MIN_SCORE = 1.0
+# A row's build is judged on its first nodes; a record is small.
+_MAX_ROW_NODES = 60
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_BLOCKS = frozenset(
+    {"div", "p", "dl", "dt", "dd", "ul", "ol", "li", "section", "table", *_HEADINGS}
+)
+# Link texts that never title an article: pagers, "more" and "read on" links.
+_NOT_TITLE = re.compile(
+    r"^(?:[\[【(（]?\s*(?:\d{1,4}|[<>«»‹›…]+|上一?页|下一?页|首\s*页|尾\s*页|末\s*页|前一?页|"
+    r"后一?页|更多.{0,4}|more\b.*|查看(?:更多|详情|全文)|详细|详情|阅读全文|全文|"
+    r"阅读更多|点击查看|read more)\s*[\]】)）]?|[>»›]+)$",
+    re.I,
+)
+_CHROME_TAGS = frozenset({"header", "nav", "footer"})
+_CHROME_TOKENS = frozenset(
+    {
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "menus",
+        "mainnav",
+        "subnav",
+        "header",
+        "footer",
+        "foot",
+        "copyright",
+        "friendlink",
+        "friendlinks",
+        "flink",
+        "links",
+        "breadcrumb",
+        "crumb",
+        "crumbs",
+        "topbar",
+        "toolbar",
+        "sitemap",
+    }
+)
+_SIDE_TAGS = frozenset({"aside"})
+_SIDE_TOKENS = frozenset(
+    {
+        "side",
+        "sidebar",
+        "aside",
+        "hot",
+        "hots",
+        "hotnews",
+        "rank",
+        "ranking",
+        "recommend",
+        "tuijian",
+        "remen",
+        "paihang",
+        "related",
+        "relate",
+        "xgwz",
+    }
+)
+_SIDE_HEADING = re.compile(
+    r"热门|推荐|排行|热点|相关|精彩|专题|友情链接|图片|点击|阅读排行|猜你喜欢"
+)
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+_DATE_HINT = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/.月]\s*\d{1,2}")
+_PAGER_TEXT = re.compile(r"^(?:下一?页|尾\s*页|末\s*页|后一?页|next\b.*|last\b.*)$", re.I)
+_DIGIT = re.compile(r"\d")
+_SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "ac"})
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One row of a list: the element, its title link, target and title text."""
+
+    row: Element
+    link: Element
+    url: str
+    title: str
+    has_text: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    container: Element
+    records: tuple[Record, ...]
+    score: float
+
+
+def find_main_list(root: Element, base: str, page_url: str, codec: str) -> Region | None:
+    """The best region of records in ``root`` (noise already dropped), or None."""
+    links = _candidate_links(root, base, page_url, codec)
+    if not links:
+        return None
+    groups = _group_by_ancestor(links)
+    pager_zone = _pager_zone(root)
+    site = _site(page_url)
+    title = _page_title(root)
+    regions: dict[Element, tuple[str, list[Record]]] = {}
+    for container, by_child in groups.items():
+        best_tag, rows = _rows_of(container, by_child)
+        if best_tag is None:
+            continue
+        records = [r for r in (_record(row, by_child[row]) for row in rows) if r is not None]
+        if len(records) >= 2:
+            regions[container] = (best_tag, records)
+    best: Region | None = None
+    for container, (tag, _) in regions.items():
+        for members in _merges(container, tag, regions):
+            merged = [r for member in members for r in regions[member][1]]
+            score = _score(container, merged, site, pager_zone, title)
+            if best is None or score > best.score:
+                best = Region(container, tuple(merged), score)
+    return best if best is not None and best.score >= _MIN_SCORE else None
+
+
+def _candidate_links(
+    root: Element, base: str, page_url: str, codec: str
+) -> list[tuple[Element, str, str]]:
+    """Every web link with some text (or an image's alt), but never the page itself."""
+    found = []
+    own = page_url.split("#", 1)[0]
+    for link in root.iter("a"):
+        target = absolutize(link.get("href") or "", base, codec)
+        if not target or target.split("#", 1)[0] == own:
+            continue
+        text = link_text(link)
+        if text:
+            found.append((link, target, text))
+    return found
+
+
+def link_text(link: Element) -> str:
+    """What a link says: its text, else its image's alt, else its title attribute."""
+    text = text_of(link)
+    if text:
+        return text
+    img = link.find(".//img")
+    if img is not None and norm(img.get("alt") or ""):
+        return norm(img.get("alt") or "")
+    return norm(link.get("title") or "")
+
+
+_Linked = tuple[Element, str, str]
+
+
+def _group_by_ancestor(
+    links: list[_Linked],
+) -> dict[Element, dict[Element, list[_Linked]]]:
+    """For each ancestor of a link, its children on the way down to that link."""
+    groups: dict[Element, dict[Element, list[_Linked]]] = {}
+    for item in links:
+        child = item[0]
+        for _ in range(_MAX_CLIMB):
+            parent = child.getparent()
+            if parent is None:
+                break
+            groups.setdefault(parent, {}).setdefault(child, []).append(item)
+            child = parent
+    return groups
+
+
+def _rows_of(
+    container: Element, by_child: dict[Element, list[_Linked]]
+) -> tuple[str | None, list[Element]]:
+    """The container's children of its most repeated linked tag, in page order."""
+    tags = Counter(child.tag for child in by_child)
+    if not tags:
+        return None, []
+    tag, count = tags.most_common(1)[0]
+    if count < 2:
+        return None, []
+    return tag, [child for child in container if child in by_child and child.tag == tag]
+
+
+def _record(row: Element, links: list[_Linked]) -> Record | None:
+    """The row's title link: the longest text among links that could be a title."""
+    by_url: dict[str, tuple[Element, str, bool]] = {}
+    order: list[str] = []
+    for link, target, text in links:
+        if _NOT_TITLE.match(text):
+            continue
+        visible = bool(text_of(link))
+        title = _card_title(link) if visible else text
+        known = by_url.get(target)
+        if known is None:
+            order.append(target)
+        if (
+            known is None
+            or (visible and not known[2])
+            or (visible == known[2] and len(title) > len(known[1]))
+        ):
+            by_url[target] = (link, title, visible)
+    if not order:
+        return None
+    best = max(order, key=lambda url: (by_url[url][2], len(by_url[url][1])))
+    link, title, visible = by_url[best]
+    return Record(row, link, best, title, visible)
+
+
+def _card_title(link: Element) -> str:
+    """A card's ``<a>`` may wrap a heading, a summary and an image: its heading, or its
+    first block of text, is the title."""
+    blocks = [el for el in link.iterdescendants() if isinstance(el.tag, str) and el.tag in _BLOCKS]
+    if not blocks:
+        return text_of(link)
+    for el in blocks:
+        if el.tag in _HEADINGS and text_of(el):
+            return text_of(el)
+    for el in blocks:
+        text = text_of(el)
+        if text:
+            return text
+    return text_of(link)
+
+
+def _merges(
+    container: Element, tag: str, regions: dict[Element, tuple[str, list[Record]]]
+) -> list[list[Element]]:
+    """The container alone, and with its siblings of the same tag and class that hold
+    rows of the same tag (a list printed as several ``<ul>`` of five), when no heading
+    stands between them."""
+    parent = container.getparent()
+    alone = [[container]]
+    if parent is None:
+        return alone
+    run: list[Element] = []
+    found: list[Element] | None = None
+    for sib in parent:
+        if not isinstance(sib.tag, str):
+            continue
+        same = (
+            sib.tag == container.tag
+            and sib.get("class") == container.get("class")
+            and sib in regions
+            and regions[sib][0] == tag
+        )
+        if same:
+            run.append(sib)
+            continue
+        if text_of(sib) or sib.find(".//a") is not None:
+            if container in run:
+                found = run
+            run = []
+    if container in run:
+        found = run
+    if found and len(found) > 1 and found[0] is container:
+        return [*alone, found]
+    return alone
+
+
+def _score(
+    container: Element, records: list[Record], site: str, pager_zone: set[Element], title: str
+) -> float:
+    urls = list(dict.fromkeys(r.url for r in records))
+    n = len(urls)
+    lengths = [len(r.title) for r in records]
+    # Titles of articles run to a dozen characters and more; menus say 2 to 6.
+    length = min(max((median(lengths) - 1) / 8, 0.05), 1.0)
+    variety = len({r.title for r in records}) / len(records)
+    dated = sum(1 for r in records if _DATE_HINT.search(_outside(r))) / len(records)
+    shapes = Counter(_shape(u) for u in urls)
+    consistent = shapes.most_common(1)[0][1] / n
+    same_site = sum(1 for u in urls if _site(u) == site) / n
+    textual = sum(1 for r in records if r.has_text) / len(records)
+    score = float(n) * length * variety
+    score *= 1.0 + dated
+    score *= 0.3 + 0.7 * consistent
+    score *= 0.5 + 0.5 * same_site
+    score *= 0.3 + 0.7 * textual
+    score *= _alike(records) ** 2
+    score *= _placement(container, title)
+    if _near(container, pager_zone):
+        score *= 1.5
+    return score
+
+
+def _alike(records: list[Record]) -> float:
+    """How alike neighbouring rows are built (a template's rows are; a page's blocks,
+    a menu beside a list beside a box, are not): the mean overlap of their tags."""
+    shapes = [_tag_counts(r.row) for r in records]
+    pairs = list(zip(shapes, shapes[1:], strict=False))
+    if not pairs:
+        return 1.0
+    total = 0.0
+    for a, b in pairs:
+        low = sum((a & b).values())
+        high = sum((a | b).values())
+        total += low / high if high else 1.0
+    return total / len(pairs)
+
+
+def _tag_counts(row: Element) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for count, el in enumerate(row.iter()):
+        if count >= _MAX_ROW_NODES:
+            break
+        if isinstance(el.tag, str):
+            counts[el.tag] += 1
+    return counts
+
+
+def _outside(record: Record) -> str:
+    return beside(record, frozenset())
+
+
+def beside(record: Record, rows: frozenset[Element]) -> str:
+    """The row's text beside its title, where its date is printed: in the row, or in
+    what follows it up to the next row (a bare ``<a>`` and its tail, a ``<dt>`` and its
+    ``<dd>``)."""
+    parts = []
+    if record.row is not record.link:
+        parts.append(text_of(record.row).replace(record.title, " ", 1))
+    parts.append(record.row.tail or "")
+    for count, sib in enumerate(record.row.itersiblings()):
+        if count >= 3 or sib in rows or sib.tag in ("br", record.row.tag):
+            break
+        if not isinstance(sib.tag, str):
+            parts.append(sib.tail or "")
+            continue
+        parts.append(sib.text_content() + (sib.tail or ""))
+    return norm(" ".join(parts))
+
+
+def _shape(url: str) -> tuple[str, ...]:
+    """A URL with every segment that carries digits made a wildcard: the links one
+    template writes share it (``/info/1234/5678.htm``, ``thread-1-1-1.html``)."""
+    parts = urlsplit(url)
+    segments = tuple("*" if _DIGIT.search(s) else s for s in parts.path.split("/"))
+    keys = tuple(sorted(p.split("=", 1)[0] for p in parts.query.split("&") if p))
+    return (parts.netloc.lower(), *segments, "?", *keys)
+
+
+def _site(url: str) -> str:
+    """The registrable part of a host, near enough: example.com, example.gov.cn."""
+    host = (urlsplit(url).hostname or "").lower()
+    labels = host.split(".")
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def _tokens(el: Element) -> set[str]:
+    marks = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    return set(_TOKEN_SPLIT.split(marks)) - {""}
+
+
+def _placement(container: Element, title: str) -> float:
+    """Page chrome and side boxes are discounted, the nearer the more."""
+    factor = 1.0
+    for depth, el in enumerate([container, *container.iterancestors()]):
+        if not isinstance(el.tag, str) or el.tag in ("body", "html"):
+            break
+        tokens = _tokens(el)
+        if el.tag in _CHROME_TAGS or tokens & _CHROME_TOKENS:
+            factor = min(factor, 0.15)
+        elif el.tag in _SIDE_TAGS or tokens & _SIDE_TOKENS:
+            factor = min(factor, 0.35)
+        if depth < 4:
+            heading = box_heading(el)
+            if heading and _SIDE_HEADING.search(heading) and not names_the_page(heading, title):
+                factor = min(factor, 0.25)
+    return factor
+
+
+def _pager_zone(root: Element) -> set[Element]:
+    """The elements holding a pager, up to three levels above it."""
+    zone: set[Element] = set()
+    for link in root.iter("a"):
+        if _PAGER_TEXT.match(text_of(link)):
+            el: Element | None = link
+            for _ in range(4):
+                el = el.getparent() if el is not None else None
+                if el is None:
+                    break
+                zone.add(el)
+    return zone
+
+
+def _near(container: Element, zone: set[Element]) -> bool:
+    el: Element | None = container
+    for _ in range(3):
+        if el is None:
+            return False
+        if el in zone:
+            return True
+        el = el.getparent()
+    return False
+
+
+def _page_title(root: Element) -> str:
+    found = root.find(".//title")
+    return norm(found.text_content()) if found is not None else ""
+
+
+def names_the_page(heading: str, title: str) -> bool:
+    """Whether a box heading such as "通知公告" is the page's own subject (a category
+    whose name happens to look like a sidebar's)."""
+    core = re.sub(r"文章|列表|更多|[>»\s]", "", heading)
+    return len(core) >= 2 and core in title
+
+
+def box_heading(container: Element) -> str:
+    """The nearest short text before the element, which titles a box ("热门文章")."""
+    for sib in container.itersiblings(preceding=True):
+        if not isinstance(sib.tag, str):
+            continue  # a comment or <?xml?> left beside the root
+        text = text_of(sib)
+        if text:
+            # A box title is short; a long neighbour is other content, not a heading,
+            # and a row of links is a menu (tabs above a list), not a title either.
+            menu = len(sib.findall(".//a")) >= 2
+            return text if len(text) <= 20 and not menu else ""
+    parent = container.getparent()
+    if parent is not None and norm(parent.text or ""):
+        return norm(parent.text or "")[-30:]
+    return ""
