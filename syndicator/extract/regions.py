@@ -20,6 +20,7 @@ URL's shape only matters relative to its neighbours'.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -99,6 +100,10 @@ _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _DATE_HINT = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/.月]\s*\d{1,2}")
 _PAGER_TEXT = re.compile(r"^(?:下一?页|尾\s*页|末\s*页|后一?页|next\b.*|last\b.*)$", re.I)
 _DIGIT = re.compile(r"\d")
+_ONLY_DATE = re.compile(
+    r"^[\[【(（]?\s*(?:(?:19|20)?\d{2}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[\]】)）]?$"
+)
 _SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "ac"})
 
 
@@ -232,19 +237,25 @@ def _record(row: Element, links: list[_Linked]) -> Record | None:
 
 
 def _card_title(link: Element) -> str:
-    """A card's ``<a>`` may wrap a heading, a summary and an image: its heading, or its
-    first block of text, is the title."""
+    """A card's ``<a>`` may wrap a heading, a summary, a date and an image: its heading,
+    else its first block of text, is the title; a date printed inside a link is never
+    part of its title."""
     blocks = [el for el in link.iterdescendants() if isinstance(el.tag, str) and el.tag in _BLOCKS]
-    if not blocks:
-        return text_of(link)
     for el in blocks:
         if el.tag in _HEADINGS and text_of(el):
             return text_of(el)
     for el in blocks:
         text = text_of(el)
-        if text:
+        if text and not _ONLY_DATE.match(text):
             return text
-    return text_of(link)
+    if not any(_ONLY_DATE.match(text_of(el)) for el in link.iterdescendants()):
+        return text_of(link)
+    parts: list[str] = [link.text or ""]
+    for child in link:
+        if not _ONLY_DATE.match(text_of(child)):
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return norm("".join(parts)) or text_of(link)
 
 
 def _merges(
@@ -312,7 +323,7 @@ def _alike(records: list[Record]) -> float:
     """How alike neighbouring rows are built (a template's rows are; a page's blocks,
     a menu beside a list beside a box, are not): the mean overlap of their tags."""
     shapes = [_tag_counts(r.row) for r in records]
-    pairs = list(zip(shapes, shapes[1:], strict=False))
+    pairs = list(itertools.pairwise(shapes))
     if not pairs:
         return 1.0
     total = 0.0
@@ -340,19 +351,36 @@ def _outside(record: Record) -> str:
 def beside(record: Record, rows: frozenset[Element]) -> str:
     """The row's text beside its title, where its date is printed: in the row, or in
     what follows it up to the next row (a bare ``<a>`` and its tail, a ``<dt>`` and its
-    ``<dd>``)."""
-    parts = []
-    if record.row is not record.link:
-        parts.append(text_of(record.row).replace(record.title, " ", 1))
-    parts.append(record.row.tail or "")
+    ``<dd>``). Neighbouring elements are kept apart: "2023-11-20" in one cell and "12"
+    in the next must not read as one number."""
+    parts: list[str] = []
+    _texts_outside(record.row, record.link, parts)
+    if record.row is record.link:
+        parts.append(record.link.tail or "")
     for count, sib in enumerate(record.row.itersiblings()):
         if count >= 3 or sib in rows or sib.tag in ("br", record.row.tag):
             break
-        if not isinstance(sib.tag, str):
-            parts.append(sib.tail or "")
-            continue
-        parts.append(sib.text_content() + (sib.tail or ""))
+        if isinstance(sib.tag, str):
+            parts.extend(sib.itertext())
+        parts.append(sib.tail or "")
     return norm(" ".join(parts))
+
+
+def _texts_outside(el: Element, skip: Element, parts: list[str]) -> None:
+    """``el``'s text nodes, those of ``skip``'s subtree left out (but for a card whose
+    link is the row: its text beyond the title)."""
+    if el is skip:
+        if el.getparent() is not None and len(el):
+            # A card: the summary and date sit inside the link itself.
+            for child in el:
+                if isinstance(child.tag, str) and child.tag not in _HEADINGS:
+                    parts.extend(child.itertext())
+        return
+    if isinstance(el.tag, str):
+        parts.append(el.text or "")
+    for child in el:
+        _texts_outside(child, skip, parts)
+        parts.append(child.tail or "")
 
 
 def _shape(url: str) -> tuple[str, ...]:
