@@ -34,8 +34,6 @@ from syndicator.extract.urls import absolutize
 _MAX_CLIMB = 7
 # Two dated rows of plain titles score about 4; a bare menu of short words under 1.
 _MIN_SCORE = 1.0
-# A row's build is judged on its first nodes; a record is small.
-_MAX_ROW_NODES = 60
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BLOCKS = frozenset(
     {"div", "p", "dl", "dt", "dd", "ul", "ol", "li", "section", "table", *_HEADINGS}
@@ -45,6 +43,12 @@ _NOT_TITLE = re.compile(
     r"^(?:[\[【(（]?\s*(?:\d{1,4}|[<>«»‹›…]+|上一?页|下一?页|首\s*页|尾\s*页|末\s*页|前一?页|"
     r"后一?页|更多.{0,4}|more\b.*|查看(?:更多|详情|全文)|详细|详情|阅读全文|全文|"
     r"阅读更多|点击查看|read more)\s*[\]】)）]?|[>»›]+)$",
+    re.I,
+)
+# A comment or view counter links to the post but never titles it.
+_COUNTER = re.compile(
+    r"^(?:\d+\s*(?:comments?|replies|条评论|评论|回复|阅读|浏览)|"
+    r"(?:评论|回复|阅读|浏览|点击|comments?)\s*[:：(（\[]?\s*\d+\s*[)）\]]?|no comments)$",
     re.I,
 )
 _CHROME_TAGS = frozenset({"header", "nav", "footer"})
@@ -90,6 +94,9 @@ _SIDE_TOKENS = frozenset(
         "paihang",
         "related",
         "relate",
+        "widget",
+        "widgets",
+        "secondary",
         "xgwz",
     }
 )
@@ -100,6 +107,8 @@ _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _DATE_HINT = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/.月]\s*\d{1,2}")
 _PAGER_TEXT = re.compile(r"^(?:下一?页|尾\s*页|末\s*页|后一?页|next\b.*|last\b.*)$", re.I)
 _DIGIT = re.compile(r"\d")
+_BULLETS = "·•●○◆◇■□▪▫►▶▸→»>-—*・ \u00b7"
+_ELLIPSIS = ("…", "...", "..", "⋯")
 _ONLY_DATE = re.compile(
     r"^[\[【(（]?\s*(?:(?:19|20)?\d{2}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
     r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[\]】)）]?$"
@@ -146,7 +155,7 @@ def find_main_list(root: Element, base: str, page_url: str, codec: str) -> Regio
     for container, (tag, _) in regions.items():
         for members in _merges(container, tag, regions):
             merged = [r for member in members for r in regions[member][1]]
-            score = _score(container, merged, site, pager_zone, title)
+            score = _score(container, merged, site, pager_zone, title, page_url)
             if best is None or score > best.score:
                 best = Region(container, tuple(merged), score)
     return best if best is not None and best.score >= _MIN_SCORE else None
@@ -160,7 +169,9 @@ def _candidate_links(
     own = page_url.split("#", 1)[0]
     for link in root.iter("a"):
         target = absolutize(link.get("href") or "", base, codec)
-        if not target or target.split("#", 1)[0] == own:
+        # ``post/#comments`` is the post itself.
+        target = target.split("#", 1)[0] if target else None
+        if not target or target == own:
             continue
         text = link_text(link)
         if text:
@@ -212,50 +223,89 @@ def _rows_of(
 
 
 def _record(row: Element, links: list[_Linked]) -> Record | None:
-    """The row's title link: the longest text among links that could be a title."""
-    by_url: dict[str, tuple[Element, str, bool]] = {}
-    order: list[str] = []
+    """The row's title link: the longest title among the row's targets. Links to one
+    target (thumbnail, title, summary, "详细") are one candidate, titled by the link
+    whose text its title attribute confirms, else one in a heading, else the first."""
+    by_url: dict[str, list[tuple[Element, str, bool]]] = {}
     for link, target, text in links:
-        if _NOT_TITLE.match(text):
+        if _NOT_TITLE.match(text) or _COUNTER.match(text) or _ONLY_DATE.match(text):
             continue
         visible = bool(text_of(link))
-        title = _card_title(link) if visible else text
-        known = by_url.get(target)
-        if known is None:
-            order.append(target)
-        if (
-            known is None
-            or (visible and not known[2])
-            or (visible == known[2] and len(title) > len(known[1]))
-        ):
-            by_url[target] = (link, title, visible)
-    if not order:
+        title = _debullet(_card_title(link) if visible else text)
+        if title:
+            by_url.setdefault(target, []).append((link, title, visible))
+    if not by_url:
         return None
-    best = max(order, key=lambda url: (by_url[url][2], len(by_url[url][1])))
-    link, title, visible = by_url[best]
+    chosen = {url: _title_link(found) for url, found in by_url.items()}
+    best = max(chosen, key=lambda url: (chosen[url][2], len(chosen[url][1])))
+    link, title, visible = chosen[best]
     return Record(row, link, best, title, visible)
 
 
+def _title_link(found: list[tuple[Element, str, bool]]) -> tuple[Element, str, bool]:
+    visible = [f for f in found if f[2]] or found
+    if len(visible) == 1:
+        return visible[0]
+    tips = {norm(f[0].get("title") or "") for f in found} - {""}
+    for f in visible:
+        if any(tip == f[1] or tip.startswith(f[1].rstrip("".join(_ELLIPSIS))) for tip in tips):
+            return f
+    for f in visible:
+        if any(a.tag in _HEADINGS for a in f[0].iterancestors()):
+            return f
+    return visible[0]
+
+
+def _debullet(text: str) -> str:
+    """A title without the bullet a template prints before it ("·标题")."""
+    return text.lstrip(_BULLETS).strip()
+
+
 def _card_title(link: Element) -> str:
-    """A card's ``<a>`` may wrap a heading, a summary, a date and an image: its heading,
-    else its first block of text, is the title; a date printed inside a link is never
+    """A card's ``<a>`` may wrap an image, a heading, a summary and a date: its heading,
+    else its first piece of text, is the title; a date printed inside a link is never
     part of its title."""
-    blocks = [el for el in link.iterdescendants() if isinstance(el.tag, str) and el.tag in _BLOCKS]
-    for el in blocks:
-        if el.tag in _HEADINGS and text_of(el):
-            return text_of(el)
-    for el in blocks:
-        text = text_of(el)
-        if text and not _ONLY_DATE.match(text):
-            return text
-    if not any(_ONLY_DATE.match(text_of(el)) for el in link.iterdescendants()):
+    parts = [el for el in link.iterdescendants() if isinstance(el.tag, str)]
+    if not any(el.tag in _BLOCKS or _ONLY_DATE.match(text_of(el)) for el in parts):
         return text_of(link)
-    parts: list[str] = [link.text or ""]
-    for child in link:
-        if not _ONLY_DATE.match(text_of(child)):
+    for el in parts:
+        if el.tag in _HEADINGS and text_of(el):
+            return _without_dates(el)
+    return _first_piece(link) or text_of(link)
+
+
+def _without_dates(el: Element) -> str:
+    """An element's text without the date a child prints (``<h4><span>2022-03-21</span>
+    标题</h4>``)."""
+    dated = [
+        c for c in el.iterdescendants() if isinstance(c.tag, str) and _ONLY_DATE.match(text_of(c))
+    ]
+    if not dated:
+        return text_of(el)
+    parts = [el.text or ""]
+    for child in el:
+        if child not in dated:
             parts.append(child.text_content())
         parts.append(child.tail or "")
-    return norm("".join(parts)) or text_of(link)
+    return norm("".join(parts)) or text_of(el)
+
+
+def _first_piece(el: Element) -> str:
+    """The first child (or loose text) holding text that is not a date, descending into
+    it while it is itself a box of several pieces."""
+    if norm(el.text or "") and not _ONLY_DATE.match(norm(el.text or "")):
+        return text_of(el)
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        text = text_of(child)
+        if text and not _ONLY_DATE.match(text):
+            pieces = [c for c in child if isinstance(c.tag, str) and text_of(c)]
+            return _first_piece(child) if len(pieces) > 1 else text
+        tail = norm(child.tail or "")
+        if tail and not _ONLY_DATE.match(tail):
+            return text_of(el)
+    return ""
 
 
 def _merges(
@@ -294,7 +344,12 @@ def _merges(
 
 
 def _score(
-    container: Element, records: list[Record], site: str, pager_zone: set[Element], title: str
+    container: Element,
+    records: list[Record],
+    site: str,
+    pager_zone: set[Element],
+    title: str,
+    page_url: str,
 ) -> float:
     urls = list(dict.fromkeys(r.url for r in records))
     n = len(urls)
@@ -313,7 +368,14 @@ def _score(
     score *= 0.5 + 0.5 * same_site
     score *= 0.3 + 0.7 * textual
     score *= _alike(records) ** 2
+    folder = _folder(page_url)
+    if folder:
+        # A column's articles are often filed under the column's own folder.
+        score *= 1.0 + 0.5 * sum(1 for u in urls if urlsplit(u).path.startswith(folder)) / n
     score *= _placement(container, title)
+    if all(r.row.tag == "article" for r in records):
+        # HTML5 says it: a run of <article> elements is a list of articles.
+        score *= 1.5
     if _near(container, pager_zone):
         score *= 1.5
     return score
@@ -335,13 +397,24 @@ def _alike(records: list[Record]) -> float:
 
 
 def _tag_counts(row: Element) -> Counter[str]:
+    """The row's skeleton: tags two levels down, each counted up to three times (a
+    post's excerpt varies below that; a template's frame does not)."""
     counts: Counter[str] = Counter()
-    for count, el in enumerate(row.iter()):
-        if count >= _MAX_ROW_NODES:
-            break
-        if isinstance(el.tag, str):
-            counts[el.tag] += 1
+    level = [row]
+    for _ in range(2):
+        level = [c for el in level for c in el if isinstance(c.tag, str)]
+        for el in level:
+            if counts[el.tag] < 3:
+                counts[el.tag] += 1
     return counts
+
+
+def _folder(url: str) -> str:
+    """The page's folder when it is not the site's root: /xwzx/gsxw/ for
+    /xwzx/gsxw/index.html."""
+    path = urlsplit(url).path
+    folder = path[: path.rfind("/") + 1]
+    return folder if folder.count("/") >= 2 else ""
 
 
 def _outside(record: Record) -> str:
@@ -416,7 +489,7 @@ def _placement(container: Element, title: str) -> float:
         if el.tag in _CHROME_TAGS or tokens & _CHROME_TOKENS:
             factor = min(factor, 0.15)
         elif el.tag in _SIDE_TAGS or tokens & _SIDE_TOKENS:
-            factor = min(factor, 0.35)
+            factor = min(factor, 0.25)
         if depth < 4:
             heading = box_heading(el)
             if heading and _SIDE_HEADING.search(heading) and not names_the_page(heading, title):

@@ -1,6 +1,10 @@
-"""TRS WCM (拓尔思) lists: the pager is a script, ``createPageHTML(total, current,
-"index", "html")``; page 0 is index.html and page n is index_n.html, so the next page is
-derived, not linked."""
+"""TRS WCM (拓尔思) lists: the pager is a script, so the next page is derived, not linked.
+
+Two forms are in use. ``createPageHTML(total, current, "index", "html")`` counts from 0:
+page 0 is index.html and page n is index_n.html. The newer page.js,
+``createPageHTML('div', total, current, 'name', 'ext', records)``, counts from 1: page 1
+is name.ext and page n is name_n.ext.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ from syndicator.extract.text import Element
 from syndicator.extract.urls import absolutize
 
 _CREATE_PAGE = re.compile(
-    r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w.-]+)[\"']\s*,\s*[\"'](\w+)[\"']"
+    r"createPageHTML\(\s*(?P<div>[\"'][\w-]*[\"']\s*,\s*)?(?P<total>\d+)\s*,\s*(?P<current>\d+)"
+    r"\s*,\s*[\"'](?P<name>[\w.-]+)[\"']\s*,\s*[\"'](?P<ext>\w+)[\"']"
 )
 
 
@@ -19,10 +24,11 @@ def pager_next(root: Element, base: str) -> str | None:
     for script in root.iter("script"):
         match = _CREATE_PAGE.search(script.text or "")
         if match:
-            total, current = int(match.group(1)), int(match.group(2))
-            if current + 1 >= total:
+            total, current = int(match["total"]), int(match["current"])
+            last = total if match["div"] else total - 1
+            if current >= last:
                 return None
-            return absolutize(f"{match.group(3)}_{current + 1}.{match.group(4)}", base)
+            return absolutize(f"{match['name']}_{current + 1}.{match['ext']}", base)
     return None
 
 
