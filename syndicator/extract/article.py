@@ -18,7 +18,7 @@ from lxml import etree
 from syndicator.errors import NotAnArticle
 from syndicator.extract import body as bodies
 from syndicator.extract import page
-from syndicator.extract.dates import closing_date, parse_date
+from syndicator.extract.dates import closing_date, find_dates, parse_date
 from syndicator.extract.decode import declared_encoding
 from syndicator.extract.labels import LabelLine, closing_fields, find_label_lines, split_labels
 from syndicator.extract.meta import MetaFields, parse_meta_date, read_meta
@@ -38,6 +38,9 @@ from syndicator.extract.text import (
 from syndicator.models import ArticleData, Selectors
 
 _MAX_SIGN_OFF = 40
+# The byline sits within a few dozen elements after the headline, and is short.
+_MAX_BYLINE_SCAN = 60
+_MAX_BYLINE = 60
 # Characters of body text that make a page an article even beside a meta refresh.
 _REAL_BODY = 80
 Fields = dict[str, str | None]
@@ -99,6 +102,8 @@ def extract_article(
     published = _published(root, sel, meta, fields, tz, now)
     if published is None and not sel.date:
         published = _time_element_date(root, layout.body, tz, now)
+    if published is None and not sel.date:
+        published = _byline_date(root, layout, tz, now)
     content_html, text, following = "", "", None
     images: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
@@ -278,6 +283,31 @@ def _time_element_date(
         found = parse_date(text_of(el), tz, now)
         if found:
             return found
+    return None
+
+
+def _byline_date(
+    root: Element, layout: _Layout, tz: tzinfo, now: datetime
+) -> tuple[datetime, bool] | None:
+    """A bare full date printed between the headline and the body (a byline with no
+    label, no meta, no ``<time>``): only a short text counts, so prose never does."""
+    if layout.title_el is None or layout.body is None:
+        return None
+    after = -1
+    for el in elements(root):
+        if el is layout.body or after > _MAX_BYLINE_SCAN:
+            return None
+        if el is layout.title_el:
+            after = 0
+            continue
+        if after < 0 or layout.title_el in el.iterancestors():
+            continue
+        after += 1
+        text = norm("".join(el.xpath("text()")))
+        if text and len(text) <= _MAX_BYLINE:
+            found = find_dates(text, tz, now, year_less=False)
+            if found:
+                return found[0]
     return None
 
 

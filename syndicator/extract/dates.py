@@ -45,6 +45,44 @@ _MD = re.compile(
     r"(?![\d\-/.]))(?:" + _TIME + r")?"
 )
 
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+# Blogs and English pages print "May 20, 2019" or "20 May 2019".
+_EN_DATES = (
+    re.compile(
+        r"(?<![A-Za-z])"
+        + _MONTH
+        + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})(?!\d)"
+        r"(?:,?\s*(?:at\s+)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?",
+        re.I,
+    ),
+    re.compile(
+        r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)"
+        r"(?:,?\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?",
+        re.I,
+    ),
+)
+
 # A year-less date at most this far ahead of ``now`` still takes the current year:
 # clocks and time zones of portals drift by hours, not by a year.
 _FUTURE_SLACK = timedelta(days=1)
@@ -83,6 +121,15 @@ def find_dates(
         if value:
             spans.append((match.start(), value))
             taken.append(match.span())
+    for pattern in _EN_DATES:
+        for match in pattern.finditer(text):
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                continue
+            month = _MONTHS[match["mon"].lower()]
+            value = _build(int(match["y"]), month, int(match["d"]), match, tz)
+            if value:
+                spans.append((match.start(), value))
+                taken.append(match.span())
     for match in _SHORT_YMD.finditer(text):
         if any(a < match.end() and match.start() < b for a, b in taken):
             continue

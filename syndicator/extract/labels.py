@@ -34,11 +34,16 @@ _LABELS: dict[str, str] = {
     "稿件来源": "source",
     "稿源": "source",
     "来源于": "source",
+    "本文来源": "source",
+    "本文来源于": "source",
     "出处": "source",
     "作者": "author",
     "撰稿": "author",
     "撰稿人": "author",
     "文章作者": "author",
+    "原创": "author",
+    "发布人": "other",
+    "发布者": "other",
     "责任编辑": "editor",
     "责编": "editor",
     "编辑": "editor",
@@ -51,6 +56,12 @@ _LABELS: dict[str, str] = {
     "阅读": "hits",
     "阅读数": "hits",
     "访问量": "hits",
+    "访问次数": "hits",
+    "点击率": "hits",
+    "点击量": "hits",
+    "浏览量": "hits",
+    "阅读量": "hits",
+    "查看": "hits",
     "人气": "hits",
     "字体": "other",
     "字号": "other",
@@ -58,7 +69,7 @@ _LABELS: dict[str, str] = {
     "文章标题": "title",
     "标题": "title",
 }
-_NO_COLON = frozenset({"点击数", "浏览次数", "阅读数"})
+_NO_COLON = frozenset({"点击数", "浏览次数", "阅读数", "本文来源于"})
 _INFO_FIELDS = frozenset({"date", "source", "author"})
 MAX_LINE = 200
 # An unlabelled date before a single label ("2023-03-01 14:47 来源：X") is a field too.

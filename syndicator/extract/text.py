@@ -18,7 +18,9 @@ Element: TypeAlias = HtmlElement
 _SPACES = re.compile(r"[\s\u00a0\u2002-\u200b\u3000\ufeff]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _EDGE_JUNK = " |｜/\\·•:：,，;；-—_【】[]（）()"
-PLACEHOLDERS = frozenset({"佚名", "未知", "没有了", "本站原创", "不详", "无"})
+PLACEHOLDERS = frozenset(
+    {"佚名", "未知", "没有了", "本站原创", "不详", "无", "本站", "本网", "本网站", "管理员"}
+)
 NOISE_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed")
 BLOCK_TAGS = frozenset(
     {
