@@ -37,6 +37,7 @@ import contextlib
 
 from syndicator.errors import ExtractError
 from syndicator.extract import decode_html, extract_article, extract_list
+from tests.support.extraction import same_words
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 FIELDS = ("title", "published", "source", "author", "editor", "body", "no_boilerplate")
@@ -149,16 +150,6 @@ def with_readability(page: Page) -> Result:
     summary = doc.summary()
     body = lxml.html.fromstring(summary).text_content() if summary.strip() else ""
     return Result(doc.title(), None, None, None, None, body)
-
-
-def same_words(got: str, want: str) -> bool:
-    """Equal but for the kind and number of spaces (U+3000, nbsp, zero-width): a
-    reader sees no difference, and a title's spaces are the page's layout."""
-    return _spaced(got) == _spaced(want)
-
-
-def _spaced(text: str) -> str:
-    return " ".join(re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", text).split())
 
 
 def _squash(text: str | None) -> str:

@@ -34,6 +34,9 @@ from syndicator.extract.urls import absolutize
 _MAX_CLIMB = 7
 # Two dated rows of plain titles score about 4; a bare menu of short words under 1.
 _MIN_SCORE = 1.0
+# A row linking three or more targets by title-long texts holds records, it is not one.
+_LONG_TITLE = 8
+_CROWDED = 3
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BLOCKS = frozenset(
     {"div", "p", "dl", "dt", "dd", "ul", "ol", "li", "section", "table", *_HEADINGS}
@@ -125,6 +128,8 @@ class Record:
     url: str
     title: str
     has_text: bool
+    # Several title-like links to different targets: a box of records, not one.
+    crowded: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +154,8 @@ def find_main_list(root: Element, base: str, page_url: str, codec: str) -> Regio
         if best_tag is None:
             continue
         records = [r for r in (_record(row, by_child[row]) for row in rows) if r is not None]
-        if len(records) >= 2:
+        # Boxes of lists side by side (热门文章 beside 最新文章) are not one list.
+        if len(records) >= 2 and sum(r.crowded for r in records) * 3 <= len(records):
             regions[container] = (best_tag, records)
     best: Region | None = None
     for container, (tag, _) in regions.items():
@@ -239,7 +245,8 @@ def _record(row: Element, links: list[_Linked]) -> Record | None:
     chosen = {url: _title_link(found) for url, found in by_url.items()}
     best = max(chosen, key=lambda url: (chosen[url][2], len(chosen[url][1])))
     link, title, visible = chosen[best]
-    return Record(row, link, best, title, visible)
+    titled = sum(1 for found in chosen.values() if found[2] and len(found[1]) >= _LONG_TITLE)
+    return Record(row, link, best, title, visible, crowded=titled >= _CROWDED)
 
 
 def _title_link(found: list[tuple[Element, str, bool]]) -> tuple[Element, str, bool]:
@@ -493,7 +500,9 @@ def _placement(container: Element, title: str) -> float:
         if depth < 4:
             heading = box_heading(el)
             if heading and _SIDE_HEADING.search(heading) and not names_the_page(heading, title):
-                factor = min(factor, 0.25)
+                # A 热门/推荐 box is never the list, even when the list is gone: an
+                # empty category must read as empty, not as its sidebar.
+                return 0.0
     return factor
 
 
