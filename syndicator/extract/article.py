@@ -41,6 +41,7 @@ _MAX_SIGN_OFF = 40
 # The byline sits within a few dozen elements after the headline, and is short.
 _MAX_BYLINE_SCAN = 60
 _MAX_BYLINE = 60
+_SITE_SEPARATOR = re.compile(r"^\s*[-_|｜–—－·:：]\s*\S")
 # Characters of body text that make a page an article even beside a meta refresh.
 _REAL_BODY = 80
 Fields = dict[str, str | None]
@@ -172,12 +173,25 @@ def _title(root: Element, sel: Selectors, meta: MetaFields, layout: _Layout) -> 
         return clean_value(text_of(layout.title_el))
     confirmed = page.confirmed_title(root)
     if meta.title:
-        return meta.title
+        return _without_site_suffix(meta.title, root, layout, confirmed)
     if confirmed:
         return confirmed
     if layout.title_el is not None:
         return clean_value(page.own_text(layout.title_el))
     return page.head_title(root)
+
+
+def _without_site_suffix(title: str, root: Element, layout: _Layout, confirmed: str | None) -> str:
+    """og:title often carries the site's name after the headline ("标题 - 频道 - 站名"):
+    when a heading on the page is the part before a separator, the heading is the title."""
+    heads = [confirmed, *(text_of(h) for h in root.iter("h1", "h2"))]
+    if layout.title_el is not None:
+        heads.insert(0, text_of(layout.title_el))
+    for head in heads:
+        fits = head and len(head) < len(title) and title.startswith(head)
+        if fits and _SITE_SEPARATOR.match(title[len(head or "") :]):
+            return head or title
+    return title
 
 
 def _label_fields(root: Element, sel: Selectors, layout: _Layout) -> tuple[Fields, Fields]:

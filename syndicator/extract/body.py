@@ -48,6 +48,23 @@ _REPRINT = re.compile(
     r"(?:转载|转贴)\s*(?:时)?\s*(?:请|须|需|必须)\s*(?:务必)?\s*注明"
 )
 _MAX_NOTE = 80
+# What templates print after an article, inside the element that holds it: neighbours,
+# trackbacks, copyright and disclaimers, QR and share boxes, "related" lists, a
+# forum post's action links.
+_TRAILER = re.compile(
+    r"^[\s【\[（(]*(?:prev(?:ious)?\b|next\b|上一篇|下一篇|上一条|下一条|trackback|"
+    r"版权所有|版权声明|copyright|©|免责声明|声明[:：]|本站所有|本网所有|本站声明|"
+    r"(?:微信)?扫一扫|扫描二维码|关注微信|分享到|相关(?:文章|阅读|新闻|链接|推荐)|"
+    r"为你推荐|推荐阅读|热门推荐|猜你喜欢|延伸阅读|查看详细资料|发表评论|网友评论|"
+    r"我要评论|引用\s*回复|tags?\s*[:：]|标签\s*[:：])",
+    re.I,
+)
+_TRAILER_TEXT = 200
+# A trailing block whose text is this much link text is a list of other pages.
+_LINK_SHARE = 0.7
+_WRAPPERS = frozenset(
+    {"div", "section", "article", "td", "tr", "tbody", "table", "ul", "ol", "dl", "center"}
+)
 _BRACKETS = re.compile(r"[\s【】\[\]()（）|｜:：,，、.。]+")
 _PART_FILE = re.compile(r"_(\d+)\.[A-Za-z]+$")
 _PART_QUERY = re.compile(r"(?:^|&)page=(\d+)(?:&|$)", re.I)
@@ -262,6 +279,7 @@ def clean_body(body: Element, drop: Iterable[Element]) -> None:
             continue
         if is_pager(el) or is_neighbour_link(el) or is_action_line(el) or is_reprint_note(el):
             el.drop_tree()
+    _trim_trailer(body)
     for el in reversed(list(elements(body))):
         if (
             el is not body
@@ -270,6 +288,46 @@ def clean_body(body: Element, drop: Iterable[Element]) -> None:
             and not any(True for _ in el.iter(*_EMPTY_OK))
         ):
             el.drop_tree()
+
+
+def _trim_trailer(box: Element) -> None:
+    """Drop, from the end of the body, blocks that are what follows an article rather
+    than the article: never the whole body, never an image."""
+    while True:
+        last = _last_block(box)
+        if last is None:
+            return
+        if _is_trailer(last) and norm(box.text_content()) != text_of(last):
+            last.drop_tree()
+            continue
+        if last.tag in _WRAPPERS and len(last):
+            _trim_trailer(last)
+        return
+
+
+def _last_block(box: Element) -> Element | None:
+    for child in reversed(box):
+        if not isinstance(child.tag, str):
+            if norm(child.tail or ""):
+                return None
+            continue
+        if child.tag in ("br", "hr"):
+            if norm(child.tail or ""):
+                return None
+            continue
+        return None if norm(child.tail or "") else child
+    return None
+
+
+def _is_trailer(el: Element) -> bool:
+    text = text_of(el)
+    if not text or len(text) > _TRAILER_TEXT or el.find(".//img") is not None:
+        return False
+    if _TRAILER.match(text):
+        return True
+    linked = sum(len(text_of(a)) for a in el.iter("a"))
+    links = sum(1 for a in el.iter("a") if text_of(a))
+    return links >= 2 and linked >= _LINK_SHARE * len(text)
 
 
 def inside(el: Element, ancestor: Element) -> bool:

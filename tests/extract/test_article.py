@@ -402,3 +402,39 @@ def test_a_bare_time_after_the_source_is_the_date_not_part_of_the_source() -> No
     got = extract_article(ARTICLE_BOX, ARTICLE_BOX_URL, tz=TZ, now=NOW)
     assert got.published == datetime(2015, 2, 6, 22, 16, tzinfo=TZ)
     assert got.source is None and got.author == "admin"
+
+
+BLOG_POST = """<html><head><meta charset="utf-8"><title>{title} - 某某的博客</title>
+<meta property="og:title" content="{title} - 某某的博客"></head><body>
+<header><a href="/">某某的博客</a></header>
+<article><h1 class="post-title">{title}</h1><div class="meta">May 20, 2019</div>
+<div class="post-content">
+<p>我来成都有半个月了。住了两天青旅，用了一周的时间找了份程序员的工作。</p>
+<p>在这之前，我唯一的工作经验就是毕业时的实习经验了，面试官只问了几个很简单的基础题。</p>
+<p>Prev: 上一篇文章的标题</p>
+<div class="related">相关文章 <a href="/a/1.html">另一篇文章的标题很长很长</a>
+<a href="/a/2.html">再一篇文章的标题也很长</a></div></div></article></body></html>"""
+
+
+def test_a_blog_post_without_labels() -> None:
+    got = extract_article(
+        BLOG_POST.format(title="蓉城杂谈"), "https://blog.example.com/archives/57/", tz=TZ, now=NOW
+    )
+    # The og:title's site suffix goes when the headline is its head.
+    assert got.title == "蓉城杂谈"
+    # A bare date between the headline and the body, with no label, meta or <time>.
+    assert got.published == datetime(2019, 5, 20, tzinfo=TZ)
+    # What follows the article inside its element: neighbours and related links.
+    assert got.content_text.endswith("几个很简单的基础题。")
+
+
+def test_a_bare_date_inside_the_prose_is_not_the_byline() -> None:
+    html = (
+        BLOG_POST.format(title="蓉城杂谈")
+        .replace('<div class="meta">May 20, 2019</div>', "")
+        .replace(
+            "我来成都有半个月了。", "2019年5月20日我来成都有半个月了，这是一段很长的正文内容。"
+        )
+    )
+    got = extract_article(html, "https://blog.example.com/archives/57/", tz=TZ, now=NOW)
+    assert got.published is None

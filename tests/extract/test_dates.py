@@ -127,3 +127,20 @@ def test_two_digit_year_date_is_a_full_date() -> None:
 )
 def test_closing_date(text: str, expected: tuple[datetime, bool] | None) -> None:
     assert closing_date(text, SHANGHAI) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("May 20, 2019", datetime(2019, 5, 20, tzinfo=SHANGHAI)),
+        ("Posted on September 9th, 2010", datetime(2010, 9, 9, tzinfo=SHANGHAI)),
+        ("20 May 2019", datetime(2019, 5, 20, tzinfo=SHANGHAI)),
+        ("Dec. 14, 2017 at 10:25", datetime(2017, 12, 14, 10, 25, tzinfo=SHANGHAI)),
+    ],
+)
+def test_english_month_dates(text: str, want: datetime) -> None:
+    assert find_dates(text, SHANGHAI, NOW)[0][0] == want
+
+
+def test_a_word_starting_like_a_month_is_no_date() -> None:
+    assert find_dates("Mayor 3 2019", SHANGHAI, NOW) == []

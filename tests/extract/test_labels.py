@@ -90,3 +90,20 @@ def test_source_in_a_sentence_is_no_line() -> None:
 )
 def test_closing_credit_lines(line: str, fields: dict[str, str]) -> None:
     assert closing_fields(line) == fields
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "want"),
+    [
+        ("发布日期:2023-04-06 作者：莘城学校 点击率： 12", "author", "莘城学校"),
+        ("发布日期： 2017-02-23 来源： 发布人：", "source", None),
+        ("本文来源于 新华网 2023-03-01", "source", "新华网"),
+        ("原创：张三 责任编辑：李四", "author", "张三"),
+        ("来源：本网站 作者：管理员", "source", None),
+        ("来源：本网站 作者：管理员", "author", None),
+    ],
+)
+def test_values_stop_at_the_next_label_and_placeholders_are_none(
+    line: str, field: str, want: str | None
+) -> None:
+    assert split_labels(line).get(field) == want

@@ -260,3 +260,24 @@ def test_a_comment_beside_the_root_is_no_heading() -> None:
     html = "</title><?xml version='1.0' encoding='gbk'?><a href='2603_2.html'>下一页"
     with pytest.raises(NotAList):
         extract_list(html, "http://www.zgkjcx.com/Article/kjyw/202303/2603.html", tz=TZ, now=NOW)
+
+
+def test_boxes_of_lists_side_by_side_are_not_one_list() -> None:
+    # Two sidebar boxes, each a list of its own, with the category's list empty: the
+    # boxes must not read as a two-row list of their longest links.
+    box = (
+        "<table class='box'><tr><td>{h}</td></tr><tr><td><ul>"
+        + "".join(
+            f"<li><a href='/Article/ShowArticle.asp?ArticleID={i}'>"
+            f"第{i}篇关于科技创新的报道标题</a> 03-0{i % 9 + 1}</li>"
+            for i in range(1, 7)
+        )
+        + "</ul></td></tr></table>"
+    )
+    html = (
+        "<html><head><title>科技要闻</title></head><body><table><tr>"
+        f"<td class='col'>{box.format(h='阅读排行')}{box.format(h='热点新闻')}</td>"
+        "<td class='main'><b>科技要闻</b><p>没有任何文章</p></td></tr></table></body></html>"
+    )
+    with pytest.raises(NotAList):
+        extract_list(html, "http://www.zgkjcx.com/Article/kjyw/Index.html", tz=TZ, now=NOW)
