@@ -85,7 +85,8 @@ def extract_article(
     for pattern in sel.exclude:
         for el in select(root, pattern):
             el.drop_tree()
-    layout = _layout(root, sel, redirect=False)
+    confirmed = page.confirmed_title(root)
+    layout = _layout(root, sel, confirmed, redirect=False)
     if external is not None:
         # A refresh beside a whole article (a mobile-site hop, a page reload) is not
         # what the page is: its body wins. Only a page with no body of its own is the
@@ -93,8 +94,8 @@ def extract_article(
         if layout.body is not None and len(norm(layout.body.text_content())) >= _REAL_BODY:
             external = None
         else:
-            layout = _layout(root, sel, redirect=True)
-    title = _title(root, sel, meta, layout)
+            layout = _layout(root, sel, confirmed, redirect=True)
+    title = _title(root, sel, meta, layout, confirmed)
     if not title:
         raise NotAnArticle(url, "no title found")
     if layout.body is None and external is None:
@@ -142,9 +143,9 @@ def extract_article(
     )
 
 
-def _layout(root: Element, sel: Selectors, *, redirect: bool) -> _Layout:
+def _layout(root: Element, sel: Selectors, confirmed: str | None, *, redirect: bool) -> _Layout:
     lines = find_label_lines(root)
-    title_el = _title_element(root, sel, lines)
+    title_el = _title_element(root, sel, lines, confirmed)
     crumb = page.find_breadcrumb(root)
     outside = [ln.element for ln in lines if ln.is_info and ln.element is not None]
     outside += [el for el in (title_el, crumb) if el is not None]
@@ -154,12 +155,14 @@ def _layout(root: Element, sel: Selectors, *, redirect: bool) -> _Layout:
     return _Layout(lines, body, title_el, crumb, summary)
 
 
-def _title_element(root: Element, sel: Selectors, lines: list[LabelLine]) -> Element | None:
+def _title_element(
+    root: Element, sel: Selectors, lines: list[LabelLine], confirmed: str | None
+) -> Element | None:
     if sel.title:
         found = select(root, sel.title)
         if found:
             return found[0]
-    text = page.confirmed_title(root)
+    text = confirmed
     if text:
         for el in elements(root.find("body") if root.find("body") is not None else root):
             if text_of(el) == text and el.tag != "a":
@@ -168,10 +171,11 @@ def _title_element(root: Element, sel: Selectors, lines: list[LabelLine]) -> Ele
     return page.title_before(info) if info is not None else None
 
 
-def _title(root: Element, sel: Selectors, meta: MetaFields, layout: _Layout) -> str | None:
+def _title(
+    root: Element, sel: Selectors, meta: MetaFields, layout: _Layout, confirmed: str | None
+) -> str | None:
     if sel.title and layout.title_el is not None:
         return clean_value(text_of(layout.title_el))
-    confirmed = page.confirmed_title(root)
     if meta.title:
         return _without_site_suffix(meta.title, root, layout, confirmed)
     if confirmed:

@@ -220,9 +220,13 @@ def next_part(
 
 def _next_in(scope: Element, url: str, base: str, encoding: str) -> str | None:
     key, current = _part_key(url), part_number(url)
+    stem = _stem(url)
     candidates: list[tuple[int, bool, str]] = []
     for link in scope.iter("a"):
-        target = absolutize(link.get("href") or "", base, encoding)
+        href = link.get("href") or ""
+        if stem not in href and "page=" not in href.lower():
+            continue  # a part's link names the article's file, or a page number
+        target = absolutize(href, base, encoding)
         if not target or target == url or _part_key(target) != key:
             continue
         number = part_number(target)
@@ -232,6 +236,12 @@ def _next_in(scope: Element, url: str, base: str, encoding: str) -> str | None:
         return None
     labelled = [c for c in candidates if c[1]]
     return (labelled or sorted(candidates))[0][2]
+
+
+def _stem(url: str) -> str:
+    """The article's file name without extension and part suffix: 2603 for 2603_2.html."""
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    return _PART_FILE.sub("", name).rsplit(".", 1)[0]
 
 
 def is_pager(el: Element) -> bool:

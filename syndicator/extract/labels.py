@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from syndicator.extract.text import Element, clean_value, elements, norm
+from syndicator.extract.text import Element, clean_value, elements, norm, text_floor
 
 # label -> field; "hits" and "other" only delimit the fields we keep.
 _LABELS: dict[str, str] = {
@@ -123,6 +123,10 @@ class LabelLine:
 
 def split_labels(text: str) -> dict[str, str | None]:
     """Field -> value for every label found; the first occurrence of a field wins."""
+    if ":" not in text and "：" not in text:
+        squeezed = "".join(text.split())
+        if not any(label in squeezed for label in _NO_COLON):
+            return {}  # every other label ends in a colon
     text = norm(text.replace("\r", " ").replace("\n", " "))
     found: list[tuple[int, int, str]] = []
     for match in _LABEL_RE.finditer(text):
@@ -182,6 +186,10 @@ def find_label_lines(root: Element) -> list[LabelLine]:
     label, then lone "来源：X" lines outside those, in document order."""
     candidates = [el for el in elements(root) if el.tag not in ("html", "body", "head")]
     read: dict[int, tuple[str, dict[str, str | None]]] = {}
+    floor = text_floor(root)
+    for index, el in enumerate(candidates):
+        if floor.get(el, 0) > MAX_LINE:
+            read[index] = ("", {})  # too long to be a line, whatever its labels
     found = _smallest(candidates, _is_line, [], read)
     # Second, so that a "<i>来源：X</i>" inside a "发布时间：… 来源：…" row never hides the row.
     found += _smallest(candidates, _is_source_line, [line for _, line in found], read)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from syndicator.extract.text import Element, clean_value, elements, norm, text_of
+from syndicator.extract.text import Element, clean_value, elements, norm, text_floor, text_of
 from syndicator.extract.urls import absolutize
 
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|—+|-+|>>|»|::)\s*")
@@ -83,12 +83,16 @@ def visible_texts(root: Element) -> set[str]:
     title is shown."""
     body = root.find("body")
     found: set[str] = set()
-    stack = [body if body is not None else root]
+    start = body if body is not None else root
+    floor = text_floor(start)
+    stack = [start]
     while stack:
         el = stack.pop()
         if not isinstance(el.tag, str) or el.tag == "a" or _hidden(el):
             continue  # and nothing inside it
         stack.extend(el)
+        if floor.get(el, 0) > _MAX_TITLE:
+            continue
         text = text_of(el)
         if text and len(text) <= _MAX_TITLE:
             found.add(text)

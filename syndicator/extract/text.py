@@ -134,9 +134,32 @@ def drop_noise(root: Element) -> None:
 
 def elements(root: Element) -> Iterator[Element]:
     """Every element, skipping comments and processing instructions."""
-    for el in root.iter():
-        if isinstance(el.tag, str):
-            yield el
+    # lxml filters to elements in C: no comments or processing instructions.
+    yield from root.iter(etree.Element)
+
+
+def text_floor(root: Element) -> dict[Element, int]:
+    """For every element, a lower bound of ``len(text_of(el))``, in one pass: callers
+    that only want short texts skip the long ones without building them."""
+    floor: dict[Element, int] = {}
+    for el in reversed(list(root.iter())):
+        total = _piece(el.text) if isinstance(el.tag, str) else 0
+        for child in el:
+            total += floor.get(child, 0) + _piece(child.tail)
+        floor[el] = total
+    return floor
+
+
+_INVISIBLE = frozenset("\u200b\ufeff")
+
+
+def _piece(text: str | None) -> int:
+    """At most the text's length once spaces collapse: its non-space characters."""
+    if not text:
+        return 0
+    if _INVISIBLE.isdisjoint(text):
+        return len("".join(text.split()))
+    return len(norm(text))
 
 
 def text_of(el: Element) -> str:
