@@ -37,6 +37,8 @@ _SIDEBAR = re.compile(r"热门|推荐|排行|热点|相关|精彩|专题|公告|
 # A configured item's row: table cells and spans are parts of a row, never rows.
 _ROW_TAGS = ("tr", "li", "dd", "dt", "div", "p")
 _ELLIPSIS = ("…", "...", "..", "⋯")
+# A date printed for a row stands nearly alone: "2023-11-20", "发布时间：2023-11-20 14:30".
+_MAX_DATE_PIECE = 40
 # The year a link's path is filed under: /2023-3/18/, /202303/, /2023/0318/, /2023/03/.
 _PATH_YEAR = re.compile(
     r"/((?:19|20)\d{2})(?:[-/_]?(0[1-9]|1[0-2]|[1-9](?=[-/_])))?(?=[-/_]|\d{2}[/_])"
@@ -49,7 +51,7 @@ class _Row:
     link: Element
     url: str
     text: str
-    beside: str
+    beside: tuple[str, ...]
 
 
 def extract_list(
@@ -97,7 +99,7 @@ def _selected_rows(root: Element, css: str, base: str, codec: str) -> list[_Row]
             row = _row_of(link)
             text = link_text(link)
             rest = text_of(row).replace(text_of(link), " ", 1) if row is not link else ""
-            rows.append(_Row(row, link, target, text, rest))
+            rows.append(_Row(row, link, target, text, (rest,)))
     return rows
 
 
@@ -139,7 +141,7 @@ def _single_row(root: Element, base: str, codec: str, tz: tzinfo, now: datetime)
         heading = box_heading(row.getparent() if row.getparent() is not None else row)
         if _SIDEBAR.search(heading) and not names_the_page(heading, title):
             continue
-        found.append(_Row(row, link, target, text, rest))
+        found.append(_Row(row, link, target, text, (rest,)))
     return found if len({r.url for r in found}) == 1 else []
 
 
@@ -211,21 +213,26 @@ def _full_title(text: str, tip: str, fields: dict[str, str | None]) -> str:
 
 
 def _printed_date(row: _Row, tz: tzinfo, now: datetime) -> tuple[datetime, bool] | None:
-    """A full date anywhere in the row beats a month-day quoted in its summary; a
-    month-day takes the year its link is filed under when the path's month (if it
-    has one) agrees and that does not put the date in the future."""
-    found = find_dates(row.beside, tz, now, year_less=False)
-    if found:
-        return found[0]
-    found = find_dates(row.beside, tz, now)
-    if not found:
-        return None
-    when, date_only = found[0]
-    filed = _PATH_YEAR.search(urlsplit(row.url).path)
+    """The date a row prints beside its title: a full date before a month-day, and only
+    from a short piece of text (a date cell, "(2023-11-20)", "发布时间：…"), never one
+    quoted in a summary. A month-day takes the year its link is filed under when the
+    path's month (if it has one) agrees and that does not put the date in the future."""
+    short = [piece for piece in row.beside if len(piece) <= _MAX_DATE_PIECE]
+    for year_less in (False, True):
+        for piece in short:
+            found = find_dates(piece, tz, now, year_less=year_less)
+            if found:
+                return _filed_year(found[0], row.url, now) if year_less else found[0]
+    return None
+
+
+def _filed_year(found: tuple[datetime, bool], url: str, now: datetime) -> tuple[datetime, bool]:
+    when, date_only = found
+    filed = _PATH_YEAR.search(urlsplit(url).path)
     if filed is None or (filed.group(2) and int(filed.group(2)) != when.month):
-        return found[0]
+        return found
     try:
         moved = when.replace(year=int(filed.group(1)))
     except ValueError:  # 29 February in a year without it
-        return found[0]
-    return (moved, date_only) if moved <= now + timedelta(days=1) else found[0]
+        return found
+    return (moved, date_only) if moved <= now + timedelta(days=1) else found

@@ -298,20 +298,21 @@ def _without_dates(el: Element) -> str:
 
 
 def _first_piece(el: Element) -> str:
-    """The first child (or loose text) holding text that is not a date, descending into
-    it while it is itself a box of several pieces."""
+    """The first child (or loose text) holding text that is not a date, descending
+    through wrappers that hold nothing but other pieces."""
     if norm(el.text or "") and not _ONLY_DATE.match(norm(el.text or "")):
-        return text_of(el)
+        return _without_dates(el)
     for child in el:
         if not isinstance(child.tag, str):
             continue
         text = text_of(child)
         if text and not _ONLY_DATE.match(text):
-            pieces = [c for c in child if isinstance(c.tag, str) and text_of(c)]
-            return _first_piece(child) if len(pieces) > 1 else text
+            own = norm(child.text or "") or any(norm(c.tail or "") for c in child)
+            boxes = [c for c in child if isinstance(c.tag, str) and text_of(c)]
+            return _first_piece(child) if boxes and not own else text
         tail = norm(child.tail or "")
         if tail and not _ONLY_DATE.match(tail):
-            return text_of(el)
+            return _without_dates(el)
     return ""
 
 
@@ -425,14 +426,15 @@ def _folder(url: str) -> str:
 
 
 def _outside(record: Record) -> str:
-    return beside(record, frozenset())
+    return " ".join(beside(record, frozenset()))
 
 
-def beside(record: Record, rows: frozenset[Element]) -> str:
-    """The row's text beside its title, where its date is printed: in the row, or in
+def beside(record: Record, rows: frozenset[Element]) -> tuple[str, ...]:
+    """The row's texts beside its title, where its date is printed: in the row, or in
     what follows it up to the next row (a bare ``<a>`` and its tail, a ``<dt>`` and its
-    ``<dd>``). Neighbouring elements are kept apart: "2023-11-20" in one cell and "12"
-    in the next must not read as one number."""
+    ``<dd>``). Each text node stays a piece of its own: "2023-11-20" in one cell and
+    "12" in the next must not read as one number, and a date quoted in a summary is
+    told from a date printed alone."""
     parts: list[str] = []
     _texts_outside(record.row, record.link, parts)
     if record.row is record.link:
@@ -443,7 +445,7 @@ def beside(record: Record, rows: frozenset[Element]) -> str:
         if isinstance(sib.tag, str):
             parts.extend(sib.itertext())
         parts.append(sib.tail or "")
-    return norm(" ".join(parts))
+    return tuple(piece for piece in (norm(part) for part in parts) if piece)
 
 
 def _texts_outside(el: Element, skip: Element, parts: list[str]) -> None:
