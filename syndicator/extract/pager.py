@@ -17,6 +17,7 @@ from syndicator.extract.urls import absolutize
 _NEXT_WORDS = re.compile(
     r"^[\[【(（<«]?\s*(?:下\s*一?\s*页|后\s*一?\s*页|next(?:\s*page)?)\s*[>»›]*\s*[\]】)）]?$", re.I
 )
+_ONCLICK = re.compile(r"location(?:\.href)?\s*=\s*(?:encodeURI\(\s*)?[\"']([^\"']+)[\"']", re.I)
 _ARROWS = re.compile(r"^(?:[>»›＞]|>>|››)$")
 _NUMBER = re.compile(r"^[\[【(（]?\s*(\d{1,5})\s*[\]】)）]?$")
 _CURRENT = re.compile(
@@ -46,7 +47,13 @@ def _strip(url: str) -> str:
 
 
 def _target(link: Element, base: str, codec: str) -> str | None:
-    return absolutize(link.get("href") or "", base, codec)
+    """Where a pager link goes: its href, or for ``href="#"`` the address its onclick
+    sends the browser to (``location.href=encodeURI('index_2.jhtml')``)."""
+    found = absolutize(link.get("href") or "", base, codec)
+    if found and found.split("#", 1)[0] != base.split("#", 1)[0]:
+        return found
+    script = _ONCLICK.search(link.get("onclick") or "")
+    return absolutize(script.group(1), base, codec) if script else found
 
 
 def _rel_next(root: Element, base: str, codec: str) -> str | None:
@@ -128,7 +135,9 @@ def _current(
     links = {id(link) for _, link in numbered}
     for number, link in numbered:
         target = _target(link, base, codec)
-        if (target and _strip(target) == own) or _marked(link):
+        holder = link.getparent()
+        marked = _marked(link) or (holder is not None and holder is not box and _marked(holder))
+        if (target and _strip(target) == own) or marked:
             return number
     for el in box.iter():
         if not isinstance(el.tag, str) or id(el) in links or el.tag == "a":
