@@ -150,10 +150,12 @@ def find_main_list(root: Element, base: str, page_url: str, codec: str) -> Regio
     title = _page_title(root)
     regions: dict[Element, tuple[str, list[Record]]] = {}
     for container, by_child in groups.items():
+        if container.tag in ("body", "html"):
+            continue  # the page's own blocks are sections, not records
         best_tag, rows = _rows_of(container, by_child)
         if best_tag is None:
             continue
-        records = [r for r in (_record(row, by_child[row]) for row in rows) if r is not None]
+        records = _aligned(rows, by_child)
         # Boxes of lists side by side (热门文章 beside 最新文章) are not one list.
         if len(records) >= 2 and sum(r.crowded for r in records) * 3 <= len(records):
             regions[container] = (best_tag, records)
@@ -228,10 +230,30 @@ def _rows_of(
     return tag, [child for child in container if child in by_child and child.tag == tag]
 
 
-def _record(row: Element, links: list[_Linked]) -> Record | None:
-    """The row's title link: the longest title among the row's targets. Links to one
-    target (thumbnail, title, summary, "详细") are one candidate, titled by the link
+def _record(
+    row: Element, links: list[_Linked], slot: tuple[str, ...] | None = None
+) -> Record | None:
+    """The row's title link: the longest title among the row's targets, or the one in
+    ``slot`` (where the region's rows keep their titles) when the row has it. Links to
+    one target (thumbnail, title, summary, "详细") are one candidate, titled by the link
     whose text its title attribute confirms, else one in a heading, else the first."""
+    chosen = _candidates(links)
+    if not chosen:
+        return None
+    slotted = [
+        url for url, found in chosen.items() if slot is not None and _slot(row, found[0]) == slot
+    ]
+    best = (
+        slotted[0]
+        if slotted
+        else max(chosen, key=lambda url: (chosen[url][2], len(chosen[url][1])))
+    )
+    link, title, visible = chosen[best]
+    titled = sum(1 for found in chosen.values() if found[2] and len(found[1]) >= _LONG_TITLE)
+    return Record(row, link, best, title, visible, crowded=titled >= _CROWDED)
+
+
+def _candidates(links: list[_Linked]) -> dict[str, tuple[Element, str, bool]]:
     by_url: dict[str, list[tuple[Element, str, bool]]] = {}
     for link, target, text in links:
         if _NOT_TITLE.match(text) or _COUNTER.match(text) or _ONLY_DATE.match(text):
@@ -240,13 +262,41 @@ def _record(row: Element, links: list[_Linked]) -> Record | None:
         title = _debullet(_card_title(link) if visible else text)
         if title:
             by_url.setdefault(target, []).append((link, title, visible))
-    if not by_url:
-        return None
-    chosen = {url: _title_link(found) for url, found in by_url.items()}
-    best = max(chosen, key=lambda url: (chosen[url][2], len(chosen[url][1])))
-    link, title, visible = chosen[best]
-    titled = sum(1 for found in chosen.values() if found[2] and len(found[1]) >= _LONG_TITLE)
-    return Record(row, link, best, title, visible, crowded=titled >= _CROWDED)
+    return {url: _title_link(found) for url, found in by_url.items()}
+
+
+def _slot(row: Element, link: Element) -> tuple[str, ...]:
+    """Where a link sits in its row: the tags and classes on the way down to it."""
+    path: list[str] = []
+    el: Element | None = link
+    while el is not None and el is not row:
+        path.append(f"{el.tag}.{el.get('class') or ''}")
+        el = el.getparent()
+    return tuple(reversed(path))
+
+
+def _aligned(rows: list[Element], by_child: dict[Element, list[_Linked]]) -> list[Record]:
+    """Records whose title links sit in one slot: a template prints every title in the
+    same place, so a longer author name or a link quoted in one excerpt does not win
+    its row when the other rows say where titles go."""
+    records = [r for r in (_record(row, by_child[row]) for row in rows) if r is not None]
+    if len(records) < 3:
+        return records
+    weight: Counter[tuple[str, ...]] = Counter()
+    holders: Counter[tuple[str, ...]] = Counter()
+    for row in rows:
+        for link, title, visible in _candidates(by_child[row]).values():
+            if visible:
+                key = _slot(row, link)
+                weight[key] += len(title)
+                holders[key] += 1
+    if not weight:
+        return records
+    # The slot most rows fill, then the one with the longer texts.
+    slot = max(weight, key=lambda key: (holders[key], weight[key]))
+    if holders[slot] * 5 < len(records) * 3:
+        return records
+    return [r for r in (_record(row, by_child[row], slot) for row in rows) if r is not None]
 
 
 def _title_link(found: list[tuple[Element, str, bool]]) -> tuple[Element, str, bool]:
@@ -375,7 +425,7 @@ def _score(
     score *= 0.3 + 0.7 * consistent
     score *= 0.5 + 0.5 * same_site
     score *= 0.3 + 0.7 * textual
-    score *= _alike(records) ** 2
+    score *= _alike(records)
     folder = _folder(page_url)
     if folder:
         # A column's articles are often filed under the column's own folder.
@@ -495,10 +545,9 @@ def _placement(container: Element, title: str) -> float:
         if not isinstance(el.tag, str) or el.tag in ("body", "html"):
             break
         tokens = _tokens(el)
-        if el.tag in _CHROME_TAGS or tokens & _CHROME_TOKENS:
+        chrome = el.tag in _CHROME_TAGS or tokens & _CHROME_TOKENS
+        if chrome or el.tag in _SIDE_TAGS or tokens & _SIDE_TOKENS:
             factor = min(factor, 0.15)
-        elif el.tag in _SIDE_TAGS or tokens & _SIDE_TOKENS:
-            factor = min(factor, 0.25)
         if depth < 4:
             heading = box_heading(el)
             if heading and _SIDE_HEADING.search(heading) and not names_the_page(heading, title):
