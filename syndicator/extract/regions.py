@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from statistics import median
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from syndicator.extract.text import Element, norm, text_of
 from syndicator.extract.urls import absolutize
 
@@ -244,13 +246,29 @@ def _record(
         url for url, found in chosen.items() if slot is not None and _slot(row, found[0]) == slot
     ]
     best = (
-        slotted[0]
+        max(slotted, key=lambda url: len(chosen[url][1]))
         if slotted
         else max(chosen, key=lambda url: (chosen[url][2], len(chosen[url][1])))
     )
     link, title, visible = chosen[best]
     titled = sum(1 for found in chosen.values() if found[2] and len(found[1]) >= _LONG_TITLE)
-    return Record(row, link, best, title, visible, crowded=titled >= _CROWDED)
+    return Record(row, link, best, title, visible, crowded=titled >= _CROWDED and _holds_list(row))
+
+
+def _holds_list(row: Element) -> bool:
+    """Whether the row holds a list of its own: an element whose children each link a
+    title-long text (a box of records, not links quoted in an excerpt's prose)."""
+    for el in row.iter(etree.Element):
+        linked = 0
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            links = [child] if child.tag == "a" else child.iter("a")
+            if any(len(text_of(a)) >= _LONG_TITLE for a in links):
+                linked += 1
+                if linked >= _CROWDED:
+                    return True
+    return False
 
 
 def _candidates(links: list[_Linked]) -> dict[str, tuple[Element, str, bool]]:
@@ -285,11 +303,14 @@ def _aligned(rows: list[Element], by_child: dict[Element, list[_Linked]]) -> lis
     weight: Counter[tuple[str, ...]] = Counter()
     holders: Counter[tuple[str, ...]] = Counter()
     for row in rows:
+        longest: dict[tuple[str, ...], int] = {}
         for link, title, visible in _candidates(by_child[row]).values():
             if visible:
                 key = _slot(row, link)
-                weight[key] += len(title)
-                holders[key] += 1
+                longest[key] = max(longest.get(key, 0), len(title))
+        for key, length in longest.items():
+            weight[key] += length
+            holders[key] += 1
     if not weight:
         return records
     # The slot most rows fill, then the one with the longer texts.
