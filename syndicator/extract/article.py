@@ -41,6 +41,9 @@ _MAX_SIGN_OFF = 40
 # The byline sits within a few dozen elements after the headline, and is short.
 _MAX_BYLINE_SCAN = 60
 _MAX_BYLINE = 60
+_HEADLINE_TAGS = frozenset({"h1", "h2", "h3"})
+_MIN_HEADLINE = 5
+_MAX_HEADLINE = 100
 _SITE_SEPARATOR = re.compile(r"^\s*[-_|｜–—－·:：]\s*\S")
 # Characters of body text that make a page an article even beside a meta refresh.
 _REAL_BODY = 80
@@ -57,6 +60,8 @@ class _Layout:
     title_el: Element | None
     crumb: Element | None
     summary: Element | None
+    # A heading between the confirmed title's element and the body: the headline.
+    headline: str | None = None
 
 
 def extract_article(
@@ -152,7 +157,33 @@ def _layout(root: Element, sel: Selectors, confirmed: str | None, *, redirect: b
     chosen = select(root, sel.body) if sel.body else []
     summary = None if chosen or redirect else bodies.lead_summary(root)
     body = chosen[0] if chosen else (None if redirect else bodies.find_body(root, outside, summary))
+    if title_el is not None and body is not None and not sel.title:
+        heading = _heading_nearer_body(root, title_el, body)
+        if heading is not None:
+            return _Layout(lines, body, heading, crumb, summary, text_of(heading))
     return _Layout(lines, body, title_el, crumb, summary)
+
+
+def _heading_nearer_body(root: Element, title_el: Element, body: Element) -> Element | None:
+    """A page whose <title> names only the site or the column shows that name in its
+    header too, which then passes for the title; the headline is the heading that
+    stands between that element and the body."""
+    found: Element | None = None
+    after = False
+    for el in elements(root):
+        if el is body:
+            return found
+        if el is title_el:
+            after = True
+            continue
+        if not after or el.tag not in _HEADLINE_TAGS or title_el in el.iterancestors():
+            continue
+        text = text_of(el)
+        if not _MIN_HEADLINE <= len(text) <= _MAX_HEADLINE or el.find(".//a") is not None:
+            continue
+        if not split_labels(text):  # an info line set as a heading is no headline
+            found = el
+    return None
 
 
 def _title_element(
@@ -178,6 +209,8 @@ def _title(
         return clean_value(text_of(layout.title_el))
     if meta.title:
         return _without_site_suffix(meta.title, root, layout, confirmed)
+    if layout.headline:
+        return layout.headline
     if confirmed:
         return confirmed
     if layout.title_el is not None:

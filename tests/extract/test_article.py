@@ -438,3 +438,18 @@ def test_a_bare_date_inside_the_prose_is_not_the_byline() -> None:
     )
     got = extract_article(html, "https://blog.example.com/archives/57/", tz=TZ, now=NOW)
     assert got.published is None
+
+
+def test_a_title_naming_only_the_site_gives_way_to_the_headline() -> None:
+    html = (
+        "<html><head><title>公司动态-某某土工材料有限公司</title></head><body>"
+        "<div class='logo'>某某土工材料有限公司</div>"
+        "<div class='nav'><a href='/'>首页</a><a href='/list/'>公司动态</a></div>"
+        "<h3>发布日期：2019-09-23 作者： 点击：</h3>"
+        "<h1 class='tit'> 单向土工格栅以塑料单向最为出色</h1>"
+        "<div class='content'><p>单向土工格栅是以高分子聚合物为主要原料，经挤出、拉伸而成的。"
+        "它具有很高的抗拉强度，在工程中得到了广泛的应用。</p>"
+        "<p>在堤防工程中，土工格栅可以提高堤身的稳定性，减少沉降。</p></div></body></html>"
+    )
+    got = extract_article(html, "http://www.example.cn/news/12.html", tz=TZ, now=NOW)
+    assert got.title == "单向土工格栅以塑料单向最为出色"
