@@ -302,6 +302,7 @@ SETS = {
     "thirdparty2": ("Third-party 2", "thirdparty2/articles", "thirdparty2/lists"),
     "real": ("Real pages", "real/articles", "real/lists"),
     "real_holdout1": ("Real holdout 1", "real_holdout1/articles", "real_holdout1/lists"),
+    "real_holdout2": ("Real holdout 2", "real_holdout2/articles", "real_holdout2/lists"),
 }
 
 
