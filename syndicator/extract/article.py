@@ -41,6 +41,33 @@ _MAX_SIGN_OFF = 40
 # The byline sits within a few dozen elements after the headline, and is short.
 _MAX_BYLINE_SCAN = 60
 _MAX_BYLINE = 60
+# A news lead's reporter credit: only near the start of the text, names only.
+_LEAD_CREDIT_SPAN = 60
+_NAMES = r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4}){0,3})"
+_REPORTER = r"(?:本报|本報)?\s*(?:记者|記者|通讯员|通訊員)"
+_REPORTED = r"\s*(?:[／/]\s*[\u4e00-\u9fff]{0,6}\s*)?(?:报道|報導|报导)"
+_LEAD_CREDIT = re.compile(
+    r"^(?:[^\n，。]{0,14}(?:讯|訊|电|電)\s*[:：]?\s*)?(?:"
+    # （张三 报道）, （记者 张三 报道）
+    r"[（(【\[]\s*(?:"
+    + _REPORTER
+    + r")?\s*"
+    + _NAMES.replace("names", "bracketed")
+    + _REPORTED
+    + r"\s*[）)】\]]"
+    # 记者张三报道, 記者林悅／台北報導: unbracketed, the word 记者 says it is a credit.
+    r"|"
+    + _REPORTER
+    + r"\s*"
+    + _NAMES.replace("names", "by")
+    + _REPORTED
+    # （记者 张三、李四）: a reporter named in brackets needs no 报道.
+    + r"|[（(【\[]\s*"
+    + _REPORTER
+    + r"\s*"
+    + _NAMES
+    + r"\s*[）)】\]])"
+)
 _HEADLINE_TAGS = frozenset({"h1", "h2", "h3"})
 _MIN_HEADLINE = 5
 _MAX_HEADLINE = 100
@@ -132,7 +159,7 @@ def extract_article(
         published=published[0] if published else None,
         date_only=published[1] if published else True,
         source=meta.source or fields.get("source") or others.get("source"),
-        author=meta.author or fields.get("author") or closing.get("author"),
+        author=meta.author or fields.get("author") or closing.get("author") or _lead_credit(text),
         editor=_first(fields, closing, others, keys=("editor", "entry")),
         category=(
             meta.category
@@ -335,6 +362,17 @@ def _time_element_date(
         if found:
             return found
     return None
+
+
+def _lead_credit(text: str) -> str | None:
+    """The reporter a news text names at its start: "（李东生 报道）", "记者 王五 报道",
+    "記者林悅／台北報導", after an optional "X网讯：" dateline."""
+    head = text[:_LEAD_CREDIT_SPAN]
+    found = _LEAD_CREDIT.search(head)
+    if found is None:
+        return None
+    names = found.group("bracketed") or found.group("by") or found.group("names")
+    return norm(names) if names else None
 
 
 def _byline_date(

@@ -453,3 +453,23 @@ def test_a_title_naming_only_the_site_gives_way_to_the_headline() -> None:
     )
     got = extract_article(html, "http://www.example.cn/news/12.html", tz=TZ, now=NOW)
     assert got.title == "单向土工格栅以塑料单向最为出色"
+
+
+@pytest.mark.parametrize(
+    ("lead", "author"),
+    [
+        ("工会网讯：（李东生 报道）在两会召开的喜庆日子里，我们迎来了国际劳动妇女节。", "李东生"),
+        ("新华社北京3月1日电（记者张三、李四）全国科技工作会议今天在京召开。", "张三、李四"),
+        ("本报讯 记者王五报道 今天上午，市科技局召开新闻发布会。", "王五"),
+        ("據媒體報導，今年以來全市的研發投入持續增長。", None),
+        ("据媒体报道，2016年以来，全市的研发投入持续增长。", None),
+    ],
+)
+def test_a_news_lead_names_its_reporter(lead: str, author: str | None) -> None:
+    html = (
+        "<html><head><title>科技要闻</title></head><body><h1>全市研发投入持续增长</h1>"
+        f"<div class='content'><p>{lead}</p><p>会议指出，要进一步加大科技投入，推动成果转化。"
+        "与会人员围绕重点任务进行了交流。</p></div></body></html>"
+    )
+    got = extract_article(html, "http://www.example.cn/a/1.html", tz=TZ, now=NOW)
+    assert got.author == author
