@@ -60,6 +60,11 @@ _TRAILER = re.compile(
     re.I,
 )
 _TRAILER_TEXT = 200
+# A short block asking readers to follow or scan, with or without its QR image.
+_FOLLOW = re.compile(
+    r"二维码|二維碼|公众号|公眾號|扫码|掃碼|扫一扫|掃一掃|(?:添加|加|关注)\S{0,4}微信"
+)
+_FOLLOW_TEXT = 60
 # A trailing block whose text is this much link text is a list of other pages.
 _LINK_SHARE = 0.7
 _WRAPPERS = frozenset(
@@ -331,6 +336,8 @@ def _last_block(box: Element) -> Element | None:
 
 def _is_trailer(el: Element) -> bool:
     text = text_of(el)
+    if text and len(text) <= _FOLLOW_TEXT and _FOLLOW.search(text):
+        return True  # "扫码关注公众号", "添加客服微信" beside their QR code image
     if not text or len(text) > _TRAILER_TEXT or el.find(".//img") is not None:
         return False
     if _TRAILER.match(text):

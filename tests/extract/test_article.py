@@ -473,3 +473,15 @@ def test_a_news_lead_names_its_reporter(lead: str, author: str | None) -> None:
     )
     got = extract_article(html, "http://www.example.cn/a/1.html", tz=TZ, now=NOW)
     assert got.author == author
+
+
+def test_a_qr_box_after_the_text_is_not_the_article() -> None:
+    html = (
+        "<html><head><title>公司新闻</title></head><body><h1>公司新增无刷电机生产线</h1>"
+        "<div class='content'><p>近日，公司新增一条无刷电机生产线，产能提升三成。"
+        "新产线采用自动化装配工艺，进一步提高了产品质量。</p><p>让我们携手并进，共创美好未来！</p>"
+        "<div class='qr'><h2>工业大吊扇订货微信客服</h2><p>直接添加客服微信：13500000000</p>"
+        "<img src='/qr.jpg'></div></div></body></html>"
+    )
+    got = extract_article(html, "http://www.example.cn/xwzx/59.html", tz=TZ, now=NOW)
+    assert got.content_text.endswith("共创美好未来！")
