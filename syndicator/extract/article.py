@@ -33,6 +33,7 @@ from syndicator.extract.text import (
     elements,
     norm,
     parse,
+    text_floor,
     text_of,
 )
 from syndicator.models import ArticleData, Selectors
@@ -117,8 +118,10 @@ def extract_article(
     for pattern in sel.exclude:
         for el in select(root, pattern):
             el.drop_tree()
-    confirmed = page.confirmed_title(root)
-    layout = _layout(root, sel, confirmed, redirect=False)
+    # One pass sizes every element's text for the title and label-line searches.
+    floor = text_floor(root)
+    confirmed = page.confirmed_title(root, floor)
+    layout = _layout(root, sel, confirmed, floor, redirect=False)
     if external is not None:
         # A refresh beside a whole article (a mobile-site hop, a page reload) is not
         # what the page is: its body wins. Only a page with no body of its own is the
@@ -126,7 +129,7 @@ def extract_article(
         if layout.body is not None and len(norm(layout.body.text_content())) >= _REAL_BODY:
             external = None
         else:
-            layout = _layout(root, sel, confirmed, redirect=True)
+            layout = _layout(root, sel, confirmed, floor, redirect=True)
     title = _title(root, sel, meta, layout, confirmed)
     if not title:
         raise NotAnArticle(url, "no title found")
@@ -175,8 +178,15 @@ def extract_article(
     )
 
 
-def _layout(root: Element, sel: Selectors, confirmed: str | None, *, redirect: bool) -> _Layout:
-    lines = find_label_lines(root)
+def _layout(
+    root: Element,
+    sel: Selectors,
+    confirmed: str | None,
+    floor: dict[Element, int],
+    *,
+    redirect: bool,
+) -> _Layout:
+    lines = find_label_lines(root, floor)
     title_el = _title_element(root, sel, lines, confirmed)
     crumb = page.find_breadcrumb(root)
     outside = [ln.element for ln in lines if ln.is_info and ln.element is not None]

@@ -181,12 +181,12 @@ def closing_fields(line: str) -> dict[str, str]:
     return found
 
 
-def find_label_lines(root: Element) -> list[LabelLine]:
+def find_label_lines(root: Element, floor: dict[Element, int] | None = None) -> list[LabelLine]:
     """The smallest short elements holding two or more labels or starting with an editor
     label, then lone "来源：X" lines outside those, in document order."""
     candidates = [el for el in elements(root) if el.tag not in ("html", "body", "head")]
     read: dict[int, tuple[str, dict[str, str | None]]] = {}
-    floor = text_floor(root)
+    floor = text_floor(root) if floor is None else floor
     for index, el in enumerate(candidates):
         if floor.get(el, 0) > MAX_LINE:
             read[index] = ("", {})  # too long to be a line, whatever its labels

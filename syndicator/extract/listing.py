@@ -25,18 +25,26 @@ from syndicator.extract.regions import (
     beside,
     box_heading,
     find_main_list,
-    link_text,
     names_the_page,
 )
 from syndicator.extract.select import select
-from syndicator.extract.text import Element, base_url, drop_noise, norm, parse, text_of
+from syndicator.extract.text import (
+    ELLIPSIS,
+    Element,
+    base_url,
+    drop_noise,
+    link_text,
+    norm,
+    page_title,
+    parse,
+    text_of,
+)
 from syndicator.extract.urls import absolutize, looks_like_article
 from syndicator.models import ListItem, ListPage, Selectors
 
 _SIDEBAR = re.compile(r"热门|推荐|排行|热点|相关|精彩|专题|公告|友情链接|图片")
 # A configured item's row: table cells and spans are parts of a row, never rows.
 _ROW_TAGS = ("tr", "li", "dd", "dt", "div", "p")
-_ELLIPSIS = ("…", "...", "..", "⋯")
 # A date printed for a row stands nearly alone: "2023-11-20", "发布时间：2023-11-20 14:30".
 _MAX_DATE_PIECE = 40
 # The year a link's path is filed under: /2023-3/18/, /202303/, /2023/0318/, /2023/03/.
@@ -125,7 +133,7 @@ def _single_row(root: Element, base: str, codec: str, tz: tzinfo, now: datetime)
     """A last page may hold one article: accept a lone dated row in a list element
     (li, tr, dd) with an article-shaped link, not under a sidebar heading nor in
     header/nav/footer."""
-    title = _page_title(root)
+    title = page_title(root)
     found: list[_Row] = []
     for link in root.iter("a"):
         target = absolutize(link.get("href") or "", base, codec)
@@ -151,11 +159,6 @@ def _in_chrome(el: Element) -> bool:
         if re.search(r"\b(?:nav|header|footer|aside|side|right|left|menu|top|bottom)", marks):
             return True
     return False
-
-
-def _page_title(root: Element) -> str:
-    found = root.find(".//title")
-    return norm(found.text_content()) if found is not None else ""
 
 
 def _item(row: _Row, sel: Selectors, tz: tzinfo, now: datetime) -> ListItem:
@@ -206,8 +209,8 @@ def _full_title(text: str, tip: str, fields: dict[str, str | None]) -> str:
     tip = norm(tip)
     if not tip or fields:
         return text
-    stem = text.rstrip("".join(_ELLIPSIS) + " ")
-    if not text or text.endswith(_ELLIPSIS) or (tip.startswith(stem) and len(tip) > len(text)):
+    stem = text.rstrip("".join(ELLIPSIS) + " ")
+    if not text or text.endswith(ELLIPSIS) or (tip.startswith(stem) and len(tip) > len(text)):
         return tip
     return text
 

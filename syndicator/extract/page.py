@@ -78,13 +78,13 @@ def text_between(text: str, pieces: list[str], start: int, stop: int) -> str:
     return text[begin:end]
 
 
-def visible_texts(root: Element) -> set[str]:
+def visible_texts(root: Element, floor: dict[Element, int] | None = None) -> set[str]:
     """Texts of short elements outside links, hidden blocks and <head>: the evidence a
     title is shown."""
     body = root.find("body")
     found: set[str] = set()
     start = body if body is not None else root
-    floor = text_floor(start)
+    floor = text_floor(start) if floor is None else floor
     stack = [start]
     while stack:
         el = stack.pop()
@@ -108,7 +108,7 @@ def _hidden(el: Element) -> bool:
     return "display:none" in style or el.get("hidden") is not None
 
 
-def confirmed_title(root: Element) -> str | None:
+def confirmed_title(root: Element, floor: dict[Element, int] | None = None) -> str | None:
     """The longest run of <title> segments that the page also shows as an element's text.
 
     Failing that, a run cut before a space ("标题 专题名_网站": some templates add the
@@ -119,7 +119,7 @@ def confirmed_title(root: Element) -> str | None:
     title = root.find(".//title")
     if title is None or not title.text_content().strip():
         return None
-    shown = visible_texts(root)
+    shown = visible_texts(root, floor)
     squeezed = {_squeeze(text): text for text in shown}
     candidates = title_candidates(title.text_content())
     whole = norm(title.text_content())

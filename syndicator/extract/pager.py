@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from syndicator.extract.text import Element, norm, text_of
+from syndicator.extract.text import Element, link_text, norm, text_of
 from syndicator.extract.urls import absolutize
 
 _NEXT_WORDS = re.compile(
@@ -65,18 +65,9 @@ def _rel_next(root: Element, base: str, codec: str) -> str | None:
     return None
 
 
-def _says(link: Element) -> str:
-    text = text_of(link)
-    if text:
-        return text
-    img = link.find(".//img")
-    alt = norm(img.get("alt") or "") if img is not None else ""
-    return alt or norm(link.get("title") or "")
-
-
 def _worded(root: Element, base: str, codec: str) -> str | None:
     for link in root.iter("a"):
-        if _NEXT_WORDS.match(_says(link)):
+        if _NEXT_WORDS.match(link_text(link)):
             return _target(link, base, codec)
     return None
 

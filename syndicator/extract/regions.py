@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from syndicator.extract.text import Element, norm, text_of
+from syndicator.extract.text import ELLIPSIS, Element, link_text, norm, page_title, text_of
 from syndicator.extract.urls import absolutize
 
 # Records are found this many levels above their links at most: li > div > h3 > a.
@@ -113,7 +113,6 @@ _DATE_HINT = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/.月]
 _PAGER_TEXT = re.compile(r"^(?:下一?页|尾\s*页|末\s*页|后一?页|next\b.*|last\b.*)$", re.I)
 _DIGIT = re.compile(r"\d")
 _BULLETS = "·•●○◆◇■□▪▫►▶▸→»>-—*・ \u00b7"
-_ELLIPSIS = ("…", "...", "..", "⋯")
 _ONLY_DATE = re.compile(
     r"^[\[【(（]?\s*(?:(?:19|20)?\d{2}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
     r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[\]】)）]?$"
@@ -149,7 +148,7 @@ def find_main_list(root: Element, base: str, page_url: str, codec: str) -> Regio
     groups = _group_by_ancestor(links)
     pager_zone = _pager_zone(root)
     site = _site(page_url)
-    title = _page_title(root)
+    title = page_title(root)
     regions: dict[Element, tuple[str, list[Record]]] = {}
     for container, by_child in groups.items():
         if container.tag in ("body", "html"):
@@ -189,17 +188,6 @@ def _candidate_links(
     return found
 
 
-def link_text(link: Element) -> str:
-    """What a link says: its text, else its image's alt, else its title attribute."""
-    text = text_of(link)
-    if text:
-        return text
-    img = link.find(".//img")
-    if img is not None and norm(img.get("alt") or ""):
-        return norm(img.get("alt") or "")
-    return norm(link.get("title") or "")
-
-
 _Linked = tuple[Element, str, str]
 
 
@@ -232,14 +220,12 @@ def _rows_of(
     return tag, [child for child in container if child in by_child and child.tag == tag]
 
 
-def _record(
-    row: Element, links: list[_Linked], slot: tuple[str, ...] | None = None
-) -> Record | None:
-    """The row's title link: the longest title among the row's targets, or the one in
-    ``slot`` (where the region's rows keep their titles) when the row has it. Links to
-    one target (thumbnail, title, summary, "详细") are one candidate, titled by the link
-    whose text its title attribute confirms, else one in a heading, else the first."""
-    chosen = _candidates(links)
+_Chosen = dict[str, tuple[Element, str, bool]]
+
+
+def _record(row: Element, chosen: _Chosen, slot: tuple[str, ...] | None = None) -> Record | None:
+    """The row's title link among its ``chosen`` candidates: the longest title, or the
+    one in ``slot`` (where the region's rows keep their titles) when the row has it."""
     if not chosen:
         return None
     slotted = [
@@ -271,7 +257,10 @@ def _holds_list(row: Element) -> bool:
     return False
 
 
-def _candidates(links: list[_Linked]) -> dict[str, tuple[Element, str, bool]]:
+def _candidates(links: list[_Linked]) -> _Chosen:
+    """The row's targets that could be titled, each with the link that titles it: links
+    to one target (thumbnail, title, summary, "详细") are one candidate, titled by the
+    link whose text its title attribute confirms, else one in a heading, else the first."""
     by_url: dict[str, list[tuple[Element, str, bool]]] = {}
     for link, target, text in links:
         if _NOT_TITLE.match(text) or _COUNTER.match(text) or _ONLY_DATE.match(text):
@@ -297,14 +286,15 @@ def _aligned(rows: list[Element], by_child: dict[Element, list[_Linked]]) -> lis
     """Records whose title links sit in one slot: a template prints every title in the
     same place, so a longer author name or a link quoted in one excerpt does not win
     its row when the other rows say where titles go."""
-    records = [r for r in (_record(row, by_child[row]) for row in rows) if r is not None]
+    chosen = {row: _candidates(by_child[row]) for row in rows}
+    records = [r for r in (_record(row, chosen[row]) for row in rows) if r is not None]
     if len(records) < 3:
         return records
     weight: Counter[tuple[str, ...]] = Counter()
     holders: Counter[tuple[str, ...]] = Counter()
     for row in rows:
         longest: dict[tuple[str, ...], int] = {}
-        for link, title, visible in _candidates(by_child[row]).values():
+        for link, title, visible in chosen[row].values():
             if visible:
                 key = _slot(row, link)
                 longest[key] = max(longest.get(key, 0), len(title))
@@ -317,7 +307,7 @@ def _aligned(rows: list[Element], by_child: dict[Element, list[_Linked]]) -> lis
     slot = max(weight, key=lambda key: (holders[key], weight[key]))
     if holders[slot] * 5 < len(records) * 3:
         return records
-    return [r for r in (_record(row, by_child[row], slot) for row in rows) if r is not None]
+    return [r for r in (_record(row, chosen[row], slot) for row in rows) if r is not None]
 
 
 def _title_link(found: list[tuple[Element, str, bool]]) -> tuple[Element, str, bool]:
@@ -326,7 +316,7 @@ def _title_link(found: list[tuple[Element, str, bool]]) -> tuple[Element, str, b
         return visible[0]
     tips = {norm(f[0].get("title") or "") for f in found} - {""}
     for f in visible:
-        if any(tip == f[1] or tip.startswith(f[1].rstrip("".join(_ELLIPSIS))) for tip in tips):
+        if any(tip == f[1] or tip.startswith(f[1].rstrip("".join(ELLIPSIS))) for tip in tips):
             return f
     for f in visible:
         if any(a.tag in _HEADINGS for a in f[0].iterancestors()):
@@ -601,11 +591,6 @@ def _near(container: Element, zone: set[Element]) -> bool:
             return True
         el = el.getparent()
     return False
-
-
-def _page_title(root: Element) -> str:
-    found = root.find(".//title")
-    return norm(found.text_content()) if found is not None else ""
 
 
 def names_the_page(heading: str, title: str) -> bool:

@@ -18,6 +18,8 @@ Element: TypeAlias = HtmlElement
 _SPACES = re.compile(r"[\s\u00a0\u2002-\u200b\u3000\ufeff]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _EDGE_JUNK = " |｜/\\·•:：,，;；-—_【】[]（）()"
+# How templates mark a title cut short.
+ELLIPSIS = ("…", "...", "..", "⋯")
 PLACEHOLDERS = frozenset(
     {"佚名", "未知", "没有了", "本站原创", "不详", "无", "本站", "本网", "本网站", "管理员"}
 )
@@ -164,6 +166,23 @@ def _piece(text: str | None) -> int:
 
 def text_of(el: Element) -> str:
     return norm(el.text_content())
+
+
+def link_text(link: Element) -> str:
+    """What a link says: its text, else its image's alt, else its title attribute."""
+    text = text_of(link)
+    if text:
+        return text
+    img = link.find(".//img")
+    if img is not None and norm(img.get("alt") or ""):
+        return norm(img.get("alt") or "")
+    return norm(link.get("title") or "")
+
+
+def page_title(root: Element) -> str:
+    """The text of the page's <title>, or "" when it has none."""
+    found = root.find(".//title")
+    return norm(found.text_content()) if found is not None else ""
 
 
 def base_url(root: Element, url: str) -> str:
