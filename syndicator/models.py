@@ -97,6 +97,10 @@ class CategorySpec:
     selectors: Selectors = field(default_factory=Selectors)
     notify_on_first_poll: bool = False
     max_new_per_poll: int = 50
+    # Re-read the newest ``recheck`` stored articles every ``recheck_every`` seconds
+    # (conditional GETs), so corrections reach the feeds and ``on_update``; 0 is off.
+    recheck: int = 0
+    recheck_every: float = 6 * 3600.0
 
     @property
     def key(self) -> str:
@@ -145,6 +149,31 @@ class ListPage:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file an article offers (附件): its address, the name the page gives it, and its
+    media type and size when known (from a HEAD request, else the type its name implies).
+    Feeds carry it as an enclosure, mails and webhooks as a link."""
+
+    url: str
+    title: str = ""
+    mime_type: str | None = None
+    length: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        # The names of JSON Feed's attachments, which webhook receivers may already know.
+        return {
+            "url": self.url,
+            "title": self.title or None,
+            "mime_type": self.mime_type,
+            "size_in_bytes": self.length,
+        }
+
+
+def attachment_urls(files: tuple[Attachment, ...]) -> tuple[str, ...]:
+    return tuple(f.url for f in files)
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleData:
     """One article as read from its page (all parts joined), before storing."""
 
@@ -159,7 +188,7 @@ class ArticleData:
     content_html: str
     content_text: str
     images: tuple[str, ...] = ()
-    attachments: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
     next_part: str | None = None
     external_url: str | None = None
 
@@ -176,7 +205,7 @@ class ArticleData:
             "content_html": self.content_html,
             "content_text": self.content_text,
             "images": list(self.images),
-            "attachments": list(self.attachments),
+            "attachments": list(attachment_urls(self.attachments)),
         }
         if self.next_part is not None:
             data["next_part"] = self.next_part
@@ -253,10 +282,13 @@ class Article:
     content_html: str
     content_text: str
     images: tuple[str, ...]
-    attachments: tuple[str, ...]
+    attachments: tuple[Attachment, ...]
     content_hash: str
     external_url: str | None = None
     baseline: bool = False
+    # What the category's list said of the article (``decide.list_signature``): when it
+    # changes, the article is read again.
+    listed: str | None = None
 
     def event_data(self, entry_id: str, feed_url: str | None) -> dict[str, Any]:
         """The ``data`` of an article event (SPEC §7), for webhooks and mail alike."""
@@ -273,6 +305,7 @@ class Article:
             "editor": self.editor,
             "summary": summarize(self.content_text),
             "images": list(self.images),
+            "attachments": [f.to_json() for f in self.attachments],
             "feed_url": feed_url,
         }
 
@@ -296,6 +329,8 @@ class PollStatus(StrEnum):
 class Change(Enum):
     NEW = "new"
     CHANGED = "changed"
+    # The list entry changed but the article did not: only the list signature is kept.
+    RELISTED = "relisted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,6 +407,8 @@ class CategoryState:
     status: CategoryStatus = CategoryStatus.OK
     status_since: datetime | None = None
     next_due: datetime | None = None
+    # When the newest articles were last re-read (``CategorySpec.recheck``).
+    rechecked: datetime | None = None
 
 
 # ---------------------------------------------------------------- notifications

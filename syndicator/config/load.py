@@ -166,6 +166,8 @@ class Config(ConfigFile):
             timezone=_first(level.timezone for level in levels),
             notify_on_first_poll=_first(level.notify_on_first_poll for level in levels),
             max_new_per_poll=_first(level.max_new_per_poll for level in levels),
+            recheck=_first(level.recheck for level in levels),
+            recheck_every=_first(level.recheck_every for level in levels),
             selectors=models.Selectors(
                 item=sel.item,
                 title=sel.title,

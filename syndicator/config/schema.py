@@ -316,6 +316,14 @@ _MAX_NEW_DOC = (
     "(a minute apart) so a list of thousands never holds a poll for hours."
 )
 
+_RECHECK_DOC = (
+    "Re-read this many of a category's newest articles every 'recheck_every' (conditional "
+    "GETs), so a corrected title, body or attachment updates the feeds and reaches "
+    "'on_update' subscriptions; 0 (the default) costs nothing. An article whose list "
+    "entry changes is re-read whatever this says."
+)
+_RECHECK_EVERY_DOC = "How often the newest articles are re-read (default 6h)."
+
 
 class DefaultsSection(_Model):
     every: Every | None = Field(default=None, description=_EVERY_DOC + " Default 10m.")
@@ -325,6 +333,8 @@ class DefaultsSection(_Model):
     timezone: TimeZone = Field(default="Asia/Shanghai", description=_TZ_DOC)
     notify_on_first_poll: bool = Field(default=False, description=_FIRST_DOC)
     max_new_per_poll: int = Field(default=50, ge=1, le=10_000, description=_MAX_NEW_DOC)
+    recheck: int = Field(default=0, ge=0, le=500, description=_RECHECK_DOC)
+    recheck_every: Duration = Field(default=6 * 3600.0, ge=60, description=_RECHECK_EVERY_DOC)
 
 
 class SelectorsSection(_Model):
@@ -352,6 +362,8 @@ class _Schedule(_Model):
     timezone: TimeZone | None = Field(default=None, description=_TZ_DOC + " Inherited when absent.")
     notify_on_first_poll: bool | None = Field(default=None, description=_FIRST_DOC)
     max_new_per_poll: int | None = Field(default=None, ge=1, le=10_000, description=_MAX_NEW_DOC)
+    recheck: int | None = Field(default=None, ge=0, le=500, description=_RECHECK_DOC)
+    recheck_every: Duration | None = Field(default=None, ge=60, description=_RECHECK_EVERY_DOC)
 
 
 class CategorySection(_Schedule):

@@ -36,7 +36,7 @@ from syndicator.extract.text import (
     text_floor,
     text_of,
 )
-from syndicator.models import ArticleData, Selectors
+from syndicator.models import ArticleData, Attachment, Selectors
 
 _MAX_SIGN_OFF = 40
 # The byline sits within a few dozen elements after the headline, and is short.
@@ -143,7 +143,7 @@ def extract_article(
         published = _byline_date(root, layout, tz, now)
     content_html, text, following = "", "", None
     images: tuple[str, ...] = ()
-    files: tuple[str, ...] = ()
+    files: tuple[Attachment, ...] = ()
     closing: dict[str, str] = {}
     if layout.body is not None:
         following = bodies.next_part((layout.body, root), url, base, codec)
@@ -456,14 +456,17 @@ def join_parts(parts: Sequence[ArticleData]) -> ArticleData:
     for part in parts[1:]:
         html = _join_html(html, part.content_html)
     images = dict.fromkeys(img for p in parts for img in p.images)
-    files = dict.fromkeys(f for p in parts for f in p.attachments)
+    files: dict[str, Attachment] = {}
+    for part in parts:
+        for f in part.attachments:
+            files.setdefault(f.url, f)
     content_html = tidy(sanitize_html(html, first.url))
     return replace(
         first,
         content_html=content_html,
         content_text=html_to_text(content_html),
         images=tuple(images),
-        attachments=tuple(files),
+        attachments=tuple(files.values()),
         next_part=None,
     )
 

@@ -14,6 +14,7 @@ import lxml.html
 
 from syndicator.extract.text import Element, elements, norm, text_of
 from syndicator.extract.urls import absolutize, article_key
+from syndicator.models import Attachment
 
 _PUNCT = frozenset("，。；！？“”,;!?")
 _SHARE = 0.8
@@ -84,9 +85,27 @@ _WRAPPED_EXTRA = 0.1
 _SUMMARY_HEAD = 20
 _SUMMARY_CUT = re.compile(r"\s*(?:\.{2,}|…+)\s*$")
 _EMPTY_OK = frozenset({"img", "table", "br", "hr", "video", "audio", "object", "embed"})
-ATTACHMENT_EXTS = frozenset(
-    {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "7z", "txt", "wps"}
-)
+# The media type each attachment extension implies, written out rather than asked of
+# ``mimetypes``, whose answers depend on the machine's /etc/mime.types. The WPS Office
+# and OFD (the national e-document standard) formats are common on government portals.
+ATTACHMENT_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "zip": "application/zip",
+    "rar": "application/vnd.rar",
+    "7z": "application/x-7z-compressed",
+    "txt": "text/plain",
+    "wps": "application/vnd.ms-works",
+    "et": "application/vnd.ms-excel",
+    "dps": "application/vnd.ms-powerpoint",
+    "ofd": "application/ofd",
+}
+ATTACHMENT_EXTS = frozenset(ATTACHMENT_TYPES)
 
 
 def _punct(text: str | None) -> int:
@@ -342,9 +361,12 @@ def _is_trailer(el: Element) -> bool:
         return False
     if _TRAILER.match(text):
         return True
-    linked = sum(len(text_of(a)) for a in el.iter("a"))
-    links = sum(1 for a in el.iter("a") if text_of(a))
-    return links >= 2 and linked >= _LINK_SHARE * len(text)
+    anchors = [a for a in el.iter("a") if text_of(a)]
+    # A notice's 附件 list is the article's own, however many links it holds.
+    if any(_attachment_kind(a.get("href") or "", text_of(a)) for a in anchors):
+        return False
+    linked = sum(len(text_of(a)) for a in anchors)
+    return len(anchors) >= 2 and linked >= _LINK_SHARE * len(text)
 
 
 def inside(el: Element, ancestor: Element) -> bool:
@@ -435,10 +457,10 @@ def _text_slots(el: Element, slots: list[tuple[Element, str]], own_tail: bool = 
 
 def assets(
     body: Element, base: str, encoding: str = "utf-8"
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
+) -> tuple[tuple[str, ...], tuple[Attachment, ...]]:
     """Images and attachment links of the body, absolute, deduplicated, in body order."""
     images: dict[str, None] = {}
-    files: dict[str, None] = {}
+    files: dict[str, Attachment] = {}
     for el in elements(body):
         if el.tag == "img":
             src = absolutize(el.get("src") or "", base, encoding)
@@ -446,20 +468,27 @@ def assets(
                 images[src] = None
         elif el.tag == "a":
             href = absolutize(el.get("href") or "", base, encoding)
-            if href and _is_attachment(href, el.text_content()):
-                files[href] = None
-    return tuple(images), tuple(files)
+            text = norm(el.text_content())
+            kind = _attachment_kind(href, text) if href else None
+            if href and kind is not None and href not in files:
+                name = text or norm(el.get("title") or "")
+                files[href] = Attachment(url=href, title=name, mime_type=ATTACHMENT_TYPES[kind])
+    return tuple(images), tuple(files.values())
 
 
-def _is_attachment(href: str, text: str) -> bool:
-    """A file link: by the URL's own extension, or, for download scripts
-    (``downfile.jsp?filename=a.pdf``, ``download.asp?id=3``), by a file name in the query
-    or in the link text ("若干措施全文.pdf")."""
-    if _extension(href) in ATTACHMENT_EXTS:
-        return True
+def _attachment_kind(href: str, text: str) -> str | None:
+    """A file link's extension: the URL's own, or, for download scripts
+    (``downfile.jsp?filename=a.pdf``, ``download.asp?id=3``), a file name's in the query
+    or in the link text ("若干措施全文.pdf"); None for a link to no file."""
+    own = _extension(href)
+    if own in ATTACHMENT_EXTS:
+        return own
     query = urlsplit(href).query
     named = [v for _k, v in parse_qsl(query)] + [text.strip()]
-    return any(_suffix(name) in ATTACHMENT_EXTS for name in named if name)
+    for name in named:
+        if name and _suffix(name) in ATTACHMENT_EXTS:
+            return _suffix(name)
+    return None
 
 
 def _suffix(name: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from syndicator.feeds.meta import (
     FeedMeta,
+    enclosure_type,
     entry_author,
     entry_html,
     entry_id,
@@ -15,7 +16,7 @@ from syndicator.feeds.meta import (
     select_articles,
     summary,
 )
-from syndicator.models import Article
+from syndicator.models import Article, Attachment
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -38,6 +39,15 @@ def build_json(meta: FeedMeta, articles: Sequence[Article]) -> bytes:
     return text.encode("utf-8")
 
 
+def _attachment(file: Attachment) -> dict[str, Any]:
+    out: dict[str, Any] = {"url": file.url, "mime_type": enclosure_type(file)}
+    if file.title:
+        out["title"] = file.title
+    if file.length is not None:
+        out["size_in_bytes"] = file.length
+    return out
+
+
 def _item(meta: FeedMeta, article: Article) -> dict[str, Any]:
     item: dict[str, Any] = {"id": entry_id(article), "url": article.url}
     if article.external_url:
@@ -53,6 +63,8 @@ def _item(meta: FeedMeta, article: Article) -> dict[str, Any]:
     author = entry_author(article)
     if author:
         item["authors"] = [{"name": author}]
+    if article.attachments:
+        item["attachments"] = [_attachment(f) for f in article.attachments]
     if article.category_name:
         item["tags"] = [article.category_name]
     return item

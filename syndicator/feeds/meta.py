@@ -16,7 +16,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from syndicator.errors import ConfigError
-from syndicator.models import Article, summarize
+from syndicator.models import Article, Attachment, summarize
 
 FORMATS: tuple[str, ...] = ("atom", "rss", "json")
 
@@ -115,8 +115,18 @@ def clean_article(article: Article) -> Article:
         content_html=xml_safe(article.content_html),
         content_text=xml_safe(article.content_text),
         images=tuple(xml_safe(i) for i in article.images),
+        attachments=tuple(
+            dataclasses.replace(f, url=xml_safe(f.url), title=xml_safe(f.title))
+            for f in article.attachments
+        ),
         external_url=_clean_optional(article.external_url),
     )
+
+
+def enclosure_type(file: Attachment) -> str:
+    """The media type a feed states for an attachment; every format requires one, and
+    this is the type for "some file" when neither the server nor the name said."""
+    return file.mime_type or "application/octet-stream"
 
 
 def select_articles(meta: FeedMeta, articles: Sequence[Article]) -> list[Article]:

@@ -62,6 +62,8 @@ class FetchResult:
     etag: str | None
     last_modified: str | None
     bytes_received: int
+    # What the answer's Content-Length declared (a HEAD request's reason to be).
+    content_length: int | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -163,6 +165,23 @@ class Fetcher:
             _require_http(current)
         raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
 
+    def head(self, url: str) -> FetchResult:
+        """HEAD ``url`` (an attachment, to learn its type and size without its bytes),
+        with every rule of ``get``: robots.txt, the host's turn, the address checks at
+        each redirect, retries. Raises as ``get`` does; a server that refuses HEAD
+        (405, 501) raises ``HTTPStatusError`` at once."""
+        _require_http(url)
+        headers = self._headers(None, None)
+        current = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            self._check_robots(current)
+            answer = self._attempts(current, headers, method="HEAD")
+            if isinstance(answer, FetchResult):
+                return answer
+            current = answer.location
+            _require_http(current)
+        raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
+
     def _headers(self, etag: str | None, last_modified: str | None) -> dict[str, str]:
         headers = {
             "User-Agent": self._settings.user_agent,
@@ -187,13 +206,15 @@ class Fetcher:
         if not policy.allows(url, agent):
             raise RobotsDenied(url)
 
-    def _attempts(self, url: str, headers: dict[str, str]) -> FetchResult | _Redirect:
+    def _attempts(
+        self, url: str, headers: dict[str, str], *, method: str = "GET"
+    ) -> FetchResult | _Redirect:
         tries = max(0, self._settings.retries) + 1
         attempt = 0
         while True:
             last = attempt == tries - 1
             try:
-                answer = self._exchange(url, headers)
+                answer = self._exchange(url, headers, method)
             except requests.RequestException as exc:
                 if last or not is_retryable(exc):
                     raise FetchError(url, describe(exc, self._settings.timeout)) from None
@@ -221,16 +242,17 @@ class Fetcher:
 
     @contextmanager
     def _open(
-        self, url: str, headers: dict[str, str], *, robots: bool = False
+        self, url: str, headers: dict[str, str], *, robots: bool = False, method: str = "GET"
     ) -> Iterator[requests.Response]:
-        """One GET of ``url`` at the address it was checked for, in its host's turn, no
-        redirect followed; the answer's bytes are counted when it is closed."""
+        """One request of ``url`` at the address it was checked for, in its host's turn,
+        no redirect followed; the answer's bytes are counted when it is closed."""
         target = self._checked(url)
         if target.host:
             headers = {**headers, "Host": target.host}
         with self._gate.turn(_host(url)):
             self._count(requests=1, robots_requests=int(robots))
-            response = self._session.get(
+            response = self._session.request(
+                method,
                 target.url,
                 headers=headers,
                 timeout=self._settings.timeout,
@@ -243,19 +265,21 @@ class Fetcher:
                 self._count(bytes_received=_wire_bytes(response))
                 response.close()
 
-    def _exchange(self, url: str, headers: dict[str, str]) -> _Answer:
-        with self._open(url, headers) as response:
-            return self._answer(url, response)
+    def _exchange(self, url: str, headers: dict[str, str], method: str) -> _Answer:
+        with self._open(url, headers, method=method) as response:
+            return self._answer(url, response, method)
 
-    def _answer(self, url: str, response: requests.Response) -> _Answer:
+    def _answer(self, url: str, response: requests.Response, method: str) -> _Answer:
         status = response.status_code
         if status in REDIRECTS:
             target = self._session.get_redirect_target(response)
             if target:
                 return _Redirect(requote_uri(urljoin(url, target)))
             raise HTTPStatusError(url, status)
-        if status == 304:
+        if status == 304 or (method == "HEAD" and 200 <= status < 300):
             return _result(url, response, b"")
+        if method == "HEAD" and status in (405, 501):
+            raise HTTPStatusError(url, status)
         if 200 <= status < 300:
             body = _read_body(url, response, self._settings.max_bytes, self._settings.timeout)
             return _result(url, response, body)
@@ -410,7 +434,14 @@ def _result(url: str, response: requests.Response, body: bytes) -> FetchResult:
         etag=headers.get("ETag"),
         last_modified=headers.get("Last-Modified"),
         bytes_received=_wire_bytes(response),
+        content_length=_length(headers.get("Content-Length")),
     )
+
+
+def _length(value: str | None) -> int | None:
+    text = (value or "").strip()
+    # Digits only, and a sane size: "-1", "1e9" or 40 digits say nothing useful.
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 15 else None
 
 
 def _wire_bytes(response: requests.Response) -> int:

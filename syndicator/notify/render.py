@@ -23,6 +23,20 @@ _env = Environment(
 )
 
 
+def file_size(size: object) -> str:
+    """A file size as people read it ("182 KB", "3.4 MB"); empty when unknown."""
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        return ""
+    if size < 1000:
+        return f"{size} B"
+    if size < 1_000_000:
+        return f"{size / 1000:.0f} KB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
+_env.filters["file_size"] = file_size
+
+
 def describer(public_url: str, fmt: str = "atom") -> Callable[[Article], dict[str, Any]]:
     """The payload of an article event (SPEC §7 ``data``), with the feeds' own entry id
     and the category feed's URL; ``runtime.service`` hands it to the poll's planner."""

@@ -16,12 +16,14 @@ from syndicator.models import (
     Article,
     ArticleData,
     ArticleIntent,
+    Attachment,
     CategorySpec,
     CategoryState,
     CategoryStatus,
     Change,
     ListItem,
     PollRecord,
+    attachment_urls,
 )
 
 BROKEN_AFTER = 3
@@ -30,14 +32,51 @@ TRUNCATION_MARKS = ("…", "...")
 
 
 def content_hash(
-    title: str, content_html: str, source: str | None, author: str | None, editor: str | None
+    title: str,
+    content_text: str,
+    source: str | None,
+    author: str | None,
+    editor: str | None,
+    images: tuple[str, ...] = (),
+    attachments: tuple[str, ...] = (),
 ) -> str:
-    """What counts as "the content": a change here moves ``updated`` in the feeds."""
+    """What counts as "the content": a change here is an update (``updated`` moves in
+    the feeds, ``on_update`` subscriptions hear of it).
+
+    Made of what a reader sees: the text with its spacing folded, not the markup, so a
+    portal re-rendering the same article (a new CSS class, a re-ordered attribute) is no
+    update; images and attachments by address, so a replaced PDF is one.
+    """
     digest = hashlib.sha256()
-    for part in (title, content_html, source or "", author or "", editor or ""):
+    parts = (title, " ".join(content_text.split()), source or "", author or "", editor or "")
+    for part in (*parts, *images, "\x1e", *attachments):
         digest.update(part.encode("utf-8"))
         digest.update(b"\x00")
     return digest.hexdigest()
+
+
+def file_facts(file: Attachment, content_type: str | None, length: int | None) -> Attachment:
+    """An attachment with what a HEAD request said of it. A type the server names wins
+    over the one its extension implies, except an HTML answer (a download page or a
+    login wall stands where the file should be, and its size is not the file's) and the
+    say-nothing ``application/octet-stream``."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media in ("text/html", "application/xhtml+xml"):
+        return file
+    named = "/" in media and " " not in media and media != "application/octet-stream"
+    return replace(
+        file,
+        mime_type=media if named else file.mime_type or media or None,
+        length=length,
+    )
+
+
+def list_signature(item: ListItem) -> str:
+    """What a list says of an article, to notice when it says something else: a new
+    title, date or link on the list is the portal's own sign of a correction."""
+    day = item.published.date().isoformat() if item.published else ""
+    text = "\x1f".join((item.url, one_line(item.title), day))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def resolve_published(
@@ -105,6 +144,7 @@ def build_article(
     source, author, editor = (
         one_line(v) if v is not None else None for v in (data.source, data.author, data.editor)
     )
+    text = _CONTROL.sub("", data.content_text)
     return Article(
         site=spec.site_id,
         category=spec.id,
@@ -120,12 +160,15 @@ def build_article(
         editor=editor,
         category_name=spec.name,
         content_html=data.content_html,
-        content_text=_CONTROL.sub("", data.content_text),
+        content_text=text,
         images=data.images,
         attachments=data.attachments,
-        content_hash=content_hash(title, data.content_html, source, author, editor),
+        content_hash=content_hash(
+            title, text, source, author, editor, data.images, attachment_urls(data.attachments)
+        ),
         external_url=data.external_url,
         baseline=baseline,
+        listed=list_signature(item),
     )
 
 
@@ -140,35 +183,38 @@ def one_line(text: str) -> str:
 
 
 def decide(candidate: Article, existing: Article | None, *, notify: bool) -> ArticleIntent | None:
-    """New, changed (content hash moved), or nothing to store."""
+    """New, changed (the content hash moved), relisted (only the list entry moved), or
+    nothing to store.
+
+    A change keeps the article's identity, first sighting and publish time; only the
+    content, the list signature and ``updated`` move. ``notify`` says whether the event
+    may be announced at all (never for a baseline or a backfill).
+    """
     if existing is None:
         return ArticleIntent(article=candidate, change=Change.NEW, notify=notify)
+    listed = candidate.listed or existing.listed
     if existing.content_hash == candidate.content_hash:
-        return None
-    # Identity, first sighting and publish time stay; only content and `updated` move.
-    changed = Article(
-        site=existing.site,
-        category=existing.category,
-        key=existing.key,
-        url=existing.url,
+        if listed == existing.listed:
+            return None
+        return ArticleIntent(
+            article=replace(existing, listed=listed), change=Change.RELISTED, notify=False
+        )
+    changed = replace(
+        existing,
         title=candidate.title,
-        published=existing.published,
-        date_only=existing.date_only,
-        first_seen=existing.first_seen,
         updated=candidate.first_seen,
         source=candidate.source,
         author=candidate.author,
         editor=candidate.editor,
-        category_name=existing.category_name,
         content_html=candidate.content_html,
         content_text=candidate.content_text,
         images=candidate.images,
         attachments=candidate.attachments,
         content_hash=candidate.content_hash,
         external_url=candidate.external_url,
-        baseline=existing.baseline,
+        listed=listed,
     )
-    return ArticleIntent(article=changed, change=Change.CHANGED, notify=False)
+    return ArticleIntent(article=changed, change=Change.CHANGED, notify=notify)
 
 
 def is_baseline(polls_so_far: int, stored_in_category: int, notify_on_first_poll: bool) -> bool:

@@ -1,7 +1,8 @@
 """The update pipeline for one category, top to bottom as the data flows:
 
-fetch list page(s) → extract items → drop known ids → fetch each new article (all its
-parts) → extract → decide → ``store.apply`` (one transaction).
+fetch list page(s) → extract items → drop known ids (unless their list entry changed) →
+fetch each new article (all its parts) → re-read the newest stored ones when a recheck
+is due (conditional GETs) → extract → decide → ``store.apply`` (one transaction).
 
 Per-article failures are counted, logged and retried at the next poll (an article that
 failed is not stored, so it is still "new" then); they never stop the other articles.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -29,8 +30,10 @@ from syndicator.models import (
     Article,
     ArticleData,
     ArticleIntent,
+    Attachment,
     CategorySpec,
     CategoryState,
+    Change,
     DeliveryIntent,
     HttpCache,
     ListItem,
@@ -38,22 +41,38 @@ from syndicator.models import (
     PollRecord,
     Subscription,
 )
-from syndicator.poll.decide import build_article, decide, is_baseline, next_state
+from syndicator.poll.decide import (
+    build_article,
+    decide,
+    file_facts,
+    is_baseline,
+    list_signature,
+    next_state,
+)
 from syndicator.poll.plan import Describe, article_data, plan_deliveries
 
 log = logging.getLogger("syndicator.poll")
 
 MAX_PARTS = 50
+# HEAD requests for the type and size of one article's attachments; the rest keep the
+# type their names imply.
+MAX_HEADS = 10
 
 
 class FetcherLike(Protocol):
     def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> FetchResult: ...
+    def head(self, url: str) -> FetchResult: ...
 
 
 class ArticleReads(Protocol):
     def known_keys(self, site: str, keys: Sequence[str]) -> set[str]: ...
+    def listings(self, site: str, keys: Sequence[str]) -> dict[str, tuple[str, str | None]]: ...
+    def get(self, site: str, key: str) -> Article | None: ...
+    def newest(
+        self, *, site: str | None = None, category: str | None = None, limit: int | None = 50
+    ) -> list[Article]: ...
     def count(self, *, site: str | None = None, category: str | None = None) -> int: ...
 
 
@@ -156,34 +175,143 @@ def _read_lists(
 
 
 def fetch_article(
-    url: str, fetcher: FetcherLike, spec: CategorySpec, tz: tzinfo, now: datetime
-) -> ArticleData:
-    """Fetch and extract an article with all its parts."""
+    url: str,
+    fetcher: FetcherLike,
+    spec: CategorySpec,
+    tz: tzinfo,
+    now: datetime,
+    *,
+    cache: HttpCache | None = None,
+) -> tuple[ArticleData | None, HttpCache | None]:
+    """Fetch and extract an article with all its parts, and the first part's validators.
+
+    With ``cache``, the first part is asked for conditionally: ``None`` data means the
+    portal answered 304 (unchanged)."""
     parts: list[ArticleData] = []
     seen: set[str] = set()
     next_url: str | None = url
+    validators: HttpCache | None = None
     while next_url and next_url not in seen and len(parts) < MAX_PARTS:
         seen.add(next_url)
-        result = fetcher.get(next_url)
+        first = not parts
+        asked = cache if first else None
+        result = fetcher.get(
+            next_url,
+            etag=asked.etag if asked else None,
+            last_modified=asked.last_modified if asked else None,
+        )
+        if first:
+            if result.etag or result.last_modified:
+                validators = HttpCache(
+                    url=url, etag=result.etag, last_modified=result.last_modified
+                )
+            if result.not_modified:
+                return None, validators
         text, encoding = decode_html(result.body, result.content_type)
         part = extract_article(
             text, result.url, tz=tz, now=now, selectors=spec.selectors, encoding=encoding
         )
         parts.append(part)
         next_url = part.next_part
-    return parts[0] if len(parts) == 1 else join_parts(parts)
+    return (parts[0] if len(parts) == 1 else join_parts(parts)), validators
 
 
-def _unique_new(items: list[ListItem], known: set[str]) -> list[tuple[str, ListItem]]:
+def _unique(items: list[ListItem]) -> list[tuple[str, ListItem]]:
     out: list[tuple[str, ListItem]] = []
     seen: set[str] = set()
     for item in items:
         key = article_key(item.url)
-        if key in known or key in seen:
-            continue
-        seen.add(key)
-        out.append((key, item))
+        if key not in seen:
+            seen.add(key)
+            out.append((key, item))
     return out
+
+
+def describe_files(
+    files: Sequence[Attachment], fetcher: FetcherLike, known: Sequence[Attachment] = ()
+) -> tuple[Attachment, ...]:
+    """The attachments with their media type and size from a HEAD request each (a feed's
+    enclosure wants both), at most ``MAX_HEADS``; a file described before keeps what was
+    learnt, and one the server will not describe keeps the type its name implies."""
+    learnt = {f.url: f for f in known if f.length is not None}
+    out: list[Attachment] = []
+    asked = 0
+    for file in files:
+        if file.url in learnt:
+            before = learnt[file.url]
+            out.append(replace(file, mime_type=before.mime_type, length=before.length))
+            continue
+        if asked >= MAX_HEADS:
+            out.append(file)
+            continue
+        asked += 1
+        try:
+            result = fetcher.head(file.url)
+        except FetchError as exc:
+            log.info("attachment not described: %s", exc)
+            out.append(file)
+            continue
+        out.append(file_facts(file, result.content_type, result.content_length))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """One article to read: new (``existing`` None), relisted, or due for a recheck."""
+
+    key: str
+    item: ListItem
+    existing: Article | None = None
+    recheck: bool = False
+
+
+def _relisted(
+    spec: CategorySpec,
+    store: StoreLike,
+    listed: list[tuple[str, ListItem]],
+    known: dict[str, tuple[str, str | None]],
+) -> tuple[list[_Work], list[ArticleIntent]]:
+    """Known articles whose entry on this category's list says something new: read
+    again. One stored before list signatures were kept gets its signature, unread. An
+    article listed by another category of the site (a 要闻 also under 首页) is that
+    category's to follow: two lists titling it differently must not re-read it forever."""
+    reread: list[_Work] = []
+    quiet: list[ArticleIntent] = []
+    for key, item in listed:
+        category, signature = known[key]
+        if category != spec.id or signature == list_signature(item):
+            continue
+        existing = store.articles.get(spec.site_id, key)
+        if existing is None:
+            continue
+        if signature is None:
+            article = replace(existing, listed=list_signature(item))
+            quiet.append(ArticleIntent(article=article, change=Change.RELISTED, notify=False))
+        else:
+            reread.append(_Work(key=key, item=item, existing=existing))
+    return reread, quiet
+
+
+def _recheck_due(spec: CategorySpec, state: CategoryState, now: datetime) -> bool:
+    if spec.recheck <= 0:
+        return False
+    last = state.rechecked
+    return last is None or (now - last).total_seconds() >= spec.recheck_every
+
+
+def _rechecks(spec: CategorySpec, store: StoreLike, skip: set[str]) -> list[_Work]:
+    """The category's newest stored articles, to be asked again whether they changed."""
+    newest = store.articles.newest(site=spec.site_id, category=spec.id, limit=spec.recheck)
+    return [
+        _Work(
+            key=a.key,
+            item=ListItem(url=a.url, title=a.title, published=a.published),
+            existing=a,
+            recheck=True,
+        )
+        for a in newest
+        if a.key not in skip
+    ]
 
 
 def poll_category(
@@ -243,8 +371,13 @@ def poll_category(
             record=record, state=new_state, previous=state, retry_after=retry, errors=(str(exc),)
         )
 
-    known = store.articles.known_keys(spec.site_id, [article_key(i.url) for i in scan.items])
-    todo = _unique_new(scan.items, known)
+    listed = _unique(scan.items)
+    known = store.articles.listings(spec.site_id, [key for key, _item in listed])
+    todo = [_Work(key=key, item=item) for key, item in listed if key not in known]
+    quiet: list[ArticleIntent] = []
+    reread: list[_Work] = []
+    if not backfill:
+        reread, quiet = _relisted(spec, store, [p for p in listed if p[0] in known], known)
     deferred = 0
     if not backfill and len(todo) > spec.max_new_per_poll:
         # The list's order is newest first; what waits is fetched by the next polls.
@@ -257,23 +390,55 @@ def poll_category(
             len(todo),
             deferred,
         )
-    intents: list[ArticleIntent] = []
+    # Re-reads of relisted articles share the cap (a portal renaming every entry at once
+    # is read over several polls); the recheck is bounded by its own count.
+    room = max(0, spec.max_new_per_poll - len(todo))
+    deferred += max(0, len(reread) - room)
+    todo += reread[:room]
+    rechecking = not backfill and _recheck_due(spec, state, started)
+    if rechecking:
+        todo += _rechecks(spec, store, {w.key for w in todo})
+    intents: list[ArticleIntent] = list(quiet)
     errors: list[str] = []
-    for done, (key, item) in enumerate(todo, start=1):
+    article_caches: list[HttpCache] = []
+    for done, work in enumerate(todo, start=1):
+        cache = store.categories.http_cache(work.item.url) if work.recheck else None
         try:
-            data = fetch_article(item.url, fetcher, spec, tz, clock())
+            data, validators = fetch_article(work.item.url, fetcher, spec, tz, clock(), cache=cache)
         except (FetchError, ExtractError) as exc:
-            log.warning("%s: article skipped: %s", spec.key, exc)
-            errors.append(str(exc))
+            if work.existing is None:
+                log.warning("%s: article skipped: %s", spec.key, exc)
+                errors.append(str(exc))
+            else:
+                # A known article that cannot be read again (moved, withdrawn, a bad
+                # moment) keeps what was stored; it is no sign of a broken layout.
+                log.info("%s: known article not re-read: %s", spec.key, exc)
             continue
         finally:
             if progress is not None:
                 progress(done, len(todo))
-        candidate = build_article(spec, key, item, data, clock(), tz, baseline=baseline)
-        intent = decide(candidate, None, notify=not baseline)
+        if validators is not None and (work.recheck or spec.recheck > 0):
+            article_caches.append(validators)
+        if data is None:
+            continue
+        candidate = build_article(spec, work.key, work.item, data, clock(), tz, baseline=baseline)
+        if work.recheck:
+            # A recheck did not read the list: what the list said stays.
+            candidate = replace(candidate, listed=None)
+        intent = decide(candidate, work.existing, notify=not baseline)
+        if intent is not None and intent.change is not Change.RELISTED:
+            before = work.existing.attachments if work.existing else ()
+            files = describe_files(intent.article.attachments, fetcher, before)
+            intent = replace(intent, article=replace(intent.article, attachments=files))
         if intent is not None:
             intents.append(intent)
+    if rechecking:
+        log.info("%s: re-read its %d newest articles", spec.key, sum(w.recheck for w in todo))
 
+    created = sum(1 for i in intents if i.change is Change.NEW)
+    changed = sum(1 for i in intents if i.change is Change.CHANGED)
+    if changed:
+        log.info("%s: %d known articles changed", spec.key, changed)
     record = PollRecord(
         site=spec.site_id,
         category=spec.id,
@@ -281,15 +446,18 @@ def poll_category(
         finished=clock(),
         ok=True,
         items=len(scan.items),
-        new=len(intents),
+        new=created,
+        changed=changed,
         failed_articles=len(errors),
         not_modified=scan.not_modified,
     )
     # A backfill reads old pages: what it finds says nothing of the category's health.
     new_state = state if backfill else next_state(state, record)
+    if rechecking:
+        new_state = replace(new_state, rechecked=started)
     # Keep the list's validators only when every new article was stored: otherwise the
     # next poll would get a 304 and never retry the ones that failed or had to wait.
-    caches = scan.caches if not errors and not deferred else []
+    caches = (scan.caches if not errors and not deferred else []) + article_caches
     deliveries = plan_deliveries(
         intents,
         subscriptions,

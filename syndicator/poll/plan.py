@@ -42,8 +42,10 @@ def _article_deliveries(
     describe: Describe,
 ) -> list[DeliveryIntent]:
     article = intent.article
+    if not intent.notify or intent.change is Change.RELISTED:
+        return []
     if intent.change is Change.NEW:
-        if not intent.notify or article.baseline:
+        if article.baseline:
             return []
         event, wanted = EventType.PUBLISHED, [s for s in subscriptions if s.matches(article)]
         version = ""

@@ -369,7 +369,7 @@ def log_poll(spec: CategorySpec, outcome: PollOutcome) -> None:
     seconds = (r.finished - r.started).total_seconds()
     line = (
         f"poll {spec.key} status={r.status} items={r.items} new={r.new} "
-        f"failed={r.failed_articles} duration={seconds:.2f}s"
+        f"changed={r.changed} failed={r.failed_articles} duration={seconds:.2f}s"
     )
     if r.error:
         line += f" error={r.error}"

@@ -4,6 +4,7 @@ stays free of metrics."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from syndicator import metrics
@@ -19,11 +20,17 @@ class TimedFetcher:
     def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> FetchResult:
+        return self._timed(url, lambda: self.inner.get(url, etag=etag, last_modified=last_modified))
+
+    def head(self, url: str) -> FetchResult:
+        return self._timed(url, lambda: self.inner.head(url))
+
+    def _timed(self, url: str, call: Callable[[], FetchResult]) -> FetchResult:
         host = urlsplit(url).hostname or "?"
         started = time.perf_counter()
         outcome = "error"
         try:
-            result = self.inner.get(url, etag=etag, last_modified=last_modified)
+            result = call()
             outcome = str(result.status)
             return result
         finally:

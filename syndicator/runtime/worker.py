@@ -199,9 +199,13 @@ class Worker:
             started.append(spec.key)
             futures.append(future)
         if wait:
-            for future in futures:
-                future.result()
+            # Every poll is let finish before the first failure is raised: the others
+            # must not be left running (or half-recorded) behind the caller's back.
+            failures = [f.exception() for f in futures]
             self.deliveries.wait_idle(DELIVERY_WAIT)
+            first = next((exc for exc in failures if exc is not None), None)
+            if first is not None:
+                raise first
         return started
 
     def _poll_logged(self, spec: CategorySpec) -> PollOutcome | None:

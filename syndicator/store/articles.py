@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 
-from syndicator.models import Article, ArticleIntent, Change
+from syndicator.models import Article, ArticleIntent, Attachment, Change
 from syndicator.store import tables as t
 from syndicator.store.engine import insert
 
@@ -33,11 +34,31 @@ def _article(row: Any) -> Article:
         content_html=row.content_html,
         content_text=row.content_text,
         images=tuple(json.loads(row.images)),
-        attachments=tuple(json.loads(row.attachments)),
+        attachments=load_attachments(row.attachments),
         content_hash=row.content_hash,
         external_url=row.external_url,
         baseline=bool(row.baseline),
+        listed=row.listed,
     )
+
+
+def load_attachments(stored: str) -> tuple[Attachment, ...]:
+    """Attachments as kept: objects, or the bare addresses rows written before the
+    type and size of each file were kept."""
+    out: list[Attachment] = []
+    for item in json.loads(stored):
+        if isinstance(item, str):
+            out.append(Attachment(url=item))
+        else:
+            out.append(
+                Attachment(
+                    url=item["url"],
+                    title=item.get("title") or "",
+                    mime_type=item.get("mime_type"),
+                    length=item.get("size_in_bytes"),
+                )
+            )
+    return tuple(out)
 
 
 def _values(article: Article) -> dict[str, Any]:
@@ -58,10 +79,11 @@ def _values(article: Article) -> dict[str, Any]:
         "content_html": article.content_html,
         "content_text": article.content_text,
         "images": json.dumps(list(article.images), ensure_ascii=False),
-        "attachments": json.dumps(list(article.attachments), ensure_ascii=False),
+        "attachments": json.dumps([f.to_json() for f in article.attachments], ensure_ascii=False),
         "content_hash": article.content_hash,
         "external_url": article.external_url,
         "baseline": article.baseline,
+        "listed": article.listed,
     }
 
 
@@ -82,6 +104,47 @@ class Articles:
                 )
                 found.update(row.key for row in rows)
         return found
+
+    def listings(self, site: str, keys: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+        """Of the given keys, those stored: their category and list signature."""
+        wanted = list(dict.fromkeys(keys))
+        c = t.articles.c
+        found: dict[str, tuple[str, str | None]] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                rows = conn.execute(
+                    select(c.key, c.category, c.listed).where(c.site == site, c.key.in_(chunk))
+                )
+                found.update((row.key, (row.category, row.listed)) for row in rows)
+        return found
+
+    def versions(self, site: str, key: str) -> list[Article]:
+        """The earlier versions of an article, oldest first, each as it was stored
+        (``updated`` is when that version was first seen)."""
+        current = self.get(site, key)
+        if current is None:
+            return []
+        v = t.article_versions.c
+        query = select(t.article_versions).where(v.site == site, v.key == key).order_by(v.id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            replace(
+                current,
+                title=row.title,
+                updated=row.updated,
+                source=row.source,
+                author=row.author,
+                editor=row.editor,
+                content_html=row.content_html,
+                content_text=row.content_text,
+                images=tuple(json.loads(row.images)),
+                attachments=load_attachments(row.attachments),
+                content_hash=row.content_hash,
+            )
+            for row in rows
+        ]
 
     def get(self, site: str, key: str) -> Article | None:
         with self.engine.connect() as conn:
@@ -130,27 +193,55 @@ class Articles:
             return int(conn.execute(query).scalar_one())
 
 
-def write(conn: Connection, intent: ArticleIntent) -> bool:
-    values = _values(intent.article)
+def write(conn: Connection, intent: ArticleIntent, now: datetime) -> bool:
+    """Store one decided article; whether the store changed in a way the feeds show (a
+    concurrent worker may have stored the same article or change first)."""
+    article = intent.article
+    c = t.articles.c
+    values = _values(article)
     if intent.change is Change.NEW:
         stmt = (
             insert(conn, t.articles)
             .values(**values)
             .on_conflict_do_nothing(index_elements=["site", "key"])
-            .returning(t.articles.c.id)
+            .returning(c.id)
         )
         # RETURNING, not rowcount: drivers disagree on rowcount for DO NOTHING.
         return conn.execute(stmt).first() is not None
+    where = (c.site == article.site, c.key == article.key)
+    if intent.change is Change.RELISTED:
+        conn.execute(t.articles.update().where(*where).values(listed=article.listed))
+        return False
+    old = conn.execute(select(t.articles).where(*where, c.content_hash != article.content_hash))
+    previous = old.first()
+    if previous is None:
+        return False
+    conn.execute(
+        t.article_versions.insert().values(
+            site=article.site,
+            key=article.key,
+            replaced=now,
+            **{
+                name: getattr(previous, name)
+                for name in (
+                    "title",
+                    "updated",
+                    "source",
+                    "author",
+                    "editor",
+                    "content_html",
+                    "content_text",
+                    "images",
+                    "attachments",
+                    "content_hash",
+                )
+            },
+        )
+    )
     # A change keeps identity, first sighting and baseline flag.
     for fixed in ("site", "key", "first_seen", "baseline"):
         values.pop(fixed)
     result = conn.execute(
-        t.articles.update()
-        .where(
-            t.articles.c.site == intent.article.site,
-            t.articles.c.key == intent.article.key,
-            t.articles.c.content_hash != intent.article.content_hash,
-        )
-        .values(**values)
+        t.articles.update().where(*where, c.content_hash == previous.content_hash).values(**values)
     )
     return bool(result.rowcount)

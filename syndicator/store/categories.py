@@ -45,6 +45,7 @@ class Categories:
             status=CategoryStatus(row.status),
             status_since=row.status_since,
             next_due=row.next_due,
+            rechecked=row.rechecked,
         )
 
     def states(self) -> list[CategoryState]:
@@ -221,6 +222,7 @@ def put_state(conn: Connection, state: CategoryState) -> None:
         "status": state.status,
         "status_since": state.status_since,
         "next_due": state.next_due,
+        "rechecked": state.rechecked,
     }
     stmt = (
         insert(conn, t.category_state)

@@ -122,7 +122,7 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 for intent in intents:
-                    if articles.write(conn, intent):
+                    if articles.write(conn, intent, record.finished):
                         done.append(intent.article)
                 categories.record_poll(conn, record, state)
                 for cache in caches:

@@ -72,6 +72,7 @@ articles = Table(
     Column("content_hash", String(64), nullable=False),
     Column("external_url", Text),
     Column("baseline", Boolean, nullable=False, default=False),
+    Column("listed", String(32)),
     UniqueConstraint("site", "key", name="uq_articles_site_key"),
 )
 Index("ix_articles_published", articles.c.published)
@@ -81,6 +82,28 @@ Index(
     articles.c.category,
     articles.c.published,
 )
+
+# Earlier contents of articles the portal changed, newest last: a feed shows the current
+# version, and what it said before stays readable.
+article_versions = Table(
+    "article_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site", String(64), nullable=False),
+    Column("key", String(1024), nullable=False),
+    Column("replaced", UtcDateTime, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("updated", UtcDateTime, nullable=False),
+    Column("source", Text),
+    Column("author", Text),
+    Column("editor", Text),
+    Column("content_html", Text, nullable=False),
+    Column("content_text", Text, nullable=False),
+    Column("images", Text, nullable=False),
+    Column("attachments", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+)
+Index("ix_article_versions_site_key", article_versions.c.site, article_versions.c.key)
 
 http_cache = Table(
     "http_cache",
@@ -110,6 +133,7 @@ category_state = Table(
     # same category at once, and a crashed worker's lease simply runs out.
     Column("lease_owner", String(80)),
     Column("lease_until", UtcDateTime),
+    Column("rechecked", UtcDateTime),
 )
 
 polls = Table(

@@ -200,9 +200,12 @@ def test_download_script_attachment_and_share_bar_on_a_government_page() -> None
     assert got.title == "我省出台支持科技型中小企业发展十条措施"
     assert got.published is not None and got.published.isoformat() == "2024-05-08T09:30:00+08:00"
     assert (got.source, got.category) == ("省科技厅高新处", "通知公告")
-    assert got.attachments == (
-        "http://kjt.jiangxi.gov.cn/module/download/downfile.jsp?filename=abc.pdf&classid=0",
-    )
+    assert [(f.url, f.mime_type) for f in got.attachments] == [
+        (
+            "http://kjt.jiangxi.gov.cn/module/download/downfile.jsp?filename=abc.pdf&classid=0",
+            "application/pdf",
+        )
+    ]
     assert "打印" not in got.content_text and "微信" not in got.content_text
     assert got.content_text.endswith("确保各项措施落地见效。")
 
@@ -485,3 +488,23 @@ def test_a_qr_box_after_the_text_is_not_the_article() -> None:
     )
     got = extract_article(html, "http://www.example.cn/xwzx/59.html", tz=TZ, now=NOW)
     assert got.content_text.endswith("共创美好未来！")
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        '<a href="/up/guide.pdf">申报指南.pdf</a> <a href="/up/form.docx">申报书.docx</a>',
+        '<a href="/down.jsp?id=3">附件1：项目汇总表.xls</a><br><a href="/down.jsp?id=4">附件2</a>',
+    ],
+)
+def test_a_notice_keeps_its_attachment_list(files: str) -> None:
+    html = (
+        "<html><head><title>通知公告</title></head><body><h1>关于申报2024年度项目的通知</h1>"
+        "<div class='content'><p>各有关单位：为做好2024年度科技计划项目申报工作，"
+        "现将有关事项通知如下，请按要求组织申报。</p><p>联系人：王老师，电话：0571-00000000。</p>"
+        f"<p>附件：{files}</p></div>"
+        "<div class='share'><a href='/a'>上一篇</a> <a href='/b'>下一篇</a></div></body></html>"
+    )
+    got = extract_article(html, "http://kjt.example.cn/tzgg/7.html", tz=TZ, now=NOW)
+    assert "附件：" in got.content_text and "下一篇" not in got.content_text
+    assert got.attachments and all(f.mime_type for f in got.attachments)

@@ -12,7 +12,7 @@ import pytest
 from reader import make_reader
 
 from syndicator.feeds import FeedMeta, build_feed, write_feeds
-from syndicator.models import Article
+from syndicator.models import Article, Attachment
 from tests.support.articles import HUB, TRICKY_TITLE, article, meta, sample
 from tests.support.readers import jing, newsboat_items, serve, sfeed_rows
 
@@ -35,6 +35,14 @@ DIRTY = article(
     editor="编\x0b辑",
 )
 
+ATTACHED = article(
+    "2701",
+    attachments=(
+        Attachment("http://www.zgkjcx.com/a.pdf", "指南.pdf", "application/pdf", 1024),
+        Attachment("http://www.zgkjcx.com/down.asp?id=3"),
+    ),
+)
+
 
 @pytest.mark.slow  # starts a process
 def test_jing_accepts_atom_feeds(tmp_path: Path) -> None:
@@ -43,6 +51,7 @@ def test_jing_accepts_atom_feeds(tmp_path: Path) -> None:
         "summary": build_feed("atom", meta(full_content=False, author=None), sample()),
         "empty": build_feed("atom", meta(), []),
         "control": build_feed("atom", meta(), [DIRTY]),
+        "enclosures": build_feed("atom", meta(), [ATTACHED]),
     }
     files = []
     for name, data in variants.items():

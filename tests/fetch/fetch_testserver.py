@@ -50,6 +50,7 @@ class Seen:
     path: str
     host: str
     headers: dict[str, str]
+    method: str = "GET"
 
 
 Script = Callable[[Seen], Reply]
@@ -126,11 +127,14 @@ class _Handler(BaseHTTPRequestHandler):
     # for the client's delayed ACK, 40 ms a request on loopback.
     disable_nagle_algorithm = True
 
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
     def do_GET(self) -> None:
         assert isinstance(self.server, _Server)
         owner = self.server.owner
         headers = {name.lower(): value for name, value in self.headers.items()}
-        reply = owner.answer(Seen(self.path, headers.get("host", ""), headers))
+        reply = owner.answer(Seen(self.path, headers.get("host", ""), headers, self.command))
         if reply.stall:
             owner.stopping.wait(reply.stall)
         try:
@@ -152,6 +156,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
+        if self.command == "HEAD":
+            return
         if reply.trickle:
             owner = self.server.owner  # type: ignore[attr-defined]
             for byte in reply.body:

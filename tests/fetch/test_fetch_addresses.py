@@ -78,6 +78,10 @@ def test_a_redirect_to_an_internal_address_is_refused_at_that_hop(
     with pytest.raises(AddressRefused, match=metadata.replace(".", r"\.")):
         fetcher.get(f"http://portal.example.org:{server.port}/a.html")
     assert len(server.hits("/a.html")) == 1
+    # An attachment's HEAD request, the same.
+    with pytest.raises(AddressRefused, match=metadata.replace(".", r"\.")):
+        fetcher.head(f"http://portal.example.org:{server.port}/a.html")
+    assert len(server.hits("/a.html")) == 2
 
 
 def test_an_allowed_site_is_fetched_at_the_checked_address_under_its_name(

@@ -250,3 +250,47 @@ def test_a_trickled_robots_txt_is_cut_and_counts_as_unreachable(
     started = time.monotonic()
     assert fetcher.get(server.url("/page.html")).body == b"<html>ok</html>"
     assert time.monotonic() - started < 3
+
+
+def test_head_gives_type_and_length_without_the_body(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher]
+) -> None:
+    server.route("/old.pdf", Reply(302, b"", (("Location", "/files/a.pdf"),)))
+    server.route("/files/a.pdf", Reply(200, b"%PDF" * 1000, (("Content-Type", "application/pdf"),)))
+    fetcher = make_fetcher(robots_txt=False)
+    result = fetcher.head(server.url("/old.pdf"))
+    assert (result.status, result.content_type, result.content_length) == (
+        200,
+        "application/pdf",
+        4000,
+    )
+    assert result.body == b"" and result.url == server.url("/files/a.pdf")
+    assert [seen.method for seen in server.seen] == ["HEAD", "HEAD"]
+
+
+@pytest.mark.parametrize("status", [405, 501])
+def test_a_server_refusing_head_is_asked_once(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher], status: int
+) -> None:
+    server.route("/f.doc", Reply(status, b""))
+    fetcher = make_fetcher(robots_txt=False)
+    with pytest.raises(HTTPStatusError) as caught:
+        fetcher.head(server.url("/f.doc"))
+    assert caught.value.status == status
+    assert len(server.hits("/f.doc")) == 1 and fetcher.stats.retries == 0
+
+
+@pytest.mark.parametrize("declared", ["-1", "1e9", "9" * 40, "abc", ""])
+def test_a_nonsense_content_length_is_no_length(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher], declared: str
+) -> None:
+    server.route("/f.pdf", Reply(200, b"", (("Content-Length", declared),), declare_length=False))
+    result = make_fetcher(robots_txt=False).head(server.url("/f.pdf"))
+    assert result.content_length is None
+
+
+def test_head_obeys_robots_txt(server: LocalServer, make_fetcher: Callable[..., Fetcher]) -> None:
+    server.route("/robots.txt", Reply(200, b"User-agent: *\nDisallow: /private/\n"))
+    with pytest.raises(RobotsDenied):
+        make_fetcher().head(server.url("/private/a.pdf"))
+    assert server.hits("/private/a.pdf") == []

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from syndicator.models import DeliveryState
@@ -39,7 +40,8 @@ def test_migration_0005_adds_rate_limits_and_takes_them_back(store: Store, clock
     assert len(store.outbox.list()) == 1
     store.upgrade()
     with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0005"
+        head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head
         assert conn.exec_driver_sql("SELECT count(*) FROM rate_limits").scalar() == 0
     assert store.outbox.take_send_slot("ding", clock(), ratelimit.admit) == 0
 

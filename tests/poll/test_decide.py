@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from syndicator.models import ArticleData, CategorySpec, Change, ListItem
+from syndicator.models import ArticleData, Attachment, CategorySpec, Change, ListItem
 from syndicator.poll.decide import (
     build_article,
     choose_title,
     content_hash,
     decide,
     is_baseline,
+    list_signature,
     resolve_published,
 )
 
@@ -103,13 +104,13 @@ def test_changed_content_moves_updated_only() -> None:
         SPEC,
         "2603",
         ITEM,
-        replace(DATA, content_html="<p>改。</p>"),
+        replace(DATA, content_html="<p>改。</p>", content_text="改。"),
         later,
         SHANGHAI,
         baseline=False,
     )
     intent = decide(edited, first, notify=True)
-    assert intent is not None and intent.change is Change.CHANGED and not intent.notify
+    assert intent is not None and intent.change is Change.CHANGED and intent.notify
     a = intent.article
     assert (a.first_seen, a.updated, a.published, a.baseline) == (
         SEEN,
@@ -117,6 +118,72 @@ def test_changed_content_moves_updated_only() -> None:
         first.published,
         True,
     )
+
+
+def test_a_change_is_never_announced_from_a_backfill() -> None:
+    first = build_article(SPEC, "2603", ITEM, DATA, SEEN, SHANGHAI, baseline=True)
+    edited = build_article(
+        SPEC, "2603", ITEM, replace(DATA, content_text="改。"), SEEN, SHANGHAI, baseline=True
+    )
+    intent = decide(edited, first, notify=False)
+    assert intent is not None and intent.change is Change.CHANGED and not intent.notify
+
+
+@pytest.mark.parametrize(
+    ("edit", "why"),
+    [
+        ({"content_html": "<p class='x'>同样的文字</p>"}, "new markup, same text"),
+        ({"content_text": "  " + "\n"}, "spacing only"),
+    ],
+)
+def test_what_a_reader_cannot_see_is_no_update(edit: dict[str, str], why: str) -> None:
+    first = build_article(SPEC, "2603", ITEM, DATA, SEEN, SHANGHAI, baseline=False)
+    text = DATA.content_text + edit.get("content_text", "")
+    same = replace(
+        DATA, content_html=edit.get("content_html", DATA.content_html), content_text=text
+    )
+    again = build_article(SPEC, "2603", ITEM, same, SEEN.replace(hour=9), SHANGHAI, baseline=False)
+    assert decide(again, first, notify=True) is None, why
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        {"attachments": (Attachment("http://x.cn/a.pdf"),)},
+        {"images": ("http://x.cn/a.jpg",)},
+        {"title": "更正后的标题"},
+        {"source": "另一家媒体"},
+    ],
+)
+def test_a_new_attachment_image_title_or_source_is_an_update(edit: dict[str, Any]) -> None:
+    first = build_article(SPEC, "2603", ITEM, DATA, SEEN, SHANGHAI, baseline=False)
+    again = build_article(
+        SPEC, "2603", ITEM, replace(DATA, **edit), SEEN.replace(hour=9), SHANGHAI, baseline=False
+    )
+    intent = decide(again, first, notify=True)
+    assert intent is not None and intent.change is Change.CHANGED
+
+
+def test_a_new_list_entry_over_the_same_article_is_relisted_quietly() -> None:
+    first = build_article(SPEC, "2603", ITEM, DATA, SEEN, SHANGHAI, baseline=False)
+    renamed = replace(ITEM, title="列表上改了的标题")
+    again = build_article(
+        SPEC, "2603", renamed, DATA, SEEN.replace(hour=9), SHANGHAI, baseline=False
+    )
+    assert list_signature(renamed) != list_signature(ITEM)
+    intent = decide(again, first, notify=True)
+    assert intent is not None and intent.change is Change.RELISTED and not intent.notify
+    assert intent.article == replace(first, listed=list_signature(renamed))
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [{"title": "别的"}, {"url": "http://x.cn/other.html"}, {"published": SEEN.replace(day=1)}],
+)
+def test_the_list_signature_follows_title_link_and_day(edit: dict[str, Any]) -> None:
+    assert list_signature(replace(ITEM, **edit)) != list_signature(ITEM)
+    # A time of day the list shows or not is the same entry; spacing too.
+    assert list_signature(replace(ITEM, title=f" {ITEM.title}  ")) == list_signature(ITEM)
 
 
 def test_hash_covers_every_shown_field() -> None:
@@ -129,6 +196,10 @@ def test_hash_covers_every_shown_field() -> None:
     assert len(hashes) == 6
     # Field boundaries matter: moving text from one field to the next is a change.
     assert content_hash("ab", "", None, None, None) != content_hash("a", "b", None, None, None)
+    # An image moved to the attachments is a change.
+    assert content_hash("t", "x", None, None, None, ("u",), ()) != content_hash(
+        "t", "x", None, None, None, (), ("u",)
+    )
 
 
 @pytest.mark.parametrize(

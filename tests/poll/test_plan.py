@@ -77,12 +77,24 @@ def test_baseline_and_silent_intents_plan_nothing() -> None:
 
 
 def test_changed_content_notifies_only_on_update_subscribers() -> None:
-    changed = ArticleIntent(make_article(text="新正文"), Change.CHANGED, False)
+    changed = ArticleIntent(make_article(text="新正文"), Change.CHANGED, True)
     plan = plan_deliveries([changed], SUBS, STATE, STATE, now=NOW)
     assert [(d.channel, d.event) for d in plan] == [("upd", EventType.UPDATED)]
-    twice = ArticleIntent(make_article(text="又改了"), Change.CHANGED, False)
+    twice = ArticleIntent(make_article(text="又改了"), Change.CHANGED, True)
     [other] = plan_deliveries([twice], SUBS, STATE, STATE, now=NOW)
     assert other.key != plan[0].key  # each new version is its own event
+
+
+def test_a_baseline_article_changed_later_is_announced() -> None:
+    changed = ArticleIntent(make_article(text="更正", baseline=True), Change.CHANGED, True)
+    plan = plan_deliveries([changed], SUBS, STATE, STATE, now=NOW)
+    assert [(d.channel, d.event) for d in plan] == [("upd", EventType.UPDATED)]
+
+
+def test_silent_changes_and_relisted_entries_plan_nothing() -> None:
+    silent = ArticleIntent(make_article(text="回填时改的"), Change.CHANGED, False)
+    relisted = ArticleIntent(make_article(), Change.RELISTED, True)
+    assert plan_deliveries([silent, relisted], SUBS, STATE, STATE, now=NOW) == []
 
 
 def test_digest_channels_queue_in_digest_state() -> None:

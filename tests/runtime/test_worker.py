@@ -253,6 +253,9 @@ class StallingFetcher:
             assert self.go_on.wait(30), "the test never let the poll go on"
         return self.inner.get(url, **kw)  # type: ignore[attr-defined]
 
+    def head(self, url: str) -> object:
+        return self.inner.head(url)  # type: ignore[attr-defined]
+
     def close(self) -> None:
         self.inner.close()  # type: ignore[attr-defined]
 

@@ -116,6 +116,48 @@ def test_change_keeps_identity_first_seen_and_baseline(store: Store) -> None:
     assert (got.title, got.first_seen, got.updated, got.baseline) == ("新标题", T0, later, True)
 
 
+def test_a_change_keeps_the_version_it_replaced(store: Store) -> None:
+    a = article("1", listed="sig1")
+    put(store, [ArticleIntent(a, Change.NEW, False)], record())
+    later = T0 + timedelta(hours=1)
+    first = replace(a, content_text="更正。", content_hash="h2", updated=later)
+    second = replace(
+        first, content_text="再更正。", content_hash="h3", updated=later + timedelta(hours=1)
+    )
+    assert put(store, [ArticleIntent(first, Change.CHANGED, True)], record()) == [first]
+    # The same change planned twice (two workers) is stored and archived once.
+    assert put(store, [ArticleIntent(first, Change.CHANGED, True)], record()) == []
+    assert put(store, [ArticleIntent(second, Change.CHANGED, True)], record()) == [second]
+    versions = store.articles.versions("zgkjcx", "1")
+    assert [(v.content_text, v.content_hash) for v in versions] == [
+        ("正文。", "h1"),
+        ("更正。", "h2"),
+    ]
+    assert store.articles.get("zgkjcx", "1") == second
+    assert store.articles.versions("zgkjcx", "nothing") == []
+
+
+def test_relisting_stores_only_the_list_signature(store: Store) -> None:
+    a = article("1", listed=None)
+    put(store, [ArticleIntent(a, Change.NEW, False)], record())
+    # A relisted intent carries other content by mistake: only ``listed`` may move.
+    moved = replace(a, listed="sig2", title="不该写入")
+    assert put(store, [ArticleIntent(moved, Change.RELISTED, False)], record()) == []
+    assert store.articles.get("zgkjcx", "1") == replace(a, listed="sig2")
+    assert store.articles.listings("zgkjcx", ["1", "2"]) == {"1": ("kjyw", "sig2")}
+    assert store.articles.versions("zgkjcx", "1") == []
+
+
+def test_the_recheck_time_is_kept_with_the_category_state(store: Store) -> None:
+    rec = record()
+    state = replace(next_state(store.categories.state("zgkjcx", "kjyw"), rec), rechecked=T0)
+    store.apply([], rec, state)
+    assert store.categories.state("zgkjcx", "kjyw").rechecked == T0
+    # A later poll's state carries it on.
+    put(store, [], record())
+    assert store.categories.state("zgkjcx", "kjyw").rechecked == T0
+
+
 def test_articles_newest_first_and_limited(store: Store) -> None:
     intents = [ArticleIntent(article(str(i), minutes=i), Change.NEW, False) for i in range(5)]
     put(store, intents, record())
@@ -264,3 +306,37 @@ def test_a_vanished_database_is_never_silently_started_anew(tmp_path: Path) -> N
         leftover.unlink()
     again.upgrade()  # the operator's choice: a new history
     again.close()
+
+
+def test_migration_0006_recomputes_hashes_from_what_a_reader_sees(store: Store) -> None:
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    from syndicator.poll.decide import content_hash
+    from syndicator.store.engine import MIGRATIONS
+
+    def migrate(action: str, revision: str) -> None:
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with store.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            getattr(command, action)(cfg, revision)
+
+    migrate("downgrade", "0005")
+    assert "article_versions" not in set(inspect(store.engine).get_table_names())
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO articles (site, category, key, url, title, published, date_only,"
+            " first_seen, updated, source, author, editor, category_name, content_html,"
+            " content_text, images, attachments, content_hash, baseline) VALUES ('s', 'c',"
+            " 'k', 'http://x/k.html', 'T', '2023-03-01 06:47:00', false, '2023-03-01 06:47:00',"
+            " '2023-03-01 06:47:00', '来源', NULL, NULL, '科技要闻', '<p>a  b</p>', 'a  b',"
+            " '[\"http://x/i.jpg\"]', '[\"http://x/f.pdf\"]', 'old', false)"
+        )
+    store.upgrade()
+    got = store.articles.get("s", "k")
+    assert got is not None and got.listed is None
+    assert got.content_hash == content_hash(
+        "T", "a b", "来源", None, None, ("http://x/i.jpg",), ("http://x/f.pdf",)
+    )
+    assert store.categories.state("s", "c").rechecked is None

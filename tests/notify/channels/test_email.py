@@ -204,3 +204,47 @@ def test_tls_and_login(
         )
         refused = EmailSender(wrong, ssl_context=client_ctx).send(row, clock())
         assert not refused.ok and "535" in (refused.error or "")
+
+
+def test_attachments_are_listed_with_their_size(
+    sqlite_store: Store, smtp: SmtpSink, clock: Clock
+) -> None:
+    from dataclasses import replace
+
+    from syndicator.models import Attachment
+
+    files = [
+        Attachment("http://portal.test/a.pdf", "申报指南.pdf", "application/pdf", 182_304),
+        Attachment("http://portal.test/down.asp?id=3&x=<b>"),
+    ]
+    sent = intent(1, "editors", clock())
+    sent = replace(sent, data={**sent.data, "attachments": [f.to_json() for f in files]})
+    enqueue(sqlite_store, [sent])
+    assert Dispatcher(sqlite_store.outbox, [mailbox(smtp.port)], [], clock=clock).deliver_due()
+    [mail] = smtp.mails
+    text = mail.message.get_body(("plain",))
+    html = mail.message.get_body(("html",))
+    assert text is not None and html is not None
+    assert "- 申报指南.pdf（182 KB） http://portal.test/a.pdf" in text.get_content()
+    assert '<a href="http://portal.test/a.pdf">申报指南.pdf</a>（182 KB）' in html.get_content()
+    # A name-less file shows its address, escaped in HTML.
+    assert "down.asp?id=3&amp;x=&lt;b&gt;" in html.get_content()
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [
+        (None, ""),
+        (0, "0 B"),
+        (999, "999 B"),
+        (1000, "1 KB"),
+        (182_304, "182 KB"),
+        (3_400_000, "3.4 MB"),
+        (-1, ""),
+        (True, ""),
+    ],
+)
+def test_file_sizes_read_as_people_write_them(size: object, shown: str) -> None:
+    from syndicator.notify.render import file_size
+
+    assert file_size(size) == shown
