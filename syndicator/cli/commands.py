@@ -7,15 +7,22 @@ is a small function that can be called from tests.
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import logging
+import re
 import sys
+import textwrap
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
 
 from syndicator.config import Config, describe, json_schema, load_config
-from syndicator.errors import SyndicatorError
+from syndicator.config.schema import ID_PATTERN
+from syndicator.errors import NotAList, SyndicatorError
 from syndicator.extract import decode_html, extract_article, extract_list
 from syndicator.fetch import Fetcher
 from syndicator.models import CategorySpec, Delivery, FetchSettings, Selectors
@@ -169,6 +176,104 @@ def cmd_extract(args: argparse.Namespace) -> int:
     else:
         article = extract_article(text, url, tz=tz, now=now, selectors=selectors, encoding=encoding)
         print_json(article.to_json())
+    return 0
+
+
+# ------------------------------------------------------------------ add
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TITLE_PARTS = re.compile(r"\s*[-_|–—·]+\s*|\s{2,}")
+# "站名 >> 文章中心 >> 栏目": a trail, whose last step is the column.
+_TITLE_TRAIL = re.compile(r"\s*(?:>>|»|›|＞|>)\s*")
+
+
+def _slug(text: str, fallback: str) -> str:
+    """An id the config accepts, from a URL's folder or host name."""
+    slug = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-_")
+    return slug[:40] if slug and re.fullmatch(ID_PATTERN, slug) else fallback
+
+
+def _guess_names(url: str, text: str) -> tuple[str, str, str]:
+    """(site id, category id, category name) a list page suggests: the host's main
+    label, the last folder of the path, the first part of its <title>."""
+    address = urlsplit(url)
+    labels = [p for p in (address.hostname or "").split(".") if p not in ("www", "")]
+    main = labels[0] if labels and not labels[0].isdigit() else ""
+    site = _slug(main, "site")
+    folders = [f for f in address.path.split("/")[:-1] if f]
+    category = _slug(folders[-1] if folders else "", "news")
+    found = _TITLE.search(text)
+    title = html.unescape(found.group(1)) if found else ""
+    title = " ".join(title.split())
+    trail = [p for p in _TITLE_TRAIL.split(title) if p]
+    parts = [p for p in _TITLE_PARTS.split(trail[-1] if len(trail) > 1 else title) if p]
+    name = parts[0] if parts else category
+    return site, category, name
+
+
+def _load_if_present(path: str | Path) -> Config | None:
+    return load_config(path) if Path(path).exists() else None
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """Check a list page the way a poll reads it, and print the config block that
+    watches it: a preview on stderr, YAML on stdout (ready for ``>>`` or pasting)."""
+    try:
+        tz = ZoneInfo(args.timezone)
+    except (ValueError, ZoneInfoNotFoundError):
+        print(f"syndicator: --timezone {args.timezone!r}: no such time zone", file=sys.stderr)
+        return 2
+    config = _load_if_present(args.config)
+    settings = config.fetch_settings() if config is not None else FetchSettings()
+    with Fetcher(settings) as fetcher:
+        result = fetcher.get(args.url)
+    text, encoding = decode_html(result.body, result.content_type)
+    now = utcnow()
+    try:
+        page = extract_list(text, result.url, tz=tz, now=now, encoding=encoding)
+    except NotAList:
+        print(
+            f"syndicator: {args.url}: no list of article links found there; open the "
+            "column's own list page (the one its 更多 link leads to), or set selectors.item",
+            file=sys.stderr,
+        )
+        return 2
+    site_id, category_id, name = _guess_names(result.url, text)
+    site_id, category_id = args.site or site_id, args.id or category_id
+    name = args.name or name
+    err = sys.stderr
+    print(f"{result.url}: {len(page.items)} articles listed", file=err)
+    for item in page.items[:5]:
+        day = item.published.astimezone(tz).date().isoformat() if item.published else "no date"
+        print(f"  {day}  {item.title}", file=err)
+    if len(page.items) > 5:
+        print(f"  … and {len(page.items) - 5} more", file=err)
+    print(f"next page: {page.next_page or 'none found'}", file=err)
+    category = {"id": category_id, "name": name, "list_url": result.url}
+    known = next((s for s in config.sites if s.id == site_id), None) if config else None
+    if known is not None:
+        if any(c.id == category_id for c in known.categories):
+            print(
+                f"syndicator: site '{site_id}' already has a category '{category_id}'; "
+                "choose another with --id",
+                file=err,
+            )
+            return 2
+        print(f"# add under sites → {site_id} → categories:", file=err)
+        block = yaml.safe_dump([category], allow_unicode=True, sort_keys=False)
+        print(textwrap.indent(block, " " * 6), end="")
+        return 0
+    parts = urlsplit(result.url)
+    site = {
+        "id": site_id,
+        "name": args.site_name or site_id,
+        "url": f"{parts.scheme}://{parts.netloc}/",
+        "categories": [category],
+    }
+    print("# add under sites:", file=err)
+    block = yaml.safe_dump([site], allow_unicode=True, sort_keys=False, indent=2)
+    print(textwrap.indent(block, "  "), end="")
     return 0
 
 

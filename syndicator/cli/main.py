@@ -83,6 +83,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--content-type", help="the HTTP Content-Type the page was served with")
     _add_config(p)
 
+    p = sub.add_parser(
+        "add", help="check a column's list page and print the config block that watches it"
+    )
+    _add_config(p)
+    p.add_argument("url", metavar="LIST_URL", help="the column's list page")
+    p.add_argument("--site", help="site id (an existing one adds a category to it)")
+    p.add_argument("--site-name", help="display name of a new site")
+    p.add_argument("--id", help="category id (default: the list's folder name)")
+    p.add_argument("--name", help="category name (default: the first part of the page title)")
+    p.add_argument("--timezone", default="Asia/Shanghai", help="time zone of the list's dates")
+
     p = sub.add_parser("feeds", help="write every feed as static files")
     _add_config(p)
     p.add_argument("--out", type=Path, default=Path("public"))
@@ -127,6 +138,7 @@ HANDLERS = {
     "poll": "syndicator.cli.commands:cmd_poll",
     "backfill": "syndicator.cli.commands:cmd_backfill",
     "extract": "syndicator.cli.commands:cmd_extract",
+    "add": "syndicator.cli.commands:cmd_add",
     "feeds": "syndicator.cli.commands:cmd_feeds",
     "check": "syndicator.cli.commands:cmd_check",
     "db": "syndicator.cli.commands:cmd_db",
