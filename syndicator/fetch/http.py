@@ -25,12 +25,12 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
 from requests.models import PreparedRequest
 from requests.utils import requote_uri
 
 from syndicator.addresses import Pinned, pin
 from syndicator.errors import AddressRefused, FetchError, HTTPStatusError, RobotsDenied, TooLarge
+from syndicator.fetch.deadline import Deadline, WatchedAdapter
 from syndicator.fetch.politeness import (
     Clock,
     HostGate,
@@ -48,6 +48,7 @@ MAX_RETRY_AFTER = 120.0
 CHUNK = 64 * 1024
 ROBOTS_MAX_BYTES = 512 * 1024
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_TRICKLED = "the answer kept trickling past the {:g}s timeout"
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
@@ -111,6 +112,7 @@ class Fetcher:
         self._session = session if session is not None else requests.Session()
         if self._owns_session:
             self._session.max_redirects = MAX_REDIRECTS
+            self._session.mount("http://", WatchedAdapter())
             self._session.mount("https://", _PinnedAdapter())
         self._sleep = sleep
         self._gate = HostGate(settings.host_delay, clock=clock, sleep=sleep)
@@ -249,21 +251,37 @@ class Fetcher:
         target = self._checked(url)
         if target.host:
             headers = {**headers, "Host": target.host}
-        with self._gate.turn(_host(url)):
+        timeout = self._settings.timeout
+        # A little past the timeout, so that the finer bounds (the socket's own timeout
+        # on a silent server, the body's deadline) name what happened when they apply.
+        with self._gate.turn(_host(url)), Deadline(timeout * 1.25 + 0.25) as deadline:
             self._count(requests=1, robots_requests=int(robots))
-            response = self._session.request(
-                method,
-                target.url,
-                headers=headers,
-                timeout=self._settings.timeout,
-                stream=True,
-                allow_redirects=False,
-            )
+            try:
+                response = self._session.request(
+                    method,
+                    target.url,
+                    headers=headers,
+                    timeout=timeout,
+                    stream=True,
+                    allow_redirects=False,
+                )
+            except requests.RequestException:
+                if deadline.expired:
+                    # Not retried: a server that trickles will trickle again.
+                    raise FetchError(url, _TRICKLED.format(timeout)) from None
+                raise
             try:
                 yield response
+            except (requests.RequestException, FetchError):
+                if deadline.expired:
+                    raise FetchError(url, _TRICKLED.format(timeout)) from None
+                raise
             finally:
                 self._count(bytes_received=_wire_bytes(response))
                 response.close()
+            # A socket shut mid-headers can also read as a short, well-formed answer.
+            if deadline.expired:
+                raise FetchError(url, _TRICKLED.format(timeout))
 
     def _exchange(self, url: str, headers: dict[str, str], method: str) -> _Answer:
         with self._open(url, headers, method=method) as response:
@@ -327,7 +345,7 @@ class Fetcher:
             )
 
 
-class _PinnedAdapter(HTTPAdapter):
+class _PinnedAdapter(WatchedAdapter):
     """HTTPS to a checked address: the certificate is verified against, and SNI names,
     the host the URL named (carried in the Host header), not the address."""
 

@@ -14,6 +14,7 @@ import logging
 import random
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -35,6 +36,8 @@ from syndicator.owners import owner_id
 log = logging.getLogger("syndicator.notify")
 
 BATCH = 25
+# Channels sent to side by side; more channels than this share the lanes in turn.
+MAX_LANES = 8
 LEASE_MARGIN = 60.0
 
 
@@ -49,6 +52,7 @@ class OutboxLike(Protocol):
         state: str = ...,
         channel: str | None = ...,
         due_only: bool = ...,
+        other_than: Sequence[str] = ...,
     ) -> list[Delivery]: ...
     def claim_one(
         self, delivery_id: int, owner: str, now: datetime, *, lease: float = ...
@@ -150,14 +154,49 @@ class Dispatcher:
         return self.sender(channel).send(delivery, now)
 
     def deliver_due(self, limit: int = 1000) -> DeliveryReport:
-        """Send every due pending delivery, up to ``limit``, in leased batches, then
-        every failed digest whose retry has come."""
+        """Send every due pending delivery, up to ``limit`` per channel, in leased
+        batches, then every failed digest whose retry has come.
+
+        Each channel has a lane of its own, side by side: a receiver that answers
+        slowly (up to its timeout, each time) holds back only its own rows, never the
+        mail or the chat messages queued beside them."""
+        lanes = list(self.channels.values())
+        for channel in lanes:
+            self.sender(channel)  # built here: the lanes only read the cache
+        if len(lanes) > 1:
+            with ThreadPoolExecutor(
+                max_workers=min(len(lanes), MAX_LANES), thread_name_prefix="deliveries"
+            ) as pool:
+                reports = list(pool.map(lambda c: self._lane(c.id, limit), lanes))
+        else:
+            reports = [self._lane(c.id, limit) for c in lanes]
+        # Rows of channels no longer in the config: each goes dead, with its reason.
+        reports.append(self._lane(None, limit, other_than=[c.id for c in lanes]))
+        report = DeliveryReport()
+        for lane in reports:
+            report.claimed += lane.claimed
+            report.delivered += lane.delivered
+            report.failed += lane.failed
+            report.dead += lane.dead
+            report.deferred += lane.deferred
+            report.errors += lane.errors
+        self._digests(self.clock(), None, scheduled=False, report=report)
+        return report
+
+    def _lane(
+        self, channel: str | None, limit: int, other_than: Sequence[str] = ()
+    ) -> DeliveryReport:
         report = DeliveryReport()
         held: dict[str, datetime] = {}
         while report.claimed < limit:
             now = self.clock()
             batch = self.outbox.claim(
-                self.owner, now, lease=self._lease(), limit=min(BATCH, limit - report.claimed)
+                self.owner,
+                now,
+                lease=self._lease(),
+                limit=min(BATCH, limit - report.claimed),
+                channel=channel,
+                other_than=other_than,
             )
             if not batch:
                 break
@@ -168,7 +207,6 @@ class Dispatcher:
                     until = self.clock() + timedelta(seconds=self._lease())
                     self.outbox.extend([d.id for d in batch[index:]], self.owner, until)
                 self._deliver(delivery, disabled, held, report)
-        self._digests(self.clock(), None, scheduled=False, report=report)
         return report
 
     def deliver_one(self, delivery_id: int) -> DeliveryReport | None:

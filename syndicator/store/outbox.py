@@ -114,13 +114,17 @@ class Outbox:
         state: str = DeliveryState.PENDING,
         channel: str | None = None,
         due_only: bool = True,
+        other_than: Sequence[str] = (),
     ) -> list[Delivery]:
-        """Lease up to ``limit`` rows in ``state`` (due ones, for ``pending``)."""
+        """Lease up to ``limit`` rows in ``state`` (due ones, for ``pending``), of one
+        channel or of any channel but ``other_than``."""
         cond = [D.c.state == state, _free(now)]
         if due_only:
             cond.append(D.c.next_attempt <= now)
         if channel is not None:
             cond.append(D.c.channel == channel)
+        if other_than:
+            cond.append(D.c.channel.not_in(list(other_than)))
         pick = (
             select(D.c.id)
             .where(*cond)

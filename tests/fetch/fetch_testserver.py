@@ -43,6 +43,7 @@ class Reply:
     stream_size: int = 0  # send this many bytes of filler instead of ``body``
     declare_length: bool = True  # False: no Content-Length, the body ends at close
     trickle: float = 0.0  # seconds between the body's bytes, sent one at a time
+    trickle_head: float = 0.0  # seconds between the status line's and headers' bytes
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def _send(self, reply: Reply) -> None:
+        if reply.trickle_head:
+            self._send_trickled_head(reply)
+            return
         size = reply.stream_size or len(reply.body)
         if any(name.lower() == "date" for name, _ in reply.headers):
             self.send_response_only(reply.status)  # the reply brings its own Date
@@ -175,6 +179,19 @@ class _Handler(BaseHTTPRequestHandler):
             piece = filler[: size - sent]
             self.wfile.write(piece)
             sent += len(piece)
+
+    def _send_trickled_head(self, reply: Reply) -> None:
+        owner = self.server.owner  # type: ignore[attr-defined]
+        head = f"HTTP/1.1 {reply.status} OK\r\n" + "".join(
+            f"X-Filler-{n}: {'y' * 20}\r\n" for n in range(20)
+        )
+        head += f"Content-Length: {len(reply.body)}\r\n\r\n"
+        for byte in head.encode("ascii"):
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            if owner.stopping.wait(reply.trickle_head):
+                return
+        self.wfile.write(reply.body)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the tests read ``LocalServer.seen`` instead."""

@@ -294,3 +294,40 @@ def test_head_obeys_robots_txt(server: LocalServer, make_fetcher: Callable[..., 
     with pytest.raises(RobotsDenied):
         make_fetcher().head(server.url("/private/a.pdf"))
     assert server.hits("/private/a.pdf") == []
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_headers_trickled_a_byte_at_a_time_are_cut_at_the_timeout(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher], method: str
+) -> None:
+    """Each byte comes well within the socket timeout, so only a deadline on the whole
+    exchange stops it; a server that trickles once will again, so it is not retried."""
+    server.route("/slow-head", Reply(200, b"<html>x</html>", trickle_head=0.05))
+    fetcher = make_fetcher(robots_txt=False, timeout=0.6, retries=3)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"past the 0\.6s timeout"):
+        getattr(fetcher, method)(server.url("/slow-head"))
+    assert time.monotonic() - started < 3
+    assert len(server.hits("/slow-head")) == 1
+
+
+def test_a_kept_alive_connection_is_watched_too(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher]
+) -> None:
+    server.route("/fast", Reply(200, b"ok"))
+    server.route("/slow-head", Reply(200, b"late", trickle_head=0.05))
+    fetcher = make_fetcher(robots_txt=False, timeout=0.6)
+    assert fetcher.get(server.url("/fast")).body == b"ok"
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="past the 0.6s timeout"):
+        fetcher.get(server.url("/slow-head"))
+    assert time.monotonic() - started < 3
+    # The connection it broke is not reused: the next request is answered.
+    assert fetcher.get(server.url("/fast")).body == b"ok"
+
+
+def test_an_answer_within_the_deadline_is_untouched(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher]
+) -> None:
+    server.route("/ok-head", Reply(200, b"fine", trickle_head=0.001))
+    assert make_fetcher(robots_txt=False, timeout=5).get(server.url("/ok-head")).body == b"fine"

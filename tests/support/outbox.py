@@ -28,7 +28,7 @@ def webhook(url: str, cid: str = "hook", **kw: Any) -> WebhookChannel:
         url=url,
         secret=SECRET,
         allow_private=kw.pop("allow_private", True),
-        timeout=5.0,
+        timeout=kw.pop("timeout", 5.0),
         **kw,
     )
 

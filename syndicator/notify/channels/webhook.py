@@ -22,6 +22,7 @@ from urllib.parse import urljoin
 import httpx
 
 from syndicator.addresses import Pinned, pin
+from syndicator.fetch.deadline import Deadline
 from syndicator.models import Delivery, WebhookChannel
 from syndicator.notify import render
 from syndicator.notify.result import SendResult
@@ -82,6 +83,18 @@ def _answer(response: httpx.Response, now: datetime) -> SendResult:
     )
 
 
+def _watch(deadline: Deadline) -> Callable[[str, dict[str, Any]], None]:
+    """An httpx ``trace`` hook handing each new connection's socket to ``deadline``."""
+
+    def trace(event: str, info: dict[str, Any]) -> None:
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            stream = info.get("return_value")
+            if stream is not None:
+                deadline.attach(stream.get_extra_info("socket"))
+
+    return trace
+
+
 class WebhookSender:
     def __init__(
         self,
@@ -94,8 +107,13 @@ class WebhookSender:
         checked address); it is asked before every hop. None means "as it is"."""
         self.channel = channel
         self.guard = guard or partial(pin, allow_private=channel.allow_private)
+        # No kept-alive connections: each delivery connects afresh, which is when its
+        # socket is handed to the delivery's deadline (see ``_watch``).
         self.client = client or httpx.Client(
-            follow_redirects=False, timeout=channel.timeout, headers={"User-Agent": USER_AGENT}
+            follow_redirects=False,
+            timeout=channel.timeout,
+            headers={"User-Agent": USER_AGENT},
+            limits=httpx.Limits(max_keepalive_connections=0),
         )
 
     def close(self) -> None:
@@ -122,17 +140,39 @@ class WebhookSender:
                 return SendResult(ok=False, error=f"refused: {target}", permanent=True)
             target = target or Pinned(url)
             hop_headers = {**headers, "host": target.host} if target.host else headers
-            extensions = {"sni_hostname": target.tls_name} if target.tls_name else None
+            timeout = self.channel.timeout
+            # Past the timeout, the socket is shut: a receiver trickling its answer a
+            # byte at a time never trips a per-read timeout, and would hold every
+            # delivery queued behind it.
+            deadline = Deadline(timeout * 1.25 + 0.25)
+            extensions: dict[str, Any] = {"trace": _watch(deadline)}
+            if target.tls_name:
+                extensions["sni_hostname"] = target.tls_name
             try:
-                response = self.client.post(
-                    target.url,
-                    content=body,
-                    headers=hop_headers,
-                    timeout=self.channel.timeout,
-                    extensions=extensions,
-                )
+                # Streamed and closed unread: only the status and headers matter, and a
+                # receiver answering with a huge body must not cost memory or time.
+                with (
+                    deadline,
+                    self.client.stream(
+                        "POST",
+                        target.url,
+                        content=body,
+                        headers=hop_headers,
+                        timeout=timeout,
+                        extensions=extensions,
+                    ) as response,
+                ):
+                    pass
             except httpx.HTTPError as exc:
+                if deadline.expired:
+                    return SendResult(
+                        ok=False, error=f"the answer kept trickling past the {timeout:g}s timeout"
+                    )
                 return SendResult(ok=False, error=f"{type(exc).__name__}: {exc}")
+            if deadline.expired:
+                return SendResult(
+                    ok=False, error=f"the answer kept trickling past the {timeout:g}s timeout"
+                )
             location = response.headers.get("location")
             if response.status_code not in REDIRECTS or not location:
                 return _answer(response, now)

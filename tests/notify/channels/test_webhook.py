@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -202,3 +205,108 @@ def test_dead_delivery_alerts_operators_once_and_never_loops(
         [alert] = ops.received
         assert json.loads(alert.body)["data"]["channel"] == "hook"
         assert len(sqlite_store.outbox.list()) == 2
+
+
+class _RawReceiver:
+    """A receiver that reads the request, then answers as scripted, on a raw socket."""
+
+    def __init__(self, answer: bytes, gap: float, prompt: bytes = b"") -> None:
+        # ``prompt`` goes out at once, ``answer`` a byte per ``gap`` seconds.
+        self.answer, self.gap, self.prompt = answer, gap, prompt
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}/hook"
+        self.stop = threading.Event()
+        Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        self.server.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(5)
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += conn.recv(65536)
+                try:
+                    conn.sendall(self.prompt)
+                    if self.gap:
+                        for byte in self.answer:
+                            conn.sendall(bytes([byte]))
+                            if self.stop.wait(self.gap):
+                                break
+                    else:
+                        conn.sendall(self.answer)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self.stop.set()
+        self.server.close()
+
+
+@pytest.mark.parametrize("what", ["headers", "body"])
+def test_a_receiver_trickling_its_answer_is_cut_at_the_timeout(what: str, clock: Clock) -> None:
+    head = b"HTTP/1.1 200 OK\r\n" + b"X-Pad: abcdefghijklmnopqrstuvwxyz\r\n" * 20
+    if what == "headers":
+        receiver = _RawReceiver(head + b"\r\n", gap=0.05)
+    else:
+        prompt = head + b"Content-Length: 100000\r\n\r\n"
+        receiver = _RawReceiver(b"x" * 100000, gap=0.05, prompt=prompt)
+    try:
+        started = time.monotonic()
+        result = WebhookSender(webhook(receiver.url, timeout=0.6)).post("msg_1", {"a": 1}, clock())
+        took = time.monotonic() - started
+    finally:
+        receiver.close()
+    if what == "headers":
+        assert not result.ok and "trickling past the 0.6s timeout" in (result.error or "")
+    else:
+        # The status and headers are the answer; a body is never waited for.
+        assert result.ok
+    assert took < 3
+
+
+def test_a_huge_answer_body_is_not_read(clock: Clock) -> None:
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2000000000\r\n\r\n" + b"x" * 65536
+    receiver = _RawReceiver(answer, gap=0)
+    try:
+        result = WebhookSender(webhook(receiver.url)).post("msg_1", {"a": 1}, clock())
+    finally:
+        receiver.close()
+    assert result.ok and result.status == 200
+
+
+def test_a_slow_receiver_holds_back_only_its_own_channel(
+    sqlite_store: Store, sink: WebhookSink, clock: Clock
+) -> None:
+    """Three deliveries to a receiver that trickles every answer, three to a fast one:
+    the fast channel's are all sent while the slow lane is still waiting."""
+    slow = _RawReceiver(b"HTTP/1.1 200 OK\r\n" + b"X-Pad: y\r\n" * 200 + b"\r\n", gap=0.05)
+    rows = [intent(n, "slow", clock()) for n in range(3)] + [
+        intent(n, "fast", clock()) for n in range(3)
+    ]
+    enqueue(sqlite_store, rows)
+    channels = [webhook(slow.url, "slow", timeout=1.0), webhook(sink.url, "fast")]
+    dispatcher = Dispatcher(sqlite_store.outbox, channels, [], clock=clock)
+    done = threading.Event()
+    reports = []
+
+    def run() -> None:
+        reports.append(dispatcher.deliver_due())
+        done.set()
+
+    started = time.monotonic()
+    Thread(target=run, daemon=True).start()
+    try:
+        assert sink.wait_for(3, timeout=2.5)
+        fast_done = time.monotonic() - started
+        assert not done.is_set()  # the slow lane is still at it
+        assert done.wait(15)
+    finally:
+        slow.close()
+    assert fast_done < 2.5
+    [report] = reports
+    assert (report.delivered, report.failed) == (3, 3)
