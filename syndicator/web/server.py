@@ -9,15 +9,64 @@ SIGTERM/SIGINT handling.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import socket
 import threading
 import time
 from typing import Any
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 _STARTUP_TIMEOUT = 30.0
 KEEP_ALIVE = 5
+# A request's head (request line and headers) must have arrived this long after the
+# connection opened or the head began; a client that sends nothing, or a byte at a time
+# (slowloris), is dropped then and its descriptor freed.
+HEAD_TIMEOUT = 10.0
+
+log = logging.getLogger("syndicator.web")
+
+
+class GuardedProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a deadline on every request head: uvicorn
+    itself times out only idle kept-alive connections, so silent or trickling clients
+    could hold their sockets for ever and fill the connection cap."""
+
+    head_timeout = HEAD_TIMEOUT
+    _head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        if self._head_timer is None:
+            self._arm()
+
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        super().on_headers_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._head_timer = self.loop.call_later(self.head_timeout, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _too_slow(self) -> None:
+        self._head_timer = None
+        if not self.transport.is_closing():
+            log.debug("dropped %s: no whole request head within %gs", self.client, self.head_timeout)
+            self.transport.close()
 
 
 class ServerThread:
@@ -55,7 +104,7 @@ class ServerThread:
         self._socket = sock
         config = uvicorn.Config(
             self.app,
-            http="httptools",
+            http=GuardedProtocol,
             log_level="warning",
             access_log=False,
             lifespan="off",

@@ -242,3 +242,61 @@ def test_past_max_connections_new_requests_get_503_not_silence(site: Site) -> No
         while fetch(f"{thread.base_url}/healthz")[0] == 503 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert fetch(f"{thread.base_url}/healthz")[0] == 200
+
+
+def _closed_within(sock: socket.socket, seconds: float) -> bool:
+    """Whether the server closed ``sock`` (EOF or reset) within ``seconds``."""
+    sock.settimeout(seconds)
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+@pytest.mark.parametrize("send", [b"", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: "])
+def test_silent_and_trickling_clients_are_dropped_and_the_cap_frees(
+    site: Site, monkeypatch: pytest.MonkeyPatch, send: bytes
+) -> None:
+    """Clients that send nothing, or a head that never ends, hold a connection only
+    until the head deadline: past the cap the service answers again by itself."""
+    from syndicator.web.server import GuardedProtocol
+
+    monkeypatch.setattr(GuardedProtocol, "head_timeout", 0.5)
+    app = create_web_app(site.ctx)
+    with ServerThread(app, "127.0.0.1", 0, max_connections=3) as thread:
+        host, port = thread.base_url.removeprefix("http://").split(":")
+        hogs = [socket.create_connection((host, int(port)), timeout=5) for _ in range(3)]
+        try:
+            for hog in hogs:
+                hog.sendall(send)
+            time.sleep(0.1)
+            assert fetch(f"{thread.base_url}/healthz")[0] == 503
+            assert all(_closed_within(hog, 3) for hog in hogs)
+            assert fetch(f"{thread.base_url}/healthz")[0] == 200
+        finally:
+            for hog in hogs:
+                hog.close()
+
+
+def test_a_slow_but_whole_head_and_kept_alive_requests_are_served(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from syndicator.web.server import GuardedProtocol
+
+    monkeypatch.setattr(GuardedProtocol, "head_timeout", 1.0)
+    app = create_web_app(site.ctx)
+    with ServerThread(app, "127.0.0.1", 0) as thread:
+        host, port = thread.base_url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=5) as sock:
+            for _ in range(3):  # each head within the deadline, on one connection
+                for piece in (b"GET /healthz HTTP/1.1\r\n", b"Host: x\r\n", b"\r\n"):
+                    sock.sendall(piece)
+                    time.sleep(0.2)
+                answer = sock.recv(65536)
+                assert answer.startswith(b"HTTP/1.1 200")
+            # Idle past the head deadline between requests is the keep-alive's business.
+            time.sleep(1.5)
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200")
