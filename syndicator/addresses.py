@@ -18,6 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+MAX_FALLBACKS = 3
+
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 
 
@@ -61,6 +63,10 @@ class Pinned:
     url: str
     host: str | None = None
     tls_name: str | None = None
+    # The same URL at the name's other checked addresses, in the resolver's order of
+    # preference: a host reachable over IPv4 only still answers when its IPv6 address,
+    # listed first, does not.
+    fallbacks: tuple[str, ...] = ()
 
 
 def pin(url: str, *, allow_private: bool) -> Pinned | str:
@@ -83,8 +89,13 @@ def pin(url: str, *, allow_private: bool) -> Pinned | str:
     first = addresses[0]
     if str(first) == parts.hostname.strip("[]"):
         return Pinned(url)  # already an address: nothing to pin
-    literal = f"[{first}]" if first.version == 6 else str(first)
-    netloc = f"{literal}:{parts.port}" if parts.port else literal
+
+    def at(address: Address) -> str:
+        literal = f"[{address}]" if address.version == 6 else str(address)
+        netloc = f"{literal}:{parts.port}" if parts.port else literal
+        return urlunsplit(parts._replace(netloc=netloc))
+
+    others = tuple(dict.fromkeys(at(a) for a in addresses[1:] if a != first))[:MAX_FALLBACKS]
     # A name in Host and as the TLS server name goes as the DNS spells it: an
     # internationalised name in its xn-- form (headers are ASCII).
     try:
@@ -92,11 +103,7 @@ def pin(url: str, *, allow_private: bool) -> Pinned | str:
     except UnicodeError:
         return f"not a valid host name: {parts.hostname}"
     host = f"{name}:{parts.port}" if parts.port else name
-    return Pinned(
-        urlunsplit(parts._replace(netloc=netloc)),
-        host,
-        name if parts.scheme == "https" else None,
-    )
+    return Pinned(at(first), host, name if parts.scheme == "https" else None, others)
 
 
 def refusal(url: str, *, allow_private: bool) -> str | None:

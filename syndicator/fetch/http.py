@@ -256,20 +256,27 @@ class Fetcher:
         # on a silent server, the body's deadline) name what happened when they apply.
         with self._gate.turn(_host(url)), Deadline(timeout * 1.25 + 0.25) as deadline:
             self._count(requests=1, robots_requests=int(robots))
-            try:
-                response = self._session.request(
-                    method,
-                    target.url,
-                    headers=headers,
-                    timeout=timeout,
-                    stream=True,
-                    allow_redirects=False,
-                )
-            except requests.RequestException:
-                if deadline.expired:
-                    # Not retried: a server that trickles will trickle again.
-                    raise FetchError(url, _TRICKLED.format(timeout)) from None
-                raise
+            tries = (target.url, *target.fallbacks)
+            # Connecting to every address in turn fits in one timeout.
+            connect = timeout / len(tries)
+            for index, address_url in enumerate(tries):
+                try:
+                    response = self._session.request(
+                        method,
+                        address_url,
+                        headers=headers,
+                        timeout=(connect, timeout),
+                        stream=True,
+                        allow_redirects=False,
+                    )
+                    break
+                except requests.RequestException as exc:
+                    if deadline.expired:
+                        # Not retried: a server that trickles will trickle again.
+                        raise FetchError(url, _TRICKLED.format(timeout)) from None
+                    if index + 1 < len(tries) and _not_connected(exc):
+                        continue  # the name's next address
+                    raise
             try:
                 yield response
             except (requests.RequestException, FetchError):
@@ -365,6 +372,15 @@ class _PinnedAdapter(WatchedAdapter):
             extra["server_hostname"] = server
             extra["assert_hostname"] = server
         return host_params, extra
+
+
+def _not_connected(exc: requests.RequestException) -> bool:
+    """Whether no connection was made at all (refused, unreachable, timed out while
+    connecting): only then is another address of the same name worth a try."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, urllib3.exceptions.NewConnectionError | ConnectionRefusedError)
 
 
 def _require_http(url: str) -> None:

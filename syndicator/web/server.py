@@ -65,7 +65,9 @@ class GuardedProtocol(HttpToolsProtocol):
     def _too_slow(self) -> None:
         self._head_timer = None
         if not self.transport.is_closing():
-            log.debug("dropped %s: no whole request head within %gs", self.client, self.head_timeout)
+            log.debug(
+                "dropped %s: no whole request head within %gs", self.client, self.head_timeout
+            )
             self.transport.close()
 
 

@@ -27,7 +27,7 @@ def dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         except ValueError:
             if host not in answers:
                 raise OSError("not found") from None
-            return [ipaddress.ip_address(answers[host])]
+            return [ipaddress.ip_address(a) for a in answers[host].split(",")]
 
     monkeypatch.setattr(addresses, "resolve", resolve)
     return answers
@@ -117,3 +117,40 @@ def test_an_unknown_host_is_a_fetch_error_not_a_refusal(
     with pytest.raises(FetchError, match="host name not found") as caught:
         make_fetcher(allow_private=False).get("http://nowhere.example.org/list.html")
     assert not isinstance(caught.value, AddressRefused)
+
+
+def test_when_the_first_address_refuses_the_next_one_is_tried(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher], dns: dict[str, str]
+) -> None:
+    """A name listing an address where nothing answers (an unreachable IPv6 listed
+    first, most often) still works through its other address."""
+    dns["intranet.example.org"] = "127.0.0.2,127.0.0.1"
+    server.route("/list.html", Reply(body=b"here"))
+    fetcher = make_fetcher(allow_private=False, private_hosts=frozenset({"intranet.example.org"}))
+    result = fetcher.get(f"http://intranet.example.org:{server.port}/list.html")
+    assert result.body == b"here"
+    [seen] = server.hits("/list.html")
+    assert seen.host == f"intranet.example.org:{server.port}"
+
+
+def test_every_address_of_a_name_is_checked_not_only_the_first(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher], dns: dict[str, str]
+) -> None:
+    dns["mixed.example.org"] = f"{PUBLIC},169.254.169.254"
+    with pytest.raises(AddressRefused, match=r"169\.254\.169\.254"):
+        make_fetcher(allow_private=False).get("http://mixed.example.org/a.html")
+
+
+def test_an_answer_is_not_asked_again_at_another_address(
+    server: LocalServer, make_fetcher: Callable[..., Fetcher], dns: dict[str, str]
+) -> None:
+    """Only a connection that was never made moves on: a server that answered (even
+    with an error) is the answer."""
+    dns["intranet.example.org"] = "127.0.0.1,127.0.0.3"
+    server.route("/gone.html", Reply(404, b"no"))
+    fetcher = make_fetcher(
+        allow_private=False, private_hosts=frozenset({"intranet.example.org"}), robots_txt=False
+    )
+    with pytest.raises(FetchError):
+        fetcher.get(f"http://intranet.example.org:{server.port}/gone.html")
+    assert len(server.hits("/gone.html")) == 1

@@ -319,7 +319,7 @@ def test_a_kept_alive_connection_is_watched_too(
     fetcher = make_fetcher(robots_txt=False, timeout=0.6)
     assert fetcher.get(server.url("/fast")).body == b"ok"
     started = time.monotonic()
-    with pytest.raises(FetchError, match="past the 0.6s timeout"):
+    with pytest.raises(FetchError, match=r"past the 0\.6s timeout"):
         fetcher.get(server.url("/slow-head"))
     assert time.monotonic() - started < 3
     # The connection it broke is not reused: the next request is answered.
