@@ -10,7 +10,8 @@
     ├── ExtractError                the page is not an article / list we can read
     │   ├── NotAnArticle
     │   └── NotAList
-    └── StoreError                  the database refused or is at the wrong schema
+    ├── StoreError                  the database refused or is at the wrong schema
+    └── FilterError                 a feed URL's filter parameter is unusable (carries its name)
 
 User mistakes (ConfigError, a bad path or URL given to the CLI) are printed by the CLI as
 one line, without a traceback; everything else is a bug and keeps its traceback.
@@ -104,6 +105,17 @@ class NotAList(ExtractError):
 
 class StoreError(SyndicatorError):
     """The database refused an operation or is at an unexpected schema."""
+
+
+class FilterError(SyndicatorError):
+    """A query parameter of a feed URL (``filter``, ``limit``…) cannot be used; the web
+    answers 400 with this one line."""
+
+    def __init__(self, param: str, reason: str) -> None:
+        self.param = param
+        # The reason may quote the client's text: keep the answer on one line.
+        self.reason = " ".join("".join(c if c.isprintable() else " " for c in reason).split())
+        super().__init__(f"{param}: {self.reason}")
 
 
 def first_line(exc: BaseException) -> str:

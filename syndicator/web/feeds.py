@@ -11,6 +11,9 @@ with ``-gzip`` appended inside the quotes (as Apache does), because the two are
 different byte sequences and a cache keyed on ETag must not mix them. Either tag in
 ``If-None-Match`` matches both variants: they hold the same feed version.
 
+A query asking for a filtered feed (``web/filtered.py``) gets a variant made from the
+cached feed and kept in a small LRU of its own; any other query string is ignored.
+
 A feed that is configured but not built yet answers 503 with ``Retry-After``: serving
 an empty feed would make readers record "no entries" and build nothing per request is
 the rule.
@@ -31,8 +34,10 @@ import anyio.to_thread
 from starlette.types import Scope, Send
 
 from syndicator import metrics
+from syndicator.errors import FilterError
 from syndicator.feeds.meta import CONTENT_TYPES, content_type
 from syndicator.models import StoredFeed
+from syndicator.web.filtered import FeedQuery, Lru, filtered_body, parse_query
 from syndicator.web.reads import FeedReads
 
 RawHeaders = list[tuple[bytes, bytes]]
@@ -166,6 +171,10 @@ class FeedCache:
         self._version: str | None = None
         self._checked: datetime | None = None
         self._lock = threading.Lock()
+        # (path, format, normalized query, source ETag): a rebuilt feed misses at once.
+        self.variants: Lru[tuple[str, str, str, str], CachedFeed] = Lru(
+            lambda f: len(f.plain.body) + len(f.gzipped.body)
+        )
 
     def due(self, now: datetime) -> bool:
         last = self._checked
@@ -207,6 +216,22 @@ class FeedCache:
             self._feeds = fresh
             self._version = version
             return True
+
+    async def filtered(self, route: FeedRoute, source: CachedFeed, query: FeedQuery) -> CachedFeed:
+        """The variant of ``source`` that ``query`` asks for, made off the event loop
+        on a miss."""
+        key = (route.path.strip("/"), route.fmt, query.query_string, source.etag)
+        found = self.variants.get(key)
+        if found is None:
+            found = await anyio.to_thread.run_sync(self._filter, route, source, query)
+            self.variants.put(key, found)
+        return found
+
+    def _filter(self, route: FeedRoute, source: CachedFeed, query: FeedQuery) -> CachedFeed:
+        body, etag = filtered_body(route.fmt, source.plain.body, query, route.url(self.public_url))
+        feed = StoredFeed(route.path, route.fmt, body, etag, source.last_modified)
+        # No Link headers: the filtered feed has no hub (see feeds/filter.py).
+        return build_cached(feed, route, ())
 
 
 def accepts_gzip(header: str) -> bool:
@@ -305,6 +330,12 @@ async def serve_feed(cache: FeedCache, scope: Scope, send: Send) -> None:
     if method not in ("GET", "HEAD"):
         await _plain(send, 405, b"method not allowed\n", [(b"allow", b"GET, HEAD")])
         return
+    try:
+        query = parse_query(scope["query_string"]) if scope.get("query_string") else None
+    except FilterError as error:
+        await _plain(send, 400, f"{error}\n".encode())
+        metrics.record_feed_request(fmt, 400)
+        return
     feed = (await cache.current()).get(key)
     if feed is None:
         await _plain(
@@ -315,6 +346,13 @@ async def serve_feed(cache: FeedCache, scope: Scope, send: Send) -> None:
         )
         metrics.record_feed_request(fmt, 503)
         return
+    if query is not None:
+        try:
+            feed = await cache.filtered(route, feed, query)
+        except FilterError as error:
+            await _plain(send, 400, f"{error}\n".encode())
+            metrics.record_feed_request(fmt, 400)
+            return
     fresh, variant = choose(feed, scope["headers"])
     if fresh:
         await send({"type": "http.response.start", "status": 304, "headers": variant.not_modified})
