@@ -277,6 +277,10 @@ class Fetcher:
                     if index + 1 < len(tries) and _not_connected(exc):
                         continue  # the name's next address
                     raise
+                except ValueError as exc:
+                    # requests reads a redirect's Location eagerly, even unfollowed: a
+                    # malformed one ("http://[::1") surfaces here.
+                    raise FetchError(url, f"malformed answer ({exc})") from None
             try:
                 yield response
             except (requests.RequestException, FetchError):
@@ -299,7 +303,7 @@ class Fetcher:
         if status in REDIRECTS:
             target = self._session.get_redirect_target(response)
             if target:
-                return _Redirect(requote_uri(urljoin(url, target)))
+                return _Redirect(_follow(url, target))
             raise HTTPStatusError(url, status)
         if status == 304 or (method == "HEAD" and 200 <= status < 300):
             return _result(url, response, b"")
@@ -323,7 +327,7 @@ class Fetcher:
                     status = response.status_code
                     location = self._session.get_redirect_target(response)
                     if status in REDIRECTS and location:
-                        url = requote_uri(urljoin(url, location))
+                        url = _follow(url, location)
                         continue
                     if not 200 <= status < 300:
                         return RobotsAnswer(status)
@@ -372,6 +376,17 @@ class _PinnedAdapter(WatchedAdapter):
             extra["server_hostname"] = server
             extra["assert_hostname"] = server
         return host_params, extra
+
+
+def _follow(url: str, location: str) -> str:
+    """The address a redirect points to; FetchError when it is none (``http://[::1``,
+    a port past 65535), which would otherwise surface as a ValueError."""
+    try:
+        target = requote_uri(urljoin(url, location))
+        urlsplit(target).port  # noqa: B018 -- raises for an impossible port
+    except ValueError:
+        raise FetchError(url, f"redirect to an unusable address: {location[:200]!r}") from None
+    return target
 
 
 def _not_connected(exc: requests.RequestException) -> bool:

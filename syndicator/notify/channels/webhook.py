@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -163,6 +163,8 @@ class WebhookSender:
                     ) as response,
                 ):
                     pass
+            except httpx.InvalidURL as exc:
+                return SendResult(ok=False, error=f"unusable address: {exc}", permanent=True)
             except httpx.HTTPError as exc:
                 if deadline.expired:
                     return SendResult(
@@ -176,7 +178,16 @@ class WebhookSender:
             location = response.headers.get("location")
             if response.status_code not in REDIRECTS or not location:
                 return _answer(response, now)
-            url = urljoin(url, location)
+            try:
+                url = urljoin(url, location)
+                urlsplit(url).port  # noqa: B018 -- raises for an impossible port
+            except ValueError:
+                return SendResult(
+                    ok=False,
+                    status=response.status_code,
+                    error=f"redirect to an unusable address: {location[:200]!r}",
+                    permanent=True,
+                )
         return SendResult(
             ok=False, status=response.status_code, error=f"more than {MAX_REDIRECTS} redirects"
         )

@@ -310,3 +310,16 @@ def test_a_slow_receiver_holds_back_only_its_own_channel(
     assert fast_done < 2.5
     [report] = reports
     assert (report.delivered, report.failed) == (3, 3)
+
+
+@pytest.mark.parametrize(
+    "location", ["http://[::1", "http://x.example:99999/", "file:///etc/passwd", "gopher://x/"]
+)
+def test_a_redirect_to_an_unusable_address_is_a_clean_failure(location: str, clock: Clock) -> None:
+    answer = f"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n"
+    receiver = _RawReceiver(answer.encode(), gap=0)
+    try:
+        result = WebhookSender(webhook(receiver.url)).post("msg_1", {"a": 1}, clock())
+    finally:
+        receiver.close()
+    assert not result.ok and result.error and "\n" not in result.error
