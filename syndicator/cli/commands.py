@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from syndicator.config import Config, describe, json_schema, load_config
+from syndicator.config import Config, load_config
 from syndicator.config.schema import ID_PATTERN
 from syndicator.errors import NotAList, SyndicatorError
 from syndicator.extract import decode_html, extract_article, extract_list
@@ -39,15 +39,6 @@ def _service(args: argparse.Namespace, config: Config | None = None) -> Service:
     service = Service(config or load_config(args.config))
     service.upgrade()
     return service
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    if args.schema:
-        print_json(json_schema())
-        return 0
-    config = load_config(args.config)
-    print(describe(config))
-    return 0
 
 
 def cmd_db(args: argparse.Namespace) -> int:

@@ -140,7 +140,7 @@ HANDLERS = {
     "extract": "syndicator.cli.commands:cmd_extract",
     "add": "syndicator.cli.commands:cmd_add",
     "feeds": "syndicator.cli.commands:cmd_feeds",
-    "check": "syndicator.cli.commands:cmd_check",
+    "check": "syndicator.cli.check:cmd_check",
     "db": "syndicator.cli.commands:cmd_db",
     "notify-test": "syndicator.cli.commands:cmd_notify_test",
     "deliveries": "syndicator.cli.commands:cmd_deliveries",

@@ -28,11 +28,13 @@ def describe(config: Config) -> str:
         + ("full content" if feeds.full_content else "summaries")
         + (f"; WebSub hubs {', '.join(feeds.hubs)}" if feeds.hubs else ""),
     ]
+    by_site: dict[str, list[models.CategorySpec]] = {}
+    for spec in config.categories():  # once: per site it was quadratic in the sites
+        by_site.setdefault(spec.site_id, []).append(spec)
     for site in config.sites:
         lines += ["", f"site {site.id}  {site.name}  {site.url}"]
-        for spec in config.categories():
-            if spec.site_id == site.id:
-                lines += _describe_category(config, spec)
+        for spec in by_site.get(site.id, []):
+            lines += _describe_category(config, spec)
     lines += ["", "channels" if config.notifications.channels else "channels  none"]
     lines += [f"  {_describe_channel(c)}" for c in config.notifications.channels]
     subs = config.notifications.subscriptions

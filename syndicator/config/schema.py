@@ -22,8 +22,6 @@ from email.utils import parseaddr
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-import soupsieve
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -145,6 +143,10 @@ def check_host(value: str) -> str:
 
 
 def check_cron(value: str) -> str:
+    # Imported here: `check` of a config without cron or selectors, the common case,
+    # then never loads APScheduler's triggers or soupsieve (a third of its start).
+    from apscheduler.triggers.cron import CronTrigger
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -163,6 +165,8 @@ def check_timezone(value: str) -> str:
 
 
 def check_selector(value: str) -> str:
+    import soupsieve
+
     try:
         soupsieve.compile(value)
     except soupsieve.SelectorSyntaxError as exc:
