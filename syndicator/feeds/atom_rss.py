@@ -26,6 +26,7 @@ from syndicator.feeds.meta import (
     summary,
     xml_safe,
 )
+from syndicator.feeds.stylesheet import add_stylesheet
 from syndicator.models import Article
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -37,7 +38,7 @@ def build_atom(meta: FeedMeta, articles: Sequence[Article]) -> bytes:
     fg = _generator(meta, selected, "atom")
     fg.language(meta.language)
     data: bytes = fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    return _add_atom_enclosures(data, selected)
+    return add_stylesheet(_add_atom_enclosures(data, selected), meta.public_url)
 
 
 def build_rss(meta: FeedMeta, articles: Sequence[Article]) -> bytes:
@@ -48,7 +49,7 @@ def build_rss(meta: FeedMeta, articles: Sequence[Article]) -> bytes:
     if meta.ttl_minutes is not None and meta.ttl_minutes > 0:
         fg.ttl(meta.ttl_minutes)
     data: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    return _add_rss_hubs(data, meta.hubs)
+    return add_stylesheet(_add_rss_hubs(data, meta.hubs), meta.public_url)
 
 
 def _generator(meta: FeedMeta, selected: Sequence[Article], fmt: str) -> FeedGenerator:

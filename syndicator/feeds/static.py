@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from syndicator.errors import ConfigError
 from syndicator.feeds.build import build_feed
 from syndicator.feeds.meta import EMPTY_FEED_UPDATED, FeedMeta, check_format
+from syndicator.feeds.stylesheet import STYLESHEET_PATH, stylesheet
 from syndicator.models import Article, StoredFeed
 
 OPML_NAMES = ("opml", "opml.xml")
@@ -42,7 +43,8 @@ def write_feeds(
 
 def write_stored(out_dir: Path, feeds: Iterable[StoredFeed], opml: bytes) -> list[Path]:
     """Write feeds as the store keeps them (the bytes the web serves, built by whichever
-    worker built them last) plus the OPML; return only the files rewritten. A feed not
+    worker built them last) plus the OPML and the feeds' stylesheet; return only the
+    files rewritten. A feed not
     built yet has no file: a static server answers 404 rather than an empty feed."""
     written: list[Path] = []
     for feed in feeds:
@@ -54,6 +56,10 @@ def write_stored(out_dir: Path, feeds: Iterable[StoredFeed], opml: bytes) -> lis
         target = out_dir / name
         if write_if_changed(target, opml):
             written.append(target)
+    # The Atom and RSS files name it, so a static server must have it beside them.
+    target = out_dir.joinpath(*PurePosixPath(STYLESHEET_PATH).parts)
+    if write_if_changed(target, stylesheet()):
+        written.append(target)
     return written
 
 

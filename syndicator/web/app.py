@@ -5,6 +5,7 @@ arrives in a ``WebContext`` made by the composition root, so this module reads n
 and can run in a process apart from the worker (``run --no-worker``).
 
     GET|HEAD /feeds/{site}/{category}.{fmt}, /feeds/{site}.{fmt}, /feeds/all.{fmt}
+    GET|HEAD /feeds/feed.xsl  the stylesheet browsers show Atom and RSS feeds with
     GET /            HTML index          GET /opml      OPML 2.0
     GET /healthz     JSON health         GET /metrics   Prometheus text
     POST /api/poll/{site}/{category}     bearer admin token
@@ -17,6 +18,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from syndicator.web.api import metrics_endpoint, poll_endpoint
+from syndicator.web.assets import STYLESHEET_ROUTE, as_page, serve_stylesheet
 from syndicator.web.context import WebContext
 from syndicator.web.feeds import FeedCache, FeedRoute, serve_feed
 from syndicator.web.pages import Pages
@@ -50,6 +52,9 @@ class WebApp(Starlette):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/feeds/"):
-            await serve_feed(self.feed_cache, scope, send)
+            if scope["path"] == STYLESHEET_ROUTE:
+                await serve_stylesheet(scope, receive, send)
+                return
+            await serve_feed(self.feed_cache, scope, as_page(scope, send))
             return
         await super().__call__(scope, receive, send)

@@ -9,6 +9,7 @@ import pytest
 
 from syndicator.errors import ConfigError
 from syndicator.feeds import FeedMeta, build_feed, build_opml, write_feeds
+from syndicator.feeds.stylesheet import stylesheet
 from syndicator.models import Article
 from tests.support.articles import article, meta, sample
 
@@ -37,10 +38,14 @@ def test_writes_every_feed_at_its_served_path(tmp_path: Path) -> None:
             "feeds/all.atom",
             "feeds/all.rss",
             "feeds/all.json",
+            "feeds/feed.xsl",
             "opml",
             "opml.xml",
         ]
     )
+    # The Atom and RSS files name the stylesheet by a path from the site root.
+    assert (tmp_path / "feeds/feed.xsl").read_bytes() == stylesheet()
+    assert b'href="/feeds/feed.xsl"' in (tmp_path / "feeds/zgkjcx.rss").read_bytes()
     assert (tmp_path / "feeds/all.rss").read_bytes() == build_feed("rss", ALL, sample())
     assert (tmp_path / "opml").read_bytes() == OPML == (tmp_path / "opml.xml").read_bytes()
     assert (

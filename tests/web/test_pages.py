@@ -36,12 +36,35 @@ def test_index_lists_every_feed_with_autodiscovery(site: Site, client: TestClien
     assert discovered == expected
     assert len(expected) == 12
     hrefs = set(page.xpath("//body//a/@href"))
-    values = set(page.xpath("//body//input/@value"))
     for _, url in expected:
-        assert url in hrefs and url in values, url
-    subscribe = {a.get("href") for a in page.xpath("//a[@class='subscribe']")}
-    assert "feed:http://feeds.example.test/feeds/zgkjcx/kjyw.atom" in subscribe
+        assert url in hrefs, url
     assert "http://feeds.example.test/opml" in hrefs
+    assert not [href for href in hrefs if href.startswith("feed:")]
+
+
+def test_index_has_one_subscribe_area_with_an_address_to_copy_per_feed(
+    site: Site, client: TestClient
+) -> None:
+    """One place to subscribe: each category, site and the all feed gives its Atom
+    address in a labelled read-only field beside its Atom, RSS and JSON Feed links."""
+    page = lxml_html.fromstring(client.get("/").content)
+    [area] = page.xpath("//section[@id='subscribe']")
+    assert page.xpath("//input") == area.xpath(".//input")
+    fields = area.xpath(".//input[@readonly]")
+    paths = ("feeds/zgkjcx/kjyw", "feeds/zgkjcx/kjrw", "feeds/zgkjcx", "feeds/all")
+    assert sorted(f.get("value") for f in fields) == sorted(
+        f"http://feeds.example.test/{path}.atom" for path in paths
+    )
+    for field in fields:
+        [label] = area.xpath(f".//label[@for='{field.get('id')}']")
+        assert label.text_content().strip()
+        links = field.getparent().xpath(".//a/@href")
+        stem = field.get("value").removesuffix(".atom")
+        assert links == [f"{stem}.atom", f"{stem}.rss", f"{stem}.json"]
+    assert "http://feeds.example.test/opml" in area.xpath(".//a/@href")
+    # Each category's status links to its place in the area.
+    for anchor in page.xpath("//section[@id='watched']//a[starts-with(@href, '#feed-')]/@href"):
+        assert area.xpath(f".//*[@id='{anchor[1:]}']"), anchor
 
 
 def test_index_shows_status_and_newest_articles(site: Site, client: TestClient) -> None:
