@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from syndicator.config import Config
 from syndicator.config.schema import hint
@@ -374,3 +375,18 @@ def log_poll(spec: CategorySpec, outcome: PollOutcome) -> None:
     if r.error:
         line += f" error={r.error}"
     (log.info if r.ok else log.warning)(line)
+    if r.error and "host name not found" in r.error:
+        host = urlsplit(spec.list_url).hostname or spec.list_url
+        if host not in _HINTED:
+            _HINTED.add(host)
+            log.warning(
+                "%s cannot be resolved: this machine may have no network or DNS, or the "
+                "name is wrong. `syndicator add %s` checks the list page; `make demo` runs "
+                "the service offline on a replica portal",
+                host,
+                spec.list_url,
+            )
+
+
+# Hosts whose "cannot be resolved" hint was logged: once per process is enough.
+_HINTED: set[str] = set()

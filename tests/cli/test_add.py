@@ -124,3 +124,25 @@ def test_names_a_list_page_suggests(url: str, title: str, expect: tuple[str, str
     from syndicator.cli.commands import _guess_names
 
     assert _guess_names(url, f"<html><head><title>{title}</title></head></html>") == expect
+
+
+def test_an_unresolvable_portal_gets_a_hint_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make run` on a machine without network: the log says what to try."""
+    config = tmp_path / "offline.yaml"
+    config.write_text(
+        f"storage: sqlite:///{tmp_path}/o.db\n"
+        "fetch: {retries: 0, timeout: 3s}\n"
+        "sites:\n"
+        "  - id: gone\n    name: Gone\n    url: http://portal.invalid/\n    categories:\n"
+        "      - {id: a, name: A, list_url: http://portal.invalid/a/}\n"
+        "      - {id: b, name: B, list_url: http://portal.invalid/b/}\n",
+        "utf-8",
+    )
+    with caplog.at_level("WARNING"):
+        code, _out, _err = run(capsys, "poll", "-c", str(config))
+    assert code == 1
+    hints = [r.getMessage() for r in caplog.records if "cannot be resolved" in r.getMessage()]
+    assert len(hints) == 1
+    assert "syndicator add http://portal.invalid/" in hints[0] and "make demo" in hints[0]
