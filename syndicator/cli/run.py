@@ -131,7 +131,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.no_worker:
         hubs = service.feed_settings.hubs
         pinger = HubPinger(hubs, user_agent=config.fetch.user_agent) if hubs else None
-        worker = Worker(service, pinger=pinger, on_feeds_changed=write_static)
+        worker = Worker(
+            service,
+            pinger=pinger,
+            on_feeds_changed=write_static,
+            max_workers=config.fetch.concurrency,
+        )
         if out is not None:
             service.write_static(out)
     if args.once:

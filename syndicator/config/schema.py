@@ -291,6 +291,13 @@ class FetchSection(_Model):
         description="User-Agent sent with every request.",
     )
     timeout: Duration = Field(default=20.0, gt=0, description="Timeout of one HTTP request.")
+    concurrency: int = Field(
+        default=32,
+        ge=1,
+        le=256,
+        description="Categories polled at once, never two of one host: each host still "
+        "gets one request at a time, host_delay apart.",
+    )
     host_delay: Duration = Field(
         default=1.0, description="Minimum gap between two requests to one host."
     )

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from syndicator import metrics
 from syndicator.errors import StoreError
@@ -38,6 +39,25 @@ CRASH_RETRY = 300.0
 DELIVERY_WAIT = 120.0
 # While a category has articles left over by the per-poll cap, it is polled this often.
 BACKLOG_POLL = 60.0
+# Overdue categories at start-up, taken host by host in turn, start this far apart.
+START_STAGGER = 0.2
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def interleave(keys: Sequence[str], hosts: dict[str, str]) -> list[str]:
+    """``keys`` reordered round-robin over their hosts (first the first category of
+    each host, then the second...), keeping each host's own order."""
+    queues: dict[str, list[str]] = {}
+    for key in keys:
+        queues.setdefault(hosts[key], []).append(key)
+    out: list[str] = []
+    rounds = max((len(q) for q in queues.values()), default=0)
+    for position in range(rounds):
+        out += [queue[position] for queue in queues.values() if position < len(queue)]
+    return out
 
 
 class Worker:
@@ -47,7 +67,7 @@ class Worker:
         *,
         clock: Callable[[], datetime] | None = None,
         rng: random.Random | None = None,
-        max_workers: int = 4,
+        max_workers: int = 32,
         pinger: HubPinger | None = None,
         on_feeds_changed: Callable[[list[str]], None] | None = None,
     ) -> None:
@@ -55,6 +75,7 @@ class Worker:
         self.clock = clock or service.clock
         self.rng = rng or random.Random()
         self.specs = {spec.key: spec for spec in service.categories()}
+        self.hosts = {key: _host(spec.list_url) for key, spec in self.specs.items()}
         self.schedules: dict[str, Schedule] = {
             key: service.schedule(spec) for key, spec in self.specs.items()
         }
@@ -75,28 +96,45 @@ class Worker:
     # ------------------------------------------------------------ due times
 
     def load_due(self) -> None:
-        """Take over the stored due times; overdue or unknown ones are spread out."""
+        """Take over the stored due times; overdue or unknown ones are spread out, host
+        by host in turn: a site's categories one after another kept every poll thread
+        waiting on that one host while the others sat idle."""
         now = self.clock()
-        overdue = 0
-        for key, spec in self.specs.items():
-            stored = self.service.store.categories.state(spec.site_id, spec.id).next_due
-            due = first_due(now, stored, overdue)
-            if due != stored:
-                overdue += 1
-                self.service.store.categories.set_next_due(spec.site_id, spec.id, due)
+        states = {
+            key: self.service.store.categories.state(s.site_id, s.id)
+            for key, s in self.specs.items()
+        }
+        overdue: list[str] = []
+        for key in self.specs:
+            stored = states[key].next_due
+            if stored is not None and stored > now:
+                self.due[key] = stored
+            else:
+                overdue.append(key)
+            metrics.set_category_status(key, states[key].status)
+        for index, key in enumerate(interleave(overdue, self.hosts)):
+            spec = self.specs[key]
+            due = first_due(now, None, index, stagger=START_STAGGER)
+            self.service.store.categories.set_next_due(spec.site_id, spec.id, due)
             self.due[key] = due
-            metrics.set_category_status(
-                key, self.service.store.categories.state(spec.site_id, spec.id).status
-            )
 
     def due_now(self) -> list[CategorySpec]:
+        """The due categories to start now, earliest first, at most one per host and
+        none of a host this worker is polling already: the host's politeness gate would
+        only make a second poll thread wait while other hosts are due."""
         now = self.clock()
         with self._state_lock:
-            return [
-                self.specs[k]
-                for k, due in sorted(self.due.items(), key=lambda kv: kv[1])
-                if due <= now and k not in self._running
-            ]
+            busy = {self.hosts[k] for k in self._running}
+            chosen: list[CategorySpec] = []
+            for key, due in sorted(self.due.items(), key=lambda kv: kv[1]):
+                if due > now:
+                    break
+                host = self.hosts[key]
+                if key in self._running or host in busy:
+                    continue
+                busy.add(host)
+                chosen.append(self.specs[key])
+            return chosen
 
     # ------------------------------------------------------------ polling
 
@@ -177,10 +215,10 @@ class Worker:
             self.due[spec.key] = due
 
     def run_due(self, *, wait: bool = False) -> list[str]:
-        """Start a poll for every due category not already being polled; with
-        ``wait`` block until they finish (tests, ``run --once``)."""
+        """Start a poll for every due category not already being polled (one per host
+        at a time); with ``wait`` block until they and the due categories their hosts
+        held back have finished (tests, ``run --once``)."""
         started: list[str] = []
-        futures = []
         problems = self.service.store.problems()
         if problems:
             # Polls would report ok while their articles go nowhere safe.
@@ -189,24 +227,37 @@ class Worker:
                 log.error("not polling: %s", "; ".join(problems))
                 self._quiet_until = now + timedelta(minutes=1)
             return started
+        failures: list[BaseException | None] = []
+        while True:
+            futures = self._start_due(started)
+            if not wait or not futures:
+                break
+            # Every poll is let finish before the first failure is raised: the others
+            # must not be left running (or half-recorded) behind the caller's back.
+            failures += [f.exception() for f in futures]
+            with self._state_lock:
+                # Done callbacks may not have run yet: what finished frees its host now.
+                for key in [k for k, f in self._running.items() if f.done()]:
+                    del self._running[key]
+        if wait:
+            self.deliveries.wait_idle(DELIVERY_WAIT)
+            first = next((exc for exc in failures if exc is not None), None)
+            if first is not None:
+                raise first
+        return started
+
+    def _start_due(self, started: list[str]) -> list[Future[PollOutcome | None]]:
+        futures = []
         for spec in self.due_now():
             with self._state_lock:
-                if spec.key in self._running:
+                if spec.key in self._running or spec.key in started:
                     continue
                 future = self._pool.submit(self._poll_logged, spec)
                 self._running[spec.key] = future
             future.add_done_callback(self._done_callback(spec.key))
             started.append(spec.key)
             futures.append(future)
-        if wait:
-            # Every poll is let finish before the first failure is raised: the others
-            # must not be left running (or half-recorded) behind the caller's back.
-            failures = [f.exception() for f in futures]
-            self.deliveries.wait_idle(DELIVERY_WAIT)
-            first = next((exc for exc in failures if exc is not None), None)
-            if first is not None:
-                raise first
-        return started
+        return futures
 
     def _poll_logged(self, spec: CategorySpec) -> PollOutcome | None:
         try:

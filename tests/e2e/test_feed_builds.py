@@ -142,7 +142,9 @@ def test_out_files_are_the_stored_bytes_and_only_of_feeds_built(
     app = make_app(write_config(tmp_path, portal), clock)
     out = tmp_path / "out"
     app.write_static(out)
-    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == ["opml", "opml.xml"]
+    # The stylesheet a browser shows the feeds with goes out with them.
+    names = sorted(p.name for p in out.rglob("*") if p.is_file())
+    assert names == ["feed.xsl", "opml", "opml.xml"]
     app.poll(app.categories(["zgkjcx/kjyw"]))
     app.rebuild_feeds()
     written = {p.relative_to(out).as_posix() for p in app.write_static(out)}
