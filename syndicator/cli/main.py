@@ -173,6 +173,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # is not news for a user; their warnings and errors still show.
     for noisy in ("alembic", "apscheduler", "mail.log", "httpx", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Never shown, even with -v: Apprise's and urllib3's debug lines print request URLs,
+    # where chat services keep their tokens (/ApTok…, ?access_token=…); urllib3's
+    # "failed to parse headers" comes with a traceback for a portal's broken header,
+    # which the fetch reports in its own words.
+    logging.getLogger("apprise").setLevel(logging.INFO)
+    logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
+    logging.getLogger("urllib3.connection").setLevel(logging.ERROR)
     if hasattr(args, "config"):
         args.config = _config_path(args.config)
     try:

@@ -8,6 +8,7 @@ from RSS. Each of those is handled here and checked by the tests.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 from feedgen.entry import FeedEntry
@@ -30,6 +31,8 @@ from syndicator.feeds.stylesheet import add_stylesheet
 from syndicator.models import Article
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+# What an HTML parser would take for a tag or a comment.
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->|<![A-Za-z][^<>]*>", re.DOTALL)
 _GENERATOR = "syndicator"
 
 
@@ -76,7 +79,11 @@ def _add_entry(fg: FeedGenerator, meta: FeedMeta, article: Article, fmt: str) ->
     fe = fg.add_entry(order="append")
     fe.id(entry_id(article))
     fe.guid(entry_id(article), permalink=False)
-    fe.title(article.title)
+    # An RSS title is text to the readers tested (feedparser, newsboat, sfeed,
+    # reader), so it is not escaped twice as a description is; but some readers render
+    # it as HTML, so a title the portal wrote as "&lt;img onerror=…&gt;" loses that
+    # tag. "<研发>" or "a < b" are no tags and stay.
+    fe.title(_TAG.sub("", article.title) if fmt == "rss" else article.title)
     fe.link(href=article.url, rel="alternate", type="text/html")
     fe.published(local_time(meta, article.published))
     fe.updated(local_time(meta, article.updated))

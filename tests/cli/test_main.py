@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from syndicator.cli.main import main
+from tests.support.configs import ONE_SITE
+
 # Every test here runs syndicator in a process of its own.
 pytestmark = pytest.mark.slow
 
@@ -131,3 +134,17 @@ def test_extract_of_a_non_article_is_one_line(tmp_path: Path) -> None:
     result = syndicator("extract", str(page))
     assert result.returncode == 1
     assert len(result.stderr.decode().strip().splitlines()) == 1
+
+
+def test_verbose_logs_never_show_library_lines_that_carry_tokens(tmp_path: Path) -> None:
+    """-v shows our debug lines, not Apprise's or urllib3's: those print request URLs,
+    where chat services keep their tokens; nor urllib3's traceback for a portal's
+    broken header."""
+    import logging
+
+    config = tmp_path / "c.yaml"
+    config.write_text(ONE_SITE, "utf-8")
+    assert main(["-v", "check", "-c", str(config)]) == 0
+    assert logging.getLogger("apprise").getEffectiveLevel() >= logging.INFO
+    assert logging.getLogger("urllib3.connectionpool").getEffectiveLevel() >= logging.INFO
+    assert logging.getLogger("urllib3.connection").getEffectiveLevel() >= logging.ERROR

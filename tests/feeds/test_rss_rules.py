@@ -124,3 +124,24 @@ def test_R8_plain_text_never_becomes_markup_in_description(text: str, where: str
     rendered = lxml.html.fragment_fromstring(description, create_parent="div")
     assert [el.tag for el in rendered.iter()] == ["div"]  # no element: nothing live
     assert rendered.text_content() == text
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("标题<img src=x onerror=alert(1)><script>alert(2)</script>", "标题alert(2)"),
+        ("AT&T <研发> 新进展", "AT&T <研发> 新进展"),
+        ("a < b > c", "a < b > c"),
+        ("注释<!-- x -->之后", "注释之后"),
+    ],
+)
+def test_rss_titles_carry_no_tag_a_reader_could_render(title: str, shown: str) -> None:
+    """A portal's title that reads as markup once decoded (it wrote &lt;img…&gt;)
+    would be live HTML in readers that render RSS titles; tags go, text stays."""
+    data = build_feed("rss", meta(), [article("2900", title=title)])
+    assert xpath(data, "//item/title/text()") == [shown]
+    # Atom and JSON titles are text by their specs and keep every character.
+    assert xpath(
+        build_feed("atom", meta(), [article("2900", title=title)]),
+        "//*[local-name()='entry']/*[local-name()='title']/text()",
+    ) == [title]
