@@ -101,6 +101,8 @@ class CategorySpec:
     # (conditional GETs), so corrections reach the feeds and ``on_update``; 0 is off.
     recheck: int = 0
     recheck_every: float = 6 * 3600.0
+    # Past this many seconds a poll fetches no further article (the rest wait).
+    poll_deadline: float = 600.0
 
     @property
     def key(self) -> str:

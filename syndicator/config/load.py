@@ -199,6 +199,7 @@ class Config(ConfigFile):
             max_new_per_poll=_first(level.max_new_per_poll for level in levels),
             recheck=_first(level.recheck for level in levels),
             recheck_every=_first(level.recheck_every for level in levels),
+            poll_deadline=self.fetch.poll_deadline,
             selectors=models.Selectors(
                 item=sel.item,
                 title=sel.title,

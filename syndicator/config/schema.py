@@ -291,6 +291,12 @@ class FetchSection(_Model):
         description="User-Agent sent with every request.",
     )
     timeout: Duration = Field(default=20.0, gt=0, description="Timeout of one HTTP request.")
+    poll_deadline: Duration = Field(
+        default=600.0,
+        ge=10,
+        description="Longest one poll may take: past it no further article is fetched "
+        "and the rest come in the next poll, so hanging portals never hold a poll thread.",
+    )
     concurrency: int = Field(
         default=32,
         ge=1,

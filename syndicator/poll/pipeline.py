@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -401,7 +401,19 @@ def poll_category(
     intents: list[ArticleIntent] = list(quiet)
     errors: list[str] = []
     article_caches: list[HttpCache] = []
+    deadline = started + timedelta(seconds=spec.poll_deadline)
     for done, work in enumerate(todo, start=1):
+        if clock() >= deadline:
+            # The rest wait for the next poll (soon: the backlog schedule), unread.
+            waiting = sum(1 for w in todo[done - 1 :] if not w.recheck)
+            deferred += waiting
+            log.warning(
+                "%s: poll deadline of %gs reached; %d articles wait for the next poll",
+                spec.key,
+                spec.poll_deadline,
+                waiting,
+            )
+            break
         cache = store.categories.http_cache(work.item.url) if work.recheck else None
         try:
             data, validators = fetch_article(work.item.url, fetcher, spec, tz, clock(), cache=cache)

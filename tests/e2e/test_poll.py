@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import feedparser
@@ -328,4 +328,39 @@ def test_a_long_list_is_read_a_capped_number_of_articles_per_poll(
     assert sum(stored) == app.store.articles.count(site="zgkjcx", category="kjyw")
     assert stored[:-1] == [6] * (len(stored) - 1) and 0 < stored[-1] <= 6
     assert sum(stored) >= min(listed, 20)
+    app.close()
+
+
+class _Ticking(Clock):
+    """A clock that moves on by itself each time it is read: a slow portal."""
+
+    def __call__(self) -> datetime:
+        self.now = self.now + timedelta(seconds=7)
+        return self.now
+
+
+def test_a_poll_past_its_deadline_leaves_the_rest_for_the_next_poll(
+    tmp_path: Path, portal: ReplicaPortal
+) -> None:
+    config = write_config(tmp_path, portal)
+    config.write_text(
+        config.read_text("utf-8").replace(
+            "  timeout: 5s\n", "  timeout: 5s\n  poll_deadline: 60s\n"
+        )
+    )
+    clock = _Ticking(datetime(2023, 3, 20, 1, 0, tzinfo=UTC))
+    app = make_app(config, clock)
+    [spec] = app.categories([KJYW])
+    [first] = app.poll([spec])
+    assert first.record.ok and 0 < first.record.new < 20 and first.deferred > 0
+    assert first.record.new + first.deferred == first.record.items
+    # Nothing was lost: the next polls take the rest, and no validator hid it.
+    assert app.store.categories.http_cache(spec.list_url) is None
+    total = first.record.new
+    for _ in range(10):
+        [outcome] = app.poll([spec])
+        total += outcome.record.new
+        if outcome.deferred == 0:
+            break
+    assert total == app.store.articles.count(site="zgkjcx", category="kjyw") == first.record.items
     app.close()
