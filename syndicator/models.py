@@ -362,6 +362,19 @@ class StoredFeed:
     body: bytes
     etag: str
     last_modified: datetime
+    # The gzip of ``body`` when the store keeps it so (None: compress it if needed).
+    gzipped: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStamp:
+    """Which version of a feed the store holds: its ETag, and the change number
+    (``seq``) it was stored at."""
+
+    path: str
+    format: str
+    etag: str
+    seq: int
 
 
 @dataclass(frozen=True, slots=True)

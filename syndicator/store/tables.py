@@ -165,6 +165,20 @@ feeds = Table(
     Column("etag", String(80), nullable=False),
     Column("last_modified", UtcDateTime, nullable=False),
     Column("built_at", UtcDateTime, nullable=False),
+    # "gzip": ``body`` holds the gzip of the feed (a quarter of its size, and the very
+    # bytes a gzip answer sends); "identity": the feed itself (rows of older versions).
+    Column("coding", String(8), nullable=False, default="gzip", server_default="identity"),
+    # Raised on every change, from ``feed_counter``: a web process asks for the highest
+    # and then for the rows past what it has seen, never for every row.
+    Column("seq", Integer, nullable=False, default=0, server_default="0"),
+)
+Index("ix_feeds_seq", feeds.c.seq)
+
+feed_counter = Table(
+    "feed_counter",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("seq", Integer, nullable=False),
 )
 
 # The notification outbox: one row per (event, channel), written in the transaction that

@@ -1,10 +1,12 @@
-"""Serving built feeds: an in-memory copy of the ``feeds`` table and HTTP caching.
+"""Serving built feeds: the feeds in demand held in memory, and HTTP caching.
 
-The worker builds feeds and keeps their bytes in the store; this module only serves
-them. Every stored feed is held in memory with its gzip variant compressed once and
-its response headers prepared once, so answering a request is a dict lookup plus a
-header comparison. ``Store.feeds.version()`` is asked at most once per second whether
-the table changed, off the event loop; requests meanwhile get the copy in hand.
+The worker builds feeds and keeps their bytes in the store (gzipped); this module only
+serves them. A feed in demand is held in memory with both its variants and its
+response headers prepared once, so answering a request is a dict lookup plus a header
+comparison; a bounded LRU keeps memory flat however many feeds are configured, and a
+feed not in memory is read from the store off the event loop. ``Store.feeds.version()``
+is asked at most once per second whether anything changed, and only the feeds changed
+since are forgotten; requests meanwhile get what is in hand.
 
 ETags: the identity variant carries the stored ETag, the gzip variant the same tag
 with ``-gzip`` appended inside the quotes (as Apache does), because the two are
@@ -25,7 +27,7 @@ import gzip
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
@@ -45,6 +47,9 @@ RawHeaders = list[tuple[bytes, bytes]]
 log = logging.getLogger("syndicator.web")
 
 CHECK_INTERVAL = timedelta(seconds=1)
+# Feeds kept in memory at most: the hot ones (the all feed, the busiest categories).
+HOT_FEEDS = 256
+HOT_BYTES = 32 * 1024 * 1024
 NOT_BUILT_RETRY_AFTER = 30
 _GZIP_LEVEL = 6
 _ETAG = re.compile(r'\s*(?:W/)?("[^"]*")\s*(?:,|$)')
@@ -99,7 +104,9 @@ def build_cached(
     """Headers and the gzip variant of one stored feed; reuses the gzip bytes of the
     previous copy when the feed did not change."""
     modified = feed.last_modified.replace(microsecond=0)
-    if previous is not None and previous.etag == feed.etag:
+    if feed.gzipped is not None:
+        packed = feed.gzipped  # as the store keeps it: nothing to compress
+    elif previous is not None and previous.etag == feed.etag:
         packed = previous.gzipped.body
     else:
         packed = gzip.compress(feed.body, _GZIP_LEVEL, mtime=0)
@@ -150,7 +157,11 @@ def link_headers(route: FeedRoute, public_url: str, hubs: Sequence[str]) -> list
 
 
 class FeedCache:
-    """Stored feeds in memory, refreshed when ``feeds.version()`` moves."""
+    """The feeds in demand, in memory, at most ``HOT_FEEDS`` of them and ``HOT_BYTES``
+    together; the others are read from the store when asked for. Once a second (off the
+    event loop) the store's change number is read, and when it moved, the feeds changed
+    since are dropped from memory, to be read again on their next request: memory and
+    refresh cost stay flat however many feeds there are."""
 
     def __init__(
         self,
@@ -167,8 +178,14 @@ class FeedCache:
         self.public_url = public_url
         self.hubs = tuple(hubs)
         self.clock = clock
-        self._feeds: Mapping[tuple[str, str], CachedFeed] = {}
-        self._version: str | None = None
+        self.hot: Lru[tuple[str, str], CachedFeed] = Lru(
+            lambda f: len(f.plain.body) + len(f.gzipped.body),
+            max_entries=HOT_FEEDS,
+            max_bytes=HOT_BYTES,
+        )
+        # Configured feeds the store did not hold when last asked: 503 without a query.
+        self._missing: set[tuple[str, str]] = set()
+        self._seq: int | None = None
         self._checked: datetime | None = None
         self._lock = threading.Lock()
         # (path, format, normalized query, source ETag): a rebuilt feed misses at once.
@@ -180,12 +197,8 @@ class FeedCache:
         last = self._checked
         return last is None or now - last >= CHECK_INTERVAL or now < last
 
-    def peek(self) -> Mapping[tuple[str, str], CachedFeed] | None:
-        """The copy in hand when it needs no look at the store now, else None (and the
-        caller goes through ``current``)."""
-        return None if self.due(self.clock()) else self._feeds
-
-    async def current(self) -> Mapping[tuple[str, str], CachedFeed]:
+    async def get(self, key: tuple[str, str]) -> CachedFeed | None:
+        """The feed of ``key`` (a configured route), or None when it is not built."""
         now = self.clock()
         if self.due(now):
             # Claimed before awaiting, so concurrent requests do not queue up refreshes.
@@ -193,29 +206,47 @@ class FeedCache:
             try:
                 await anyio.to_thread.run_sync(self.refresh)
             except Exception:
-                # A database hiccup must not take the feeds down: serve the copy in
+                # A database hiccup must not take the feeds down: serve what is in
                 # hand and look again in a second.
                 log.exception("could not refresh the feeds from the store")
-        return self._feeds
+        found = self.hot.get(key)
+        if found is not None or key in self._missing:
+            return found
+        try:
+            return await anyio.to_thread.run_sync(self.load, key)
+        except Exception:
+            log.exception("could not read feed %s.%s from the store", *key)
+            return None
 
     def refresh(self) -> bool:
-        """Reload every feed if the table changed since the last look; True if it did."""
+        """Forget the feeds changed since the last look; True if any did."""
         with self._lock:
-            version = self.feeds.version()
-            if version == self._version:
+            seq = int(self.feeds.version())
+            if seq == self._seq:
                 return False
-            old = self._feeds
-            fresh: dict[tuple[str, str], CachedFeed] = {}
-            for feed in self.feeds.all():
-                key = (feed.path.strip("/"), feed.format)
-                route = self.routes.get(key)
-                if route is None:
-                    continue
-                extra = link_headers(route, self.public_url, self.hubs)
-                fresh[key] = build_cached(feed, route, extra, old.get(key))
-            self._feeds = fresh
-            self._version = version
+            if self._seq is None or seq < self._seq:
+                # The first look, or another database (restored, replaced): start over.
+                self.hot.clear()
+                self._missing.clear()
+            else:
+                for stamp in self.feeds.changes(self._seq):
+                    key = (stamp.path.strip("/"), stamp.format)
+                    self._missing.discard(key)
+                    held = self.hot.peek(key)
+                    if held is not None and held.etag != stamp.etag:
+                        self.hot.discard(key)
+            self._seq = seq
             return True
+
+    def load(self, key: tuple[str, str]) -> CachedFeed | None:
+        route = self.routes[key]
+        feed = self.feeds.get(route.path, route.fmt)
+        if feed is None:
+            self._missing.add(key)
+            return None
+        cached = build_cached(feed, route, link_headers(route, self.public_url, self.hubs))
+        self.hot.put(key, cached)
+        return cached
 
     async def filtered(self, route: FeedRoute, source: CachedFeed, query: FeedQuery) -> CachedFeed:
         """The variant of ``source`` that ``query`` asks for, made off the event loop
@@ -336,7 +367,7 @@ async def serve_feed(cache: FeedCache, scope: Scope, send: Send) -> None:
         await _plain(send, 400, f"{error}\n".encode())
         metrics.record_feed_request(fmt, 400)
         return
-    feed = (await cache.current()).get(key)
+    feed = await cache.get(key)
     if feed is None:
         await _plain(
             send,

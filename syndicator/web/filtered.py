@@ -140,6 +140,23 @@ class Lru(Generic[K, V]):
     def __len__(self) -> int:
         return len(self._items)
 
+    def peek(self, key: K) -> V | None:
+        """The value without marking it used."""
+        with self._lock:
+            found = self._items.get(key)
+            return None if found is None else found[0]
+
+    def discard(self, key: K) -> None:
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
     def get(self, key: K) -> V | None:
         with self._lock:
             found = self._items.get(key)

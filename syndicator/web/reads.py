@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from syndicator.models import Article, CategoryState, StoredFeed
+from syndicator.models import Article, CategoryState, FeedStamp, StoredFeed
 
 
 class FeedReads(Protocol):
     def version(self) -> str: ...
-    def all(self) -> list[StoredFeed]: ...
+    def changes(self, since: int) -> list[FeedStamp]: ...
+    def get(self, path: str, fmt: str) -> StoredFeed | None: ...
 
 
 class ArticleReads(Protocol):

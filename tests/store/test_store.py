@@ -340,3 +340,34 @@ def test_migration_0006_recomputes_hashes_from_what_a_reader_sees(store: Store) 
         "T", "a b", "来源", None, None, ("http://x/i.jpg",), ("http://x/f.pdf",)
     )
     assert store.categories.state("s", "c").rechecked is None
+
+
+def test_migration_0007_keeps_feeds_gzipped_and_numbers_their_changes(store: Store) -> None:
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    from syndicator.store.engine import MIGRATIONS
+
+    def migrate(action: str, revision: str) -> None:
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with store.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            getattr(command, action)(cfg, revision)
+
+    body = "<feed>科技要闻</feed>".encode() * 100
+    assert store.feeds.put("feeds/a", "atom", body, T0, T0)
+    etag = store.feeds.get("feeds/a", "atom").etag  # type: ignore[union-attr]
+    migrate("downgrade", "0006")
+    with store.engine.connect() as conn:
+        assert bytes(conn.exec_driver_sql("SELECT body FROM feeds").scalar_one()) == body
+    migrate("upgrade", "head")
+    got = store.feeds.get("feeds/a", "atom")
+    assert got is not None and (got.body, got.etag) == (body, etag)
+    assert got.gzipped is not None and len(got.gzipped) < len(body) / 4
+    assert store.feeds.version() == "1"
+    assert store.feeds.put("feeds/b", "rss", b"<rss/>", T0, T0)
+    assert store.feeds.version() == "2"
+    assert [(c.path, c.seq) for c in store.feeds.changes(1)] == [("feeds/b", 2)]
+    assert not store.feeds.put("feeds/b", "rss", b"<rss/>", T0, T0)  # same bytes: no change
+    assert store.feeds.version() == "2"

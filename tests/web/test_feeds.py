@@ -240,20 +240,46 @@ def test_new_bytes_are_served_after_the_next_refresh(fresh_site: Site) -> None:
     assert r.status_code == 200
 
 
-def test_gzip_is_compressed_once_per_version(fresh_site: Site) -> None:
+def test_only_the_feeds_that_changed_are_read_again(fresh_site: Site) -> None:
     site = fresh_site
     client = site.client()
     client.get("/feeds/all.atom")
+    client.get("/feeds/zgkjcx.atom")
     cache = client.app.state.feed_cache  # type: ignore[attr-defined]
-    first = cache._feeds[("feeds/all", "atom")]
+    first = cache.hot.peek(("feeds/all", "atom"))
+    assert first is not None
     site.web_clock.advance(seconds=5)
-    site.clock.advance(seconds=1)  # feeds_version keys on the newest build time
+    site.clock.advance(seconds=1)
     site.app.store.feeds.put("feeds/zgkjcx", "atom", b"<feed/>", site.clock(), site.clock())
-    client.get("/feeds/all.atom")
-    second = cache._feeds[("feeds/all", "atom")]
-    assert second is not first  # the table moved: copies rebuilt
-    assert second.gzipped.body is first.gzipped.body  # but the unchanged feed not re-zipped
     assert client.get("/feeds/zgkjcx.atom", headers=IDENTITY).content == b"<feed/>"
+    client.get("/feeds/all.atom")
+    # The unchanged feed stays as it was held: not read, not zipped again.
+    assert cache.hot.peek(("feeds/all", "atom")) is first
+
+
+def test_memory_holds_only_the_feeds_in_demand(fresh_site: Site) -> None:
+    client = fresh_site.client()
+    cache = client.app.state.feed_cache  # type: ignore[attr-defined]
+    assert len(cache.hot) == 0
+    client.get("/feeds/all.atom")
+    assert len(cache.hot) == 1
+    cache.hot.max_entries = 2
+    for path in ("/feeds/all.rss", "/feeds/all.json", "/feeds/zgkjcx.atom"):
+        assert client.get(path).status_code == 200
+    assert len(cache.hot) == 2  # the least recently used went
+    assert client.get("/feeds/all.atom").status_code == 200  # read again on demand
+
+
+def test_the_store_keeps_feeds_gzipped_and_serves_those_bytes(fresh_site: Site) -> None:
+    import gzip
+
+    client = fresh_site.client()
+    stored = fresh_site.app.store.feeds.get("feeds/all", "atom")
+    assert stored is not None and stored.gzipped is not None
+    assert gzip.decompress(stored.gzipped) == stored.body
+    zipped = client.get("/feeds/all.atom", headers={"accept-encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.content == stored.body  # the client undid the very bytes stored
 
 
 def test_a_store_error_keeps_the_copy_in_hand(fresh_site: Site) -> None:

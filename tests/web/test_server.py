@@ -107,7 +107,7 @@ KJYW = "/feeds/zgkjcx/kjyw.atom"
 def warm(site: Site) -> Iterator[tuple[str, Site]]:
     """A server whose feed cache is already loaded."""
     app = create_web_app(site.ctx)
-    asyncio.run(app.feed_cache.current())
+    asyncio.run(app.feed_cache.get(("feeds/zgkjcx/kjyw", "atom")))
     with ServerThread(app, "127.0.0.1", 0) as thread:
         yield thread.base_url, site
 
