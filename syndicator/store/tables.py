@@ -76,6 +76,8 @@ articles = Table(
     UniqueConstraint("site", "key", name="uq_articles_site_key"),
 )
 Index("ix_articles_published", articles.c.published)
+# The site feed: newest articles of one site, across its categories.
+Index("ix_articles_site_published", articles.c.site, articles.c.published)
 Index(
     "ix_articles_site_category_published",
     articles.c.site,
