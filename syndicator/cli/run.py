@@ -193,8 +193,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         if server is not None:
             server.stop()
-        if worker is not None:
-            worker.stop()
+        clean = worker.stop() if worker is not None else True
         service.close()
-    log.info("stopped")
+    log.info("stopped" if clean else "stopped, with polls cut short")
     return 0

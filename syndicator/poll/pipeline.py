@@ -328,13 +328,16 @@ def poll_category(
     describe: Describe = article_data,
     list_url: str | None = None,
     conditional: bool = True,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> PollOutcome:
     """One poll of one category. Errors come back as values, never raised, so one
     broken category never stops the others.
 
     ``backfill`` stores what it finds as baseline (never notified) and leaves the
     category's health alone; ``list_url`` starts at another list page than the first,
-    and ``conditional=False`` reads lists whole, whatever validators are stored."""
+    and ``conditional=False`` reads lists whole, whatever validators are stored. Once
+    ``stopping()`` says so, no further article is fetched: what was read is stored and
+    the rest waits."""
     started = clock()
     tz = ZoneInfo(spec.timezone)
     state = store.categories.state(spec.site_id, spec.id)
@@ -403,16 +406,13 @@ def poll_category(
     article_caches: list[HttpCache] = []
     deadline = started + timedelta(seconds=spec.poll_deadline)
     for done, work in enumerate(todo, start=1):
-        if clock() >= deadline:
+        late, stop = clock() >= deadline, stopping()
+        if late or stop:
             # The rest wait for the next poll (soon: the backlog schedule), unread.
             waiting = sum(1 for w in todo[done - 1 :] if not w.recheck)
             deferred += waiting
-            log.warning(
-                "%s: poll deadline of %gs reached; %d articles wait for the next poll",
-                spec.key,
-                spec.poll_deadline,
-                waiting,
-            )
+            why = "stopping" if stop else f"poll deadline of {spec.poll_deadline:g}s reached"
+            log.warning("%s: %s; %d articles wait for the next poll", spec.key, why, waiting)
             break
         cache = store.categories.http_cache(work.item.url) if work.recheck else None
         try:

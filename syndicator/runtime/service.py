@@ -5,6 +5,7 @@ the rooms together for the CLI and the worker."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -85,6 +86,9 @@ class Service:
         self.subscriptions = config.subscriptions()
         self._describe = describer(self.feed_settings.public_url, self.feed_settings.formats[0])
         self._dispatcher: Dispatcher | None = None
+        # Set when the process stops: polls fetch no further article, store what they
+        # have and end, so a stop is quick and loses nothing.
+        self.stopping = threading.Event()
 
     def close(self) -> None:
         if self._dispatcher is not None:
@@ -122,7 +126,12 @@ class Service:
         outcomes = []
         for spec in specs:
             outcome = poll_category(
-                spec, self.fetcher, self.store, clock=self.clock, **self._notify_args()
+                spec,
+                self.fetcher,
+                self.store,
+                clock=self.clock,
+                stopping=self.stopping.is_set,
+                **self._notify_args(),
             )
             log_poll(spec, outcome)
             outcomes.append(outcome)

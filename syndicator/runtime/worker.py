@@ -91,6 +91,7 @@ class Worker:
         self._state_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="poll")
         self._scheduler: Any = None
+        self._startup: threading.Thread | None = None
         self.deliveries = DeliveryJobs(service, self.clock)
 
     # ------------------------------------------------------------ due times
@@ -285,7 +286,13 @@ class Worker:
         for owner, rows in self.service.reclaim_dead_leases().items():
             log.warning("took back %d leases of %s, which died on this host", rows, owner)
         self.load_due()
-        self.rebuild_feeds()
+        # Built on a thread of its own: the web serves the stored feeds meanwhile, and
+        # polls start at once (they wait only for the feeds lock). A thousand feeds take
+        # seconds to rebuild, which a restart should not spend answering nothing.
+        self._startup = threading.Thread(
+            target=self._rebuild_at_start, name="feeds-startup", daemon=True
+        )
+        self._startup.start()
         if self.pinger is not None:
             self.pinger.start()
         scheduler = BackgroundScheduler(timezone="UTC")
@@ -306,17 +313,27 @@ class Worker:
         scheduler.start()
         self._scheduler = scheduler
 
+    def _rebuild_at_start(self) -> None:
+        try:
+            self.rebuild_feeds()
+        except Exception:
+            log.exception("rebuilding the feeds at start-up failed; each poll rebuilds its own")
+
     def after_poll(self, outcome: PollOutcome) -> None:
         """Send at once what a poll queued, rather than at the next pump beat."""
         if outcome.record.new or outcome.state.status != outcome.previous.status:
             self.deliveries.kick()
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """Stop ticking, let polls in progress finish (bounded by fetch timeouts) while
-        their leases are still renewed."""
+    def stop(self, timeout: float = 30.0) -> bool:
+        """Stop ticking, tell polls in progress to fetch nothing more, and let them
+        store what they read (bounded by one request's timeout) while their leases are
+        still renewed. False when some were still running after ``timeout``."""
+        self.service.stopping.set()
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+        if self._startup is not None:
+            self._startup.join(timeout)
         done = threading.Event()
 
         def drain() -> None:
@@ -324,9 +341,19 @@ class Worker:
             done.set()
 
         threading.Thread(target=drain, daemon=True).start()
-        if not done.wait(timeout):
-            log.warning("stopping with polls still running after %.0fs", timeout)
+        drained = done.wait(timeout)
+        if not drained:
+            with self._state_lock:
+                running = sorted(self._running)
+            log.warning(
+                "stopping with %d polls still running after %.0fs (%s): what they had not "
+                "stored comes at the next start",
+                len(running),
+                timeout,
+                ", ".join(running[:5]),
+            )
         self.deliveries.stop(timeout)
         self.leases.stop()
         if self.pinger is not None:
             self.pinger.stop()
+        return drained

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -363,4 +364,28 @@ def test_a_poll_past_its_deadline_leaves_the_rest_for_the_next_poll(
         if outcome.deferred == 0:
             break
     assert total == app.store.articles.count(site="zgkjcx", category="kjyw") == first.record.items
+    app.close()
+
+
+def test_a_stopping_process_stores_what_its_polls_read_and_fetches_no_more(
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
+    app = make_app(write_config(tmp_path, portal), clock)
+    [spec] = app.categories([KJYW])
+
+    class Signal(threading.Event):
+        """Set, as SIGTERM would, once the fourth article is next."""
+
+        asked = 0
+
+        def is_set(self) -> bool:
+            self.asked += 1
+            return self.asked >= 4
+
+    app.stopping = Signal()
+    portal.reset_log()
+    [outcome] = app.poll([spec])
+    assert outcome.record.ok and outcome.record.new == 3
+    assert outcome.deferred == outcome.record.items - 3
+    assert app.store.articles.count(site="zgkjcx", category="kjyw") == 3
     app.close()
