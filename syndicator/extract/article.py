@@ -44,6 +44,7 @@ _MAX_BYLINE_SCAN = 60
 _MAX_BYLINE = 60
 # A news lead's reporter credit: only near the start of the text, names only.
 _LEAD_CREDIT_SPAN = 60
+_LEAD_LINES = 3
 _NAMES = r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4}){0,3})"
 _REPORTER = r"(?:本报|本報)?\s*(?:记者|記者|通讯员|通訊員)"
 _REPORTED = r"\s*(?:[／/]\s*[\u4e00-\u9fff]{0,6}\s*)?(?:报道|報導|报导)"
@@ -162,7 +163,10 @@ def extract_article(
         published=published[0] if published else None,
         date_only=published[1] if published else True,
         source=meta.source or fields.get("source") or others.get("source"),
-        author=meta.author or fields.get("author") or closing.get("author") or _lead_credit(text),
+        author=_person(meta.author)
+        or _person(fields.get("author"))
+        or _person(closing.get("author"))
+        or _lead_credit(text),
         editor=_first(fields, closing, others, keys=("editor", "entry")),
         category=(
             meta.category
@@ -374,15 +378,24 @@ def _time_element_date(
     return None
 
 
+# A wire story's dateline, "澎湖縣28日電", "北京3月1日电": where and when, never who.
+_DATELINE = re.compile(r"\d{1,2}\s*日\s*[电電]$")
+
+
+def _person(value: str | None) -> str | None:
+    return None if value is None or _DATELINE.search(value) else value
+
+
 def _lead_credit(text: str) -> str | None:
     """The reporter a news text names at its start: "（李东生 报道）", "记者 王五 报道",
-    "記者林悅／台北報導", after an optional "X网讯：" dateline."""
-    head = text[:_LEAD_CREDIT_SPAN]
-    found = _LEAD_CREDIT.search(head)
-    if found is None:
-        return None
-    names = found.group("bracketed") or found.group("by") or found.group("names")
-    return norm(names) if names else None
+    "記者林悅／台北報導", after an optional "X网讯：" dateline. The credit may start
+    one of the first lines: a photo caption ("▲…（圖／記者X翻攝）") often comes first."""
+    for line in text.split("\n", _LEAD_LINES)[:_LEAD_LINES]:
+        found = _LEAD_CREDIT.search(line.strip()[:_LEAD_CREDIT_SPAN])
+        if found is not None:
+            names = found.group("bracketed") or found.group("by") or found.group("names")
+            return norm(names) if names else None
+    return None
 
 
 def _byline_date(

@@ -31,17 +31,53 @@ class MetaFields:
 def read_meta(root: Element) -> MetaFields:
     """Government meta first, then JSON-LD, then og:/article: tags, field by field."""
     layers = (_government(root), _json_ld(root), _open_graph(root))
+    sites = _site_names(root)
 
     def first(name: str) -> str | None:
         for layer in layers:
             value = clean_value(layer.get(name))
-            if value:
+            # The site or its publisher named as the author is no author (news sites
+            # put their own name there when a story has no byline in the metas).
+            if value and not (name == "author" and _norm_name(value) in sites):
                 return value
         return None
 
     return MetaFields(
         first("title"), first("published"), first("source"), first("author"), first("category")
     )
+
+
+def _norm_name(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def _site_names(root: Element) -> set[str]:
+    """The names a page gives its site: og:site_name, application-name, and the
+    publisher (or an organisation as author) of its JSON-LD."""
+    metas = _metas(root)
+    names = {metas.get(n, "") for n in ("og:site_name", "application-name", "twitter:site")}
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            data: Any = json.loads(script.text or "")
+        except ValueError:
+            continue
+        for item in _ld_items(data):
+            for key in ("publisher", "author", "sourceOrganization"):
+                value = item.get(key)
+                for entry in value if isinstance(value, list) else [value]:
+                    if isinstance(entry, dict) and _organisation(entry):
+                        names.add(str(entry.get("name") or ""))
+                    elif key == "publisher" and isinstance(entry, str):
+                        names.add(entry)
+    return {_norm_name(n) for n in names if n and n.strip()}
+
+
+def _organisation(entry: dict[str, Any]) -> bool:
+    kind = entry.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return any(isinstance(k, str) and k.endswith(("Organization", "Corporation")) for k in kinds)
 
 
 def _metas(root: Element) -> dict[str, str]:

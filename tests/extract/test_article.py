@@ -508,3 +508,50 @@ def test_a_notice_keeps_its_attachment_list(files: str) -> None:
     got = extract_article(html, "http://kjt.example.cn/tzgg/7.html", tz=TZ, now=NOW)
     assert "附件：" in got.content_text and "下一篇" not in got.content_text
     assert got.attachments and all(f.mime_type for f in got.attachments)
+
+
+_NEWS_BODY = (
+    "<p>市政府今天召開記者會，宣布新的交通改善計畫，預計明年上半年完工。</p>"
+    "<p>交通局長表示，計畫將分三階段推動，並邀請市民參與意見徵集。</p>"
+)
+
+
+_LD = '<script type="application/ld+json">{"@type": "NewsArticle", %s}</script>'
+_SITE_AS_AUTHOR = [
+    '<meta property="og:site_name" content="某某新聞網"><meta name="author" content="某某新聞網">'
+    '<meta name="PubDate" content="2024-05-08 09:30">',
+    _LD % '"author": {"@type": "Organization", "name": "某某新聞網"}',
+    _LD % '"author": {"@type": "Person", "name": "某某新聞網"},'
+    ' "publisher": {"@type": "Organization", "name": "某某 新聞網"}',
+]
+
+
+@pytest.mark.parametrize("head", _SITE_AS_AUTHOR)
+def test_the_site_named_as_author_is_no_author(head: str) -> None:
+    html = (
+        f"<html><head><title>交通改善計畫公布</title>{head}</head><body>"
+        f"<h1>交通改善計畫公布</h1><div class='content'>{_NEWS_BODY}</div></body></html>"
+    )
+    got = extract_article(html, "https://news.example.tw/a/1.html", tz=TZ, now=NOW)
+    assert got.author is None
+
+
+def test_a_reporter_credit_after_a_photo_caption_is_the_author() -> None:
+    body = "<p>▲交通局長說明計畫內容。（圖／記者林悅攝）</p><p>記者林悅／台南報導</p>" + _NEWS_BODY
+    html = (
+        "<html><head><title>交通改善計畫公布</title></head><body><h1>交通改善計畫公布</h1>"
+        f"<div class='content'>{body}</div></body></html>"
+    )
+    got = extract_article(html, "https://news.example.tw/a/2.html", tz=TZ, now=NOW)
+    assert got.author == "林悅"
+
+
+@pytest.mark.parametrize("dateline", ["澎湖縣28日電", "北京3月1日电"])
+def test_a_wire_dateline_is_no_author(dateline: str) -> None:
+    html = (
+        "<html><head><title>交通改善計畫公布</title></head><body><h1>交通改善計畫公布</h1>"
+        f"<div class='info'>作者：{dateline}</div>"
+        f"<div class='content'>{_NEWS_BODY}</div></body></html>"
+    )
+    got = extract_article(html, "https://news.example.tw/a/3.html", tz=TZ, now=NOW)
+    assert got.author is None
