@@ -146,6 +146,7 @@ def extract_article(
     images: tuple[str, ...] = ()
     files: tuple[Attachment, ...] = ()
     closing: dict[str, str] = {}
+    marked = _marked_author(root, layout)
     if layout.body is not None:
         following = bodies.next_part((layout.body, root), url, base, codec)
         drop = [ln.element for ln in layout.lines if ln.element is not None]
@@ -166,6 +167,7 @@ def extract_article(
         author=_person(meta.author)
         or _person(fields.get("author"))
         or _person(closing.get("author"))
+        or marked
         or _lead_credit(text),
         editor=_first(fields, closing, others, keys=("editor", "entry")),
         category=(
@@ -376,6 +378,106 @@ def _time_element_date(
         if found:
             return found
     return None
+
+
+# Markup that says "the author's name is here": a class or itemprop naming the
+# author (author, postauthor, post-author, entry-author), a link with rel="author", or
+# a person icon whose text follows it.
+_AUTHOR_CLASS = re.compile(r"author", re.IGNORECASE)
+_PERSON_ICON = frozenset({"fa-user", "icon-user", "glyphicon-user", "fa-user-o", "fa-user-circle"})
+_BY = re.compile(
+    r"^(?:(?:作者|文|发布者|發布者|发布人|by)\s*[:：/／]?\s*)?"
+    r"(?P<name>[\w·.\-]{2,20}(?: [\w·.\-]{1,20})?)"
+    r"(?:\s+(?:posted|发表于|發表於|发布于|發佈於)\b.*)?$",
+    re.IGNORECASE,
+)
+_MAX_MARKED = 60
+_MARK_INTO_BODY = 30
+_POSTED = re.compile(
+    r"由\s*(?P<name>[^\s，,：:]{2,20})\s*(?:发布|發布|发表|發表)"
+    r"|^(?P<name2>[\w·.\-]{2,20})\s+(?:posted|发表于|發表於)\b"
+    r"|\bposted by\s+(?P<name3>[\w·.\-]{2,20})",
+    re.IGNORECASE,
+)
+
+
+def _marked_author(root: Element, layout: _Layout) -> str | None:
+    """An author the markup marks before the text (blogs, forums, news templates that
+    print a name with no 作者 label): the first such mark from the page's start to a
+    little way into the body (whose container may hold the post's header), when what
+    it holds reads as a name; else a byline such as "由 X 发布" or "X Posted on …"
+    between the headline and the body."""
+    if layout.body is None:
+        return None
+    body = layout.body
+    into_body = -1
+    for el in elements(root):
+        if el is body:
+            into_body = 0
+        elif into_body >= 0:
+            into_body += 1
+            if into_body > _MARK_INTO_BODY or body not in el.iterancestors():
+                break
+        name = _mark(el)
+        if name is not None:
+            return name
+    return _posted_by(root, layout)
+
+
+def _mark(el: Element) -> str | None:
+    classes = (el.get("class") or "").lower().split()
+    if any("comment" in token or "reply" in token for token in classes):
+        return None  # a commenter, not the author
+    if any(token in _PERSON_ICON for token in classes):
+        return _name_in(el.tail or "")
+    if not (
+        any(_AUTHOR_CLASS.search(token) for token in classes)
+        or (el.get("itemprop") or "").lower() == "author"
+        or (el.tag == "a" and (el.get("rel") or "").lower() == "author")
+    ):
+        return None
+    name = _name_in(el.text_content())
+    if name is not None:
+        return name
+    # A forum's author box holds the name in its first link, beside ranks and counts.
+    for inner in el.iter("a", "cite", "strong", "b"):
+        if inner is not el:
+            return _name_in(inner.text_content())
+    return None
+
+
+def _posted_by(root: Element, layout: _Layout) -> str | None:
+    if layout.title_el is None:
+        return None
+    after = False
+    for el in elements(root):
+        if el is layout.body:
+            return None
+        if el is layout.title_el:
+            after = True
+            continue
+        if not after or layout.title_el in el.iterancestors():
+            continue
+        text = norm(el.text_content())
+        if text and len(text) <= _MAX_MARKED:
+            found = _POSTED.search(text)
+            if found is not None:
+                return _name_in(found.group("name") or found.group("name2") or found.group("name3"))
+    return None
+
+
+def _name_in(text: str) -> str | None:
+    text = norm(text)
+    if not text or len(text) > _MAX_MARKED:
+        return None
+    found = _BY.match(text)
+    if found is None:
+        return None
+    name = found.group("name").strip()
+    # A count, a date or a time is no name; nor is a placeholder such as 佚名 or admin.
+    if sum(ch.isdigit() for ch in name) > 2 or clean_value(name) != name:
+        return None
+    return name
 
 
 # A wire story's dateline, "澎湖縣28日電", "北京3月1日电": where and when, never who.

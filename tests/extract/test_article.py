@@ -555,3 +555,47 @@ def test_a_wire_dateline_is_no_author(dateline: str) -> None:
     )
     got = extract_article(html, "https://news.example.tw/a/3.html", tz=TZ, now=NOW)
     assert got.author is None
+
+
+_POST = (
+    "<p>今天把博客从旧主机迁到了新主机，顺便升级了程序版本，记录一下过程。</p>"
+    "<p>迁移之前先备份数据库和附件目录，然后在新主机上恢复，最后修改域名解析。</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("byline", "author"),
+    [
+        ("<span class='post-author'>老鲫鱼</span>", "老鲫鱼"),
+        ("<span><i class='fa fa-user'></i>老鲫鱼</span>", "老鲫鱼"),
+        ("<a href='/author/1/' rel='author'> jrcloud</a>", "jrcloud"),
+        ("<span itemprop='author'>Rose Ou</span>", "Rose Ou"),
+        (
+            "<div class='postauthor'><cite><a href='space.php?uid=7'>观棋不语</a></cite>"
+            "<p>帖子 1234 积分 5678 注册 2008-1-1</p></div>",
+            "观棋不语",
+        ),
+        ("<h5>于 <time>2020-04-19</time> 由 安言 发布</h5>", "安言"),
+        ("<p class='postinfo'>MiMi Posted on 2010.07.02 10:25</p>", "MiMi"),
+        ("<span class='author'>佚名</span>", None),
+        ("<span class='author'>2024-05-08 10:31</span>", None),
+    ],
+)
+def test_an_author_the_markup_marks_before_the_text(byline: str, author: str | None) -> None:
+    html = (
+        "<html><head><title>博客迁移记录</title></head><body><h1>博客迁移记录</h1>"
+        f"<div class='meta'>{byline}</div><div class='entry-content'>{_POST}</div></body></html>"
+    )
+    got = extract_article(html, "https://blog.example.cn/archives/9/", tz=TZ, now=NOW)
+    assert got.author == author
+
+
+def test_a_commenter_is_not_the_author() -> None:
+    html = (
+        "<html><head><title>博客迁移记录</title></head><body><h1>博客迁移记录</h1>"
+        f"<div class='entry-content'>{_POST}</div><div class='comments'>"
+        "<div class='comment-author'><cite class='fn' itemprop='name'>老张</cite></div>"
+        "<p>写得很清楚，谢谢！</p></div></body></html>"
+    )
+    got = extract_article(html, "https://blog.example.cn/archives/9/", tz=TZ, now=NOW)
+    assert got.author is None
