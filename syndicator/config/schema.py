@@ -298,11 +298,12 @@ class FetchSection(_Model):
         "and the rest come in the next poll, so hanging portals never hold a poll thread.",
     )
     concurrency: int = Field(
-        default=32,
+        default=100,
         ge=1,
         le=256,
         description="Categories polled at once, never two of one host: each host still "
-        "gets one request at a time, host_delay apart.",
+        "gets one request at a time, host_delay apart, so a poll mostly waits and a "
+        "thousand categories need about a hundred at once to be read in minutes.",
     )
     host_delay: Duration = Field(
         default=1.0, description="Minimum gap between two requests to one host."

@@ -138,7 +138,7 @@ def _read_lists(
     seen_pages: set[str] = set()
     while url and scan.pages_read < pages and url not in seen_pages:
         seen_pages.add(url)
-        cache = store.categories.http_cache(url) if conditional else None
+        cache = store.categories.http_cache(list_cache_key(spec, url)) if conditional else None
         result = fetcher.get(
             url,
             etag=cache.etag if cache else None,
@@ -162,7 +162,11 @@ def _read_lists(
             listing = ListPage(url=result.url, items=())
         if conditional and (result.etag or result.last_modified):
             scan.caches.append(
-                HttpCache(url=url, etag=result.etag, last_modified=result.last_modified)
+                HttpCache(
+                    url=list_cache_key(spec, url),
+                    etag=result.etag,
+                    last_modified=result.last_modified,
+                )
             )
         scan.items.extend(listing.items)
         if stop_when_known and listing.items:
@@ -172,6 +176,13 @@ def _read_lists(
         url = listing.next_page
     scan.next_page = url if url not in seen_pages else None
     return scan
+
+
+def list_cache_key(spec: CategorySpec, url: str) -> str:
+    """Where a list page's validators are kept: per category, since two categories (of
+    two sites, or one list watched twice) may share a list URL, and one's 304 must not
+    hide the articles the other has never stored."""
+    return f"{spec.site_id}/{spec.id} {url}"
 
 
 def fetch_article(

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from syndicator import metrics
 from syndicator.errors import StoreError
-from syndicator.models import CategorySpec, Schedule, ScheduleKind
+from syndicator.models import CategorySpec, CategoryState, Schedule, ScheduleKind
 from syndicator.poll import PollOutcome
 from syndicator.runtime.deliveries import DeliveryJobs
 from syndicator.runtime.leases import PollLeases
@@ -67,7 +67,7 @@ class Worker:
         *,
         clock: Callable[[], datetime] | None = None,
         rng: random.Random | None = None,
-        max_workers: int = 32,
+        max_workers: int = 100,
         pinger: HubPinger | None = None,
         on_feeds_changed: Callable[[list[str]], None] | None = None,
     ) -> None:
@@ -101,8 +101,9 @@ class Worker:
         by host in turn: a site's categories one after another kept every poll thread
         waiting on that one host while the others sat idle."""
         now = self.clock()
+        kept = {f"{st.site}/{st.category}": st for st in self.service.store.categories.states()}
         states = {
-            key: self.service.store.categories.state(s.site_id, s.id)
+            key: kept.get(key) or CategoryState(site=s.site_id, category=s.id)
             for key, s in self.specs.items()
         }
         overdue: list[str] = []

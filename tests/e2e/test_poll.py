@@ -13,6 +13,7 @@ import feedparser
 import pytest
 
 from syndicator.demo.portal import ReplicaPortal
+from syndicator.poll.pipeline import list_cache_key
 from tests.support.clock import Clock
 from tests.support.configs import make_app, write_config
 
@@ -256,7 +257,7 @@ def test_backfill_after_polls_reads_the_whole_pager(
     app = make_app(write_config(tmp_path, portal), clock)
     [spec] = app.categories([KJYW])
     app.poll([spec])
-    assert app.store.categories.http_cache(spec.list_url) is not None
+    assert app.store.categories.http_cache(list_cache_key(spec, spec.list_url)) is not None
     # A worker has meanwhile set the next poll: a backfill must not write it back.
     far = clock() + timedelta(hours=5)
     app.store.categories.set_next_due("zgkjcx", "kjyw", far)
@@ -325,7 +326,10 @@ def test_a_long_list_is_read_a_capped_number_of_articles_per_poll(
             assert {a.url for a in portal.articles("kjyw")[:6]} == urls
         if outcome.deferred == 0:
             break
-        assert outcome.record.new == 6 and app.store.categories.http_cache(spec.list_url) is None
+        assert (
+            outcome.record.new == 6
+            and app.store.categories.http_cache(list_cache_key(spec, spec.list_url)) is None
+        )
     assert sum(stored) == app.store.articles.count(site="zgkjcx", category="kjyw")
     assert stored[:-1] == [6] * (len(stored) - 1) and 0 < stored[-1] <= 6
     assert sum(stored) >= min(listed, 20)
@@ -356,7 +360,7 @@ def test_a_poll_past_its_deadline_leaves_the_rest_for_the_next_poll(
     assert first.record.ok and 0 < first.record.new < 20 and first.deferred > 0
     assert first.record.new + first.deferred == first.record.items
     # Nothing was lost: the next polls take the rest, and no validator hid it.
-    assert app.store.categories.http_cache(spec.list_url) is None
+    assert app.store.categories.http_cache(list_cache_key(spec, spec.list_url)) is None
     total = first.record.new
     for _ in range(10):
         [outcome] = app.poll([spec])
@@ -388,4 +392,27 @@ def test_a_stopping_process_stores_what_its_polls_read_and_fetches_no_more(
     assert outcome.record.ok and outcome.record.new == 3
     assert outcome.deferred == outcome.record.items - 3
     assert app.store.articles.count(site="zgkjcx", category="kjyw") == 3
+    app.close()
+
+
+def test_two_categories_on_one_list_url_each_read_it_whole(
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
+    """A list watched by two categories (two sites, or one list under two names): one
+    category's validators must not turn the other's first poll into a 304."""
+    config = write_config(tmp_path, portal)
+    text = config.read_text("utf-8")
+    base = portal.base_url
+    twin = (
+        f"  - id: twin\n    name: Twin\n    url: {base}\n    categories:\n"
+        f"      - id: kjyw\n        name: 科技要闻\n"
+        f"        list_url: {base}Article/kjyw/Index.html\n"
+    )
+    config.write_text(text.replace("feeds:\n", twin + "feeds:\n", 1), "utf-8")
+    app = make_app(config, clock)
+    first, second = app.categories(["zgkjcx/kjyw", "twin/kjyw"])
+    [one] = app.poll([first])
+    [two] = app.poll([second])
+    assert one.record.new > 0 and not two.record.not_modified
+    assert two.record.new == one.record.new
     app.close()
