@@ -293,6 +293,7 @@ SETS = {
     "real": ("Real pages", "real/articles", "real/lists"),
     "real_holdout1": ("Real holdout 1", "real_holdout1/articles", "real_holdout1/lists"),
     "real_holdout2": ("Real holdout 2", "real_holdout2/articles", "real_holdout2/lists"),
+    "real_holdout3": ("Real holdout 3", "real_holdout3/articles", "real_holdout3/lists"),
 }
 
 

@@ -22,7 +22,7 @@ from tests.support.extraction import ARTICLE_FIELDS, LIST_FIELDS, article_checks
 
 from .conftest import DATA, Case, load_cases
 
-SETS = ("real", "real_holdout1", "real_holdout2")
+SETS = ("real", "real_holdout1", "real_holdout2", "real_holdout3")
 ARTICLES = {name: load_cases(f"{name}/articles") for name in SETS}
 LISTS = {name: load_cases(f"{name}/lists") for name in SETS}
 MISSES: dict[str, set[str]] = {
@@ -72,7 +72,12 @@ def _host(case: Case) -> str:
 
 @pytest.mark.parametrize(
     ("name", "articles", "lists", "hosts"),
-    [("real", 120, 65, 70), ("real_holdout1", 28, 12, 18), ("real_holdout2", 20, 12, 14)],
+    [
+        ("real", 120, 65, 70),
+        ("real_holdout1", 28, 12, 18),
+        ("real_holdout2", 20, 12, 14),
+        ("real_holdout3", 16, 4, 11),
+    ],
 )
 def test_each_set_is_large_and_varied(name: str, articles: int, lists: int, hosts: int) -> None:
     assert len(ARTICLES[name]) >= articles
