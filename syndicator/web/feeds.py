@@ -49,7 +49,7 @@ log = logging.getLogger("syndicator.web")
 CHECK_INTERVAL = timedelta(seconds=1)
 # Feeds kept in memory at most: the hot ones (the all feed, the busiest categories).
 HOT_FEEDS = 256
-HOT_BYTES = 32 * 1024 * 1024
+HOT_BYTES = 16 * 1024 * 1024
 NOT_BUILT_RETRY_AFTER = 30
 _GZIP_LEVEL = 6
 _ETAG = re.compile(r'\s*(?:W/)?("[^"]*")\s*(?:,|$)')

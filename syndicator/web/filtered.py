@@ -30,7 +30,7 @@ from syndicator.feeds.filter import EntryField, EntryFilter, Rule, filter_feed
 from syndicator.feeds.patterns import compile_pattern
 
 MAX_VARIANTS = 256
-MAX_VARIANT_BYTES = 64 * 1024 * 1024
+MAX_VARIANT_BYTES = 16 * 1024 * 1024
 _LIMIT_DIGITS = 9
 
 
