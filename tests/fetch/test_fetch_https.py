@@ -23,6 +23,9 @@ from syndicator.fetch import Fetcher
 from syndicator.models import FetchSettings, WebhookChannel
 from syndicator.notify.channels.webhook import WebhookSender
 
+# openssl makes the certificates: a process.
+pytestmark = pytest.mark.slow
+
 NAME = "portal.example.org"
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
