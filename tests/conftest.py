@@ -19,6 +19,7 @@ import pytest
 from syndicator.demo.portal import ReplicaPortal
 from syndicator.store import Store
 from tests.support.clock import SHANGHAI, Clock
+from tests.support.sinks import Sinks
 
 FAST = os.environ.get("SYNDICATOR_FAST") == "1"
 
@@ -84,3 +85,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     s.upgrade()
     yield s
     s.close()
+
+
+@pytest.fixture
+def sinks() -> Iterator[Sinks]:
+    """A real SMTP server and two webhook receivers on loopback, for one test."""
+    s = Sinks()
+    with s.smtp, s.hook, s.ops:
+        yield s

@@ -30,8 +30,11 @@ class MetaFields:
 
 def read_meta(root: Element) -> MetaFields:
     """Government meta first, then JSON-LD, then og:/article: tags, field by field."""
-    layers = (_government(root), _json_ld(root), _open_graph(root))
-    sites = _site_names(root)
+    # Each read once: the <meta> tags and the JSON-LD items serve every layer.
+    metas = _metas(root)
+    items = _ld_scripts(root)
+    layers = (_government(metas), _json_ld(items), _open_graph(metas))
+    sites = _site_names(metas, items)
 
     def first(name: str) -> str | None:
         for layer in layers:
@@ -51,11 +54,24 @@ def _norm_name(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
-def _site_names(root: Element) -> set[str]:
+def _site_names(metas: dict[str, str], items: list[dict[str, Any]]) -> set[str]:
     """The names a page gives its site: og:site_name, application-name, and the
     publisher (or an organisation as author) of its JSON-LD."""
-    metas = _metas(root)
     names = {metas.get(n, "") for n in ("og:site_name", "application-name", "twitter:site")}
+    for item in items:
+        for key in ("publisher", "author", "sourceOrganization"):
+            value = item.get(key)
+            for entry in value if isinstance(value, list) else [value]:
+                if isinstance(entry, dict) and _organisation(entry):
+                    names.add(str(entry.get("name") or ""))
+                elif key == "publisher" and isinstance(entry, str):
+                    names.add(entry)
+    return {_norm_name(n) for n in names if n and n.strip()}
+
+
+def _ld_scripts(root: Element) -> list[dict[str, Any]]:
+    """The JSON-LD items of the page, every script parsed, in document order."""
+    items: list[dict[str, Any]] = []
     for script in root.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
@@ -63,15 +79,8 @@ def _site_names(root: Element) -> set[str]:
             data: Any = json.loads(script.text or "")
         except ValueError:
             continue
-        for item in _ld_items(data):
-            for key in ("publisher", "author", "sourceOrganization"):
-                value = item.get(key)
-                for entry in value if isinstance(value, list) else [value]:
-                    if isinstance(entry, dict) and _organisation(entry):
-                        names.add(str(entry.get("name") or ""))
-                    elif key == "publisher" and isinstance(entry, str):
-                        names.add(entry)
-    return {_norm_name(n) for n in names if n and n.strip()}
+        items += _ld_items(data)
+    return items
 
 
 def _organisation(entry: dict[str, Any]) -> bool:
@@ -95,8 +104,7 @@ def _metas(root: Element) -> dict[str, str]:
 _PUBLISHED_NAMES = ("PubDate", "firstpublishedtime")
 
 
-def _government(root: Element) -> dict[str, str]:
-    metas = _metas(root)
+def _government(metas: dict[str, str]) -> dict[str, str]:
     # Lower-case "author" is the generic HTML tag, often naming the site or its vendor;
     # these names are trusted only on templates that also carry ArticleTitle or a
     # publish time, and "author" only beside a publish time: then the metas are the
@@ -121,8 +129,7 @@ def _government(root: Element) -> dict[str, str]:
     return found
 
 
-def _open_graph(root: Element) -> dict[str, str]:
-    metas = _metas(root)
+def _open_graph(metas: dict[str, str]) -> dict[str, str]:
     wanted = {
         "og:title": "title",
         "article:published_time": "published",
@@ -135,18 +142,11 @@ def _open_graph(root: Element) -> dict[str, str]:
     return found
 
 
-def _json_ld(root: Element) -> dict[str, str]:
-    for script in root.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        try:
-            data: Any = json.loads(script.text or "")
-        except ValueError:
-            continue
-        for item in _ld_items(data):
-            found = _ld_fields(item)
-            if found:
-                return found
+def _json_ld(items: list[dict[str, Any]]) -> dict[str, str]:
+    for item in items:
+        found = _ld_fields(item)
+        if found:
+            return found
     return {}
 
 

@@ -74,25 +74,27 @@ def _attach(sock: Any) -> None:
         deadline.attach(sock)
 
 
-class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
+class _Watched:
+    """Reports the socket when it connects, and again before each answer is read: a
+    kept-alive connection is not connected again."""
+
+    sock: Any
+
     def connect(self) -> None:
-        super().connect()
-        _attach(self.sock)
-
-    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
-        # A kept-alive connection is not connected again: its socket is reported here.
-        _attach(self.sock)
-        return super().getresponse(*args, **kwargs)
-
-
-class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
+        super().connect()  # type: ignore[misc]
         _attach(self.sock)
 
     def getresponse(self, *args: Any, **kwargs: Any) -> Any:
         _attach(self.sock)
-        return super().getresponse(*args, **kwargs)
+        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
+
+
+class _WatchedHTTPConnection(_Watched, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, urllib3.connection.HTTPSConnection):
+    pass
 
 
 class _WatchedHTTPPool(urllib3.HTTPConnectionPool):

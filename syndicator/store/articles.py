@@ -42,6 +42,28 @@ def _article(row: Any) -> Article:
     )
 
 
+# What a change replaces, and a version keeps (``article_versions`` has these columns).
+_VERSIONED = (
+    "title",
+    "updated",
+    "source",
+    "author",
+    "editor",
+    "content_html",
+    "content_text",
+    "images",
+    "attachments",
+    "content_hash",
+)
+
+
+def _versioned(row: Any) -> dict[str, Any]:
+    fields = {name: getattr(row, name) for name in _VERSIONED}
+    fields["images"] = tuple(json.loads(row.images))
+    fields["attachments"] = load_attachments(row.attachments)
+    return fields
+
+
 def load_attachments(stored: str) -> tuple[Attachment, ...]:
     """Attachments as kept: objects, or the bare addresses rows written before the
     type and size of each file were kept."""
@@ -129,22 +151,7 @@ class Articles:
         query = select(t.article_versions).where(v.site == site, v.key == key).order_by(v.id)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return [
-            replace(
-                current,
-                title=row.title,
-                updated=row.updated,
-                source=row.source,
-                author=row.author,
-                editor=row.editor,
-                content_html=row.content_html,
-                content_text=row.content_text,
-                images=tuple(json.loads(row.images)),
-                attachments=load_attachments(row.attachments),
-                content_hash=row.content_hash,
-            )
-            for row in rows
-        ]
+        return [replace(current, **_versioned(row)) for row in rows]
 
     def get(self, site: str, key: str) -> Article | None:
         with self.engine.connect() as conn:
@@ -221,21 +228,7 @@ def write(conn: Connection, intent: ArticleIntent, now: datetime) -> bool:
             site=article.site,
             key=article.key,
             replaced=now,
-            **{
-                name: getattr(previous, name)
-                for name in (
-                    "title",
-                    "updated",
-                    "source",
-                    "author",
-                    "editor",
-                    "content_html",
-                    "content_text",
-                    "images",
-                    "attachments",
-                    "content_hash",
-                )
-            },
+            **{name: getattr(previous, name) for name in _VERSIONED},
         )
     )
     # A change keeps identity, first sighting and baseline flag.

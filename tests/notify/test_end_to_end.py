@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,30 +10,14 @@ import pytest
 from syndicator import metrics
 from syndicator.cli.main import main
 from syndicator.demo.portal import ReplicaPortal
-from syndicator.demo.smtp_sink import SmtpSink
-from syndicator.demo.webhook_sink import WebhookSink
 from syndicator.models import EventType
 from syndicator.runtime.service import Service
 from tests.support.clock import Clock
 from tests.support.configs import make_app
 from tests.support.notify_config import write_notify_config
-from tests.support.outbox import SECRET
+from tests.support.sinks import Sinks
 
 KJYW = "zgkjcx/kjyw"
-
-
-class Sinks:
-    def __init__(self) -> None:
-        self.smtp = SmtpSink()
-        self.hook = WebhookSink(SECRET)
-        self.ops = WebhookSink(SECRET)
-
-
-@pytest.fixture
-def sinks() -> Iterator[Sinks]:
-    s = Sinks()
-    with s.smtp, s.hook, s.ops:
-        yield s
 
 
 def delivered_total() -> float:

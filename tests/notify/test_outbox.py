@@ -6,8 +6,6 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
@@ -16,19 +14,12 @@ from syndicator.notify import ratelimit
 from syndicator.store import Store
 from syndicator.store.engine import MIGRATIONS
 from tests.support.clock import Clock
+from tests.support.migrations import migrate
 from tests.support.outbox import enqueue, intent
 
 
 def test_schema_has_outbox_tables(store: Store) -> None:
     assert {"deliveries", "channels", "rate_limits"} <= set(inspect(store.engine).get_table_names())
-
-
-def migrate(store: Store, action: str, revision: str) -> None:
-    cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with store.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        getattr(command, action)(cfg, revision)
 
 
 def test_migration_0005_adds_rate_limits_and_takes_them_back(store: Store, clock: Clock) -> None:

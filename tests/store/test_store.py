@@ -16,6 +16,7 @@ from syndicator.errors import StoreError
 from syndicator.models import Article, ArticleIntent, Change, HttpCache, PollRecord
 from syndicator.poll.decide import next_state
 from syndicator.store import Store
+from tests.support.migrations import migrate
 
 T0 = datetime(2023, 3, 1, 6, 47, tzinfo=UTC)
 
@@ -309,20 +310,9 @@ def test_a_vanished_database_is_never_silently_started_anew(tmp_path: Path) -> N
 
 
 def test_migration_0006_recomputes_hashes_from_what_a_reader_sees(store: Store) -> None:
-    from alembic import command
-    from alembic.config import Config as AlembicConfig
-
     from syndicator.poll.decide import content_hash
-    from syndicator.store.engine import MIGRATIONS
 
-    def migrate(action: str, revision: str) -> None:
-        cfg = AlembicConfig()
-        cfg.set_main_option("script_location", str(MIGRATIONS))
-        with store.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            getattr(command, action)(cfg, revision)
-
-    migrate("downgrade", "0005")
+    migrate(store, "downgrade", "0005")
     assert "article_versions" not in set(inspect(store.engine).get_table_names())
     with store.engine.begin() as conn:
         conn.exec_driver_sql(
@@ -343,25 +333,13 @@ def test_migration_0006_recomputes_hashes_from_what_a_reader_sees(store: Store) 
 
 
 def test_migration_0007_keeps_feeds_gzipped_and_numbers_their_changes(store: Store) -> None:
-    from alembic import command
-    from alembic.config import Config as AlembicConfig
-
-    from syndicator.store.engine import MIGRATIONS
-
-    def migrate(action: str, revision: str) -> None:
-        cfg = AlembicConfig()
-        cfg.set_main_option("script_location", str(MIGRATIONS))
-        with store.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            getattr(command, action)(cfg, revision)
-
     body = "<feed>科技要闻</feed>".encode() * 100
     assert store.feeds.put("feeds/a", "atom", body, T0, T0)
     etag = store.feeds.get("feeds/a", "atom").etag  # type: ignore[union-attr]
-    migrate("downgrade", "0006")
+    migrate(store, "downgrade", "0006")
     with store.engine.connect() as conn:
         assert bytes(conn.exec_driver_sql("SELECT body FROM feeds").scalar_one()) == body
-    migrate("upgrade", "head")
+    migrate(store, "upgrade", "head")
     got = store.feeds.get("feeds/a", "atom")
     assert got is not None and (got.body, got.etag) == (body, etag)
     assert got.gzipped is not None and len(got.gzipped) < len(body) / 4
