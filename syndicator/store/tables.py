@@ -6,6 +6,7 @@ the store converts at its boundary so every datetime outside it is aware.
 
 from __future__ import annotations
 
+import zlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,6 +47,42 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
+class PackedText(TypeDecorator[str]):
+    """Text kept zlib-compressed on SQLite.
+
+    An article's body and its text are about 2 KiB together, so a row did not fit two to
+    a 4 KiB page and a third of every page stood empty; compressed, the rows pack. On
+    PostgreSQL the column stays text: TOAST already compresses long values there.
+    Reading accepts a plain string too, for rows written before the column was packed.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(LargeBinary())
+        return dialect.type_descriptor(Text())
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> Any:
+        if value is None or dialect.name != "sqlite":
+            return value
+        return pack_text(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None or isinstance(value, str):
+            return value
+        return unpack_text(bytes(value))
+
+
+def pack_text(value: str) -> bytes:
+    return zlib.compress(value.encode("utf-8"), 6)
+
+
+def unpack_text(value: bytes) -> str:
+    return zlib.decompress(value).decode("utf-8")
+
+
 metadata = MetaData()
 
 articles = Table(
@@ -65,8 +102,8 @@ articles = Table(
     Column("author", Text),
     Column("editor", Text),
     Column("category_name", Text, nullable=False),
-    Column("content_html", Text, nullable=False),
-    Column("content_text", Text, nullable=False),
+    Column("content_html", PackedText, nullable=False),
+    Column("content_text", PackedText, nullable=False),
     Column("images", Text, nullable=False, default="[]"),
     Column("attachments", Text, nullable=False, default="[]"),
     Column("content_hash", String(64), nullable=False),
@@ -99,8 +136,8 @@ article_versions = Table(
     Column("source", Text),
     Column("author", Text),
     Column("editor", Text),
-    Column("content_html", Text, nullable=False),
-    Column("content_text", Text, nullable=False),
+    Column("content_html", PackedText, nullable=False),
+    Column("content_text", PackedText, nullable=False),
     Column("images", Text, nullable=False),
     Column("attachments", Text, nullable=False),
     Column("content_hash", String(64), nullable=False),
