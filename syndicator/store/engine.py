@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -68,6 +68,11 @@ def insert(conn: Connection | Engine, table: Table) -> Any:
     return sqlite.insert(table)
 
 
+# The newest migration. A database already there is opened without importing alembic,
+# whose modules would stay in memory for the life of the process (about 10 MiB).
+HEAD_REVISION = "0008"
+
+
 def upgrade(
     engine: Engine, url: str, shown_url: str, before: Callable[[], None] | None = None
 ) -> None:
@@ -75,28 +80,37 @@ def upgrade(
     fresh database (a worker and a web process) take turns: the first migrates, the
     others find the schema at head. ``before`` runs in the turn, before the database is
     opened (and, for SQLite, created)."""
-    from alembic.config import Config as AlembicConfig
-
-    cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
     try:
         with _migration_lock(engine, url):
             if before is not None:
                 before()
-            _migrate(engine, cfg)
+            _migrate(engine)
     except SQLAlchemyError as exc:
         raise StoreError(f"{shown_url}: migration failed: {first_line(exc)}") from exc
 
 
-def _migrate(engine: Engine, cfg: Any) -> None:
-    from alembic import command
-
+def _migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # Held to the end of this transaction, which is the whole upgrade.
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
+        if _revision(conn) == HEAD_REVISION:
+            return
+        from alembic import command
+        from alembic.config import Config as AlembicConfig
+
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def _revision(conn: Connection) -> str | None:
+    """The applied revision, or None for a new database (or one alembic must look at)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    return str(rows[0][0]) if len(rows) == 1 else None
 
 
 @contextmanager
