@@ -14,7 +14,8 @@ import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
-from typing import Protocol
+from functools import partial
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from syndicator.errors import ExtractError, FetchError, HTTPStatusError, NotAList, StoreError
@@ -52,6 +53,21 @@ from syndicator.poll.decide import (
 from syndicator.poll.plan import Describe, article_data, plan_deliveries
 
 log = logging.getLogger("syndicator.poll")
+
+_T = TypeVar("_T")
+
+
+class Lane(Protocol):
+    """Where a poll's parsing runs: ``lane(work)`` runs ``work`` and returns its
+    result (or raises what it raised)."""
+
+    def __call__(self, work: Callable[[], _T]) -> _T: ...
+
+
+def inline(work: Callable[[], _T]) -> _T:
+    """No lane: the parsing runs in the poll's own thread."""
+    return work()
+
 
 MAX_PARTS = 50
 # HEAD requests for the type and size of one article's attachments; the rest keep the
@@ -132,6 +148,7 @@ def _read_lists(
     start: str,
     stop_when_known: bool,
     conditional: bool,
+    lane: Lane,
 ) -> _ListScan:
     scan = _ListScan()
     url: str | None = start
@@ -149,11 +166,8 @@ def _read_lists(
             # An unchanged list page: nothing behind it can be new either.
             scan.not_modified = scan.pages_read == 1
             break
-        text, encoding = decode_html(result.body, result.content_type)
         try:
-            listing = extract_list(
-                text, result.url, tz=tz, now=now, selectors=spec.selectors, encoding=encoding
-            )
+            listing = lane(partial(_list_of, result, spec, tz, now))
         except NotAList:
             # An answer with no list is an empty list: three in a row mark the layout
             # broken, which a failed poll (a network matter) would not.
@@ -178,6 +192,20 @@ def _read_lists(
     return scan
 
 
+def _list_of(result: FetchResult, spec: CategorySpec, tz: tzinfo, now: datetime) -> ListPage:
+    text, encoding = decode_html(result.body, result.content_type)
+    return extract_list(
+        text, result.url, tz=tz, now=now, selectors=spec.selectors, encoding=encoding
+    )
+
+
+def _article_of(result: FetchResult, spec: CategorySpec, tz: tzinfo, now: datetime) -> ArticleData:
+    text, encoding = decode_html(result.body, result.content_type)
+    return extract_article(
+        text, result.url, tz=tz, now=now, selectors=spec.selectors, encoding=encoding
+    )
+
+
 def list_cache_key(spec: CategorySpec, url: str) -> str:
     """Where a list page's validators are kept: per category, since two categories (of
     two sites, or one list watched twice) may share a list URL, and one's 304 must not
@@ -193,6 +221,7 @@ def fetch_article(
     now: datetime,
     *,
     cache: HttpCache | None = None,
+    lane: Lane = inline,
 ) -> tuple[ArticleData | None, HttpCache | None]:
     """Fetch and extract an article with all its parts, and the first part's validators.
 
@@ -218,10 +247,7 @@ def fetch_article(
                 )
             if result.not_modified:
                 return None, validators
-        text, encoding = decode_html(result.body, result.content_type)
-        part = extract_article(
-            text, result.url, tz=tz, now=now, selectors=spec.selectors, encoding=encoding
-        )
+        part = lane(partial(_article_of, result, spec, tz, now))
         parts.append(part)
         next_url = part.next_part
     return (parts[0] if len(parts) == 1 else join_parts(parts)), validators
@@ -340,6 +366,7 @@ def poll_category(
     list_url: str | None = None,
     conditional: bool = True,
     stopping: Callable[[], bool] = lambda: False,
+    lane: Lane = inline,
 ) -> PollOutcome:
     """One poll of one category. Errors come back as values, never raised, so one
     broken category never stops the others.
@@ -348,7 +375,10 @@ def poll_category(
     category's health alone; ``list_url`` starts at another list page than the first,
     and ``conditional=False`` reads lists whole, whatever validators are stored. Once
     ``stopping()`` says so, no further article is fetched: what was read is stored and
-    the rest waits."""
+    the rest waits.
+
+    Decoding and extracting pages run on ``lane``: a service with many polls in flight
+    passes one thread that parses for all of them (see ``runtime.lane``)."""
     started = clock()
     tz = ZoneInfo(spec.timezone)
     state = store.categories.state(spec.site_id, spec.id)
@@ -368,6 +398,7 @@ def poll_category(
             start=list_url or spec.list_url,
             stop_when_known=not backfill,
             conditional=conditional,
+            lane=lane,
         )
     except (FetchError, ExtractError) as exc:
         record = PollRecord(
@@ -427,7 +458,9 @@ def poll_category(
             break
         cache = store.categories.http_cache(work.item.url) if work.recheck else None
         try:
-            data, validators = fetch_article(work.item.url, fetcher, spec, tz, clock(), cache=cache)
+            data, validators = fetch_article(
+                work.item.url, fetcher, spec, tz, clock(), cache=cache, lane=lane
+            )
         except (FetchError, ExtractError) as exc:
             if work.existing is None:
                 log.warning("%s: article skipped: %s", spec.key, exc)

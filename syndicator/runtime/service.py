@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +25,7 @@ from syndicator.models import Article, CategorySpec, Schedule
 from syndicator.notify import DeliveryReport, Dispatcher, SendResult, describer
 from syndicator.owners import dead_here, owner_id
 from syndicator.poll import PollOutcome, poll_category
+from syndicator.runtime.lane import ParseLane
 from syndicator.runtime.timing import TimedFetcher
 from syndicator.store import Store
 
@@ -89,8 +91,10 @@ class Service:
         # Set when the process stops: polls fetch no further article, store what they
         # have and end, so a stop is quick and loses nothing.
         self.stopping = threading.Event()
+        self.lane = ParseLane()
 
     def close(self) -> None:
+        self.lane.close()
         if self._dispatcher is not None:
             self._dispatcher.close()
         self.fetcher.close()
@@ -131,6 +135,7 @@ class Service:
                 self.store,
                 clock=self.clock,
                 stopping=self.stopping.is_set,
+                lane=self.lane,
                 **self._notify_args(),
             )
             log_poll(spec, outcome)
@@ -161,6 +166,7 @@ class Service:
                 backfill=True,
                 list_url=url,
                 conditional=False,
+                lane=self.lane,
                 **self._notify_args(),
             )
             r = outcome.record
@@ -347,7 +353,8 @@ class Service:
                 articles = self._articles(group)
                 newest = max((a.updated for a in articles), default=EPOCH)
                 for fmt in self.feed_settings.formats:
-                    body = build_feed(fmt, group.meta, articles)
+                    # lxml again: built on the parse lane like the pages.
+                    body = self.lane(partial(build_feed, fmt, group.meta, articles))
                     if self.store.feeds.put(group.meta.path, fmt, body, newest, now):
                         changed.append(f"{group.meta.path}.{fmt}")
         return changed

@@ -26,7 +26,7 @@ from syndicator.web.pages import Pages
 __all__ = ["FeedRoute", "WebContext", "create_web_app"]
 
 
-def create_web_app(ctx: WebContext) -> Starlette:
+def create_web_app(ctx: WebContext) -> WebApp:
     cache = FeedCache(ctx.store.feeds, ctx.routes, ctx.public_url, ctx.hubs, ctx.clock)
     pages = Pages(ctx)
     app = WebApp(

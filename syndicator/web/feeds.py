@@ -23,6 +23,7 @@ the rule.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import logging
 import re
@@ -188,6 +189,7 @@ class FeedCache:
         self._seq: int | None = None
         self._checked: datetime | None = None
         self._lock = threading.Lock()
+        self._background: asyncio.Future[None] | None = None
         # (path, format, normalized query, source ETag): a rebuilt feed misses at once.
         self.variants: Lru[tuple[str, str, str, str], CachedFeed] = Lru(
             lambda f: len(f.plain.body) + len(f.gzipped.body)
@@ -198,17 +200,23 @@ class FeedCache:
         return last is None or now - last >= CHECK_INTERVAL or now < last
 
     async def get(self, key: tuple[str, str]) -> CachedFeed | None:
-        """The feed of ``key`` (a configured route), or None when it is not built."""
+        """The feed of ``key`` (a configured route), or None when it is not built.
+
+        Only the first look waits for the store's change number; after that the look
+        once a second runs on a thread while requests are answered from what is held:
+        a feed the worker just rewrote may be served a second late, but no request
+        waits for a refresh (in one process the worker refreshes at once, see
+        ``refresh``)."""
         now = self.clock()
         if self.due(now):
             # Claimed before awaiting, so concurrent requests do not queue up refreshes.
             self._checked = now
-            try:
-                await anyio.to_thread.run_sync(self.refresh)
-            except Exception:
-                # A database hiccup must not take the feeds down: serve what is in
-                # hand and look again in a second.
-                log.exception("could not refresh the feeds from the store")
+            if self._seq is None:
+                await anyio.to_thread.run_sync(self.refresh_logged)
+            else:
+                self._background = asyncio.get_running_loop().run_in_executor(
+                    None, self.refresh_logged
+                )
         found = self.hot.get(key)
         if found is not None or key in self._missing:
             return found
@@ -218,8 +226,19 @@ class FeedCache:
             log.exception("could not read feed %s.%s from the store", *key)
             return None
 
+    def refresh_logged(self) -> None:
+        try:
+            self.refresh()
+        except Exception:
+            # A database hiccup must not take the feeds down: serve what is in hand and
+            # look again in a second.
+            log.exception("could not refresh the feeds from the store")
+
     def refresh(self) -> bool:
-        """Forget the feeds changed since the last look; True if any did."""
+        """Take in the feeds changed since the last look; True if any did.
+
+        A changed feed that is held is read again here, off the request path, so the
+        feeds in demand stay in hand; the others are read when first asked for."""
         with self._lock:
             seq = int(self.feeds.version())
             if seq == self._seq:
@@ -234,9 +253,18 @@ class FeedCache:
                     self._missing.discard(key)
                     held = self.hot.peek(key)
                     if held is not None and held.etag != stamp.etag:
-                        self.hot.discard(key)
+                        self._reload(key, held)
             self._seq = seq
             return True
+
+    def _reload(self, key: tuple[str, str], held: CachedFeed) -> None:
+        route = self.routes.get(key)
+        feed = self.feeds.get(route.path, route.fmt) if route is not None else None
+        if route is None or feed is None:
+            self.hot.discard(key)
+            return
+        extra = link_headers(route, self.public_url, self.hubs)
+        self.hot.put(key, build_cached(feed, route, extra, held))
 
     def load(self, key: tuple[str, str]) -> CachedFeed | None:
         route = self.routes[key]
