@@ -4,19 +4,19 @@ stopped cleanly by SIGTERM/SIGINT."""
 from __future__ import annotations
 
 import argparse
-import ctypes
-import ctypes.util
 import json
 import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
 from syndicator.config import load_config
 from syndicator.errors import ConfigError
+from syndicator.runtime.process import few_malloc_arenas, memory_giver, quick_switches, settle
 from syndicator.runtime.service import Service
 from syndicator.runtime.websub import HubPinger
 from syndicator.runtime.worker import Worker
@@ -107,23 +107,10 @@ def web_context(service: Service, worker: Worker | None) -> WebContext:
     )
 
 
-def _few_malloc_arenas() -> None:
-    """Ask glibc for two malloc arenas instead of eight per core: each poll thread that
-    allocates otherwise gets an arena of its own, whose freed pages stay in the
-    process (a hundred poll threads held tens of MiB so). Done before any thread
-    starts; elsewhere than glibc there is nothing to do."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(_M_ARENA_MAX, 2)
-    except (OSError, AttributeError):
-        pass
-
-
-_M_ARENA_MAX = -8
-
-
 def cmd_run(args: argparse.Namespace) -> int:
-    _few_malloc_arenas()
+    few_malloc_arenas()
+    quick_switches()
+    give_back_memory = memory_giver()
     if args.json_logs:
         for handler in logging.getLogger().handlers:
             handler.setFormatter(JsonFormatter())
@@ -141,9 +128,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     service.upgrade()
     out: Path | None = args.out
 
-    def write_static(_changed: list[str]) -> None:
+    # Set once the web app exists: a worker in the same process hands it each change
+    # at once, so its feeds are never a second behind.
+    take_in: list[Callable[[], object]] = []
+
+    def feeds_changed(_changed: list[str]) -> None:
         if out is not None:
             service.write_static(out)
+        for call in take_in:
+            call()
+        give_back_memory()
 
     worker = None
     if not args.no_worker:
@@ -152,7 +146,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         worker = Worker(
             service,
             pinger=pinger,
-            on_feeds_changed=write_static,
+            on_feeds_changed=feeds_changed,
             max_workers=config.fetch.concurrency,
         )
         if out is not None:
@@ -183,8 +177,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
             host = config.server.host if args.host is None else args.host
             port = config.server.port if args.port is None else args.port
+            app = create_web_app(web_context(service, worker))
+            take_in.append(app.feed_cache.refresh_logged)
             server = ServerThread(
-                create_web_app(web_context(service, worker)),
+                app,
                 host,
                 port,
                 max_connections=config.server.max_connections,
@@ -200,6 +196,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     key="server.port",
                 ) from None
             log.info("serving feeds at %s (public URL %s)", url, service.feed_settings.public_url)
+        settle()
         if worker is not None:
             worker.start()
             log.info(
