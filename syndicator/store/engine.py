@@ -10,12 +10,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from syndicator.errors import StoreError, first_line
+from syndicator.store import tables
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_ID = 7_127_001  # any constant; names "syndicator migrates" on PostgreSQL
@@ -94,7 +95,11 @@ def _migrate(engine: Engine) -> None:
         if conn.dialect.name == "postgresql":
             # Held to the end of this transaction, which is the whole upgrade.
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
-        if _revision(conn) == HEAD_REVISION:
+        revision = _revision(conn)
+        if revision == HEAD_REVISION:
+            return
+        if revision is None and not inspect(conn).get_table_names():
+            _create_at_head(conn)
             return
         from alembic import command
         from alembic.config import Config as AlembicConfig
@@ -103,6 +108,23 @@ def _migrate(engine: Engine) -> None:
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def _create_at_head(conn: Connection) -> None:
+    """A new, empty database: the tables as they stand, stamped with the head revision,
+    as alembic's own cookbook builds one from scratch ("create_all, then stamp"). A test
+    holds this schema equal to the one the migrations build."""
+    tables.metadata.create_all(conn)
+    # alembic's own DDL for its version table.
+    conn.exec_driver_sql(
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+        "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+    )
+    conn.execute(
+        text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": HEAD_REVISION}
+    )
+    # What migration 0007 seeds: the change counter's one row.
+    conn.execute(tables.feed_counter.insert().values(id=1, seq=0))
 
 
 def _revision(conn: Connection) -> str | None:
