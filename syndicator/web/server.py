@@ -110,6 +110,9 @@ class ServerThread:
             log_level="warning",
             access_log=False,
             lifespan="off",
+            # No WebSocket routes: "auto" would import the websockets package (3.6 MiB
+            # that stays) only to refuse upgrades.
+            ws="none",
             timeout_graceful_shutdown=5,
             server_header=False,
             # An idle keep-alive connection is closed after this many seconds.
