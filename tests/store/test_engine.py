@@ -40,12 +40,14 @@ def _open(url: str) -> list[str]:
     return done.stdout.split()
 
 
+@pytest.mark.slow
 def test_new_and_current_databases_open_without_loading_the_migrations(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'x.db'}"
     assert _open(url) == [HEAD_REVISION, "False"]  # new: made from the tables
     assert _open(url) == [HEAD_REVISION, "False"]  # at head: nothing to do
 
 
+@pytest.mark.slow
 def test_a_database_behind_head_is_still_migrated(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'x.db'}"
     _open(url)
