@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
 import sys
 import threading
@@ -20,7 +21,9 @@ SWITCH_INTERVAL = 0.001
 TRIM_EVERY = 10.0
 
 
+@functools.cache
 def _libc() -> ctypes.CDLL | None:
+    # find_library runs ldconfig in a child process: once per process is enough.
     try:
         return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
     except OSError:
