@@ -148,6 +148,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             pinger=pinger,
             on_feeds_changed=feeds_changed,
             max_workers=config.fetch.concurrency,
+            give_back_memory=give_back_memory,
         )
         if out is not None:
             service.write_static(out)

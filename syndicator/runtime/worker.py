@@ -13,7 +13,7 @@ import logging
 import random
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +24,7 @@ from syndicator.models import CategorySpec, CategoryState, Schedule, ScheduleKin
 from syndicator.poll import PollOutcome
 from syndicator.runtime.deliveries import DeliveryJobs
 from syndicator.runtime.leases import PollLeases
+from syndicator.runtime.pool import ElasticPool
 from syndicator.runtime.schedule import first_due, next_due
 from syndicator.runtime.service import Service
 from syndicator.runtime.websub import HubPinger
@@ -77,6 +78,7 @@ class Worker:
         max_workers: int = 100,
         pinger: HubPinger | None = None,
         on_feeds_changed: Callable[[list[str]], None] | None = None,
+        give_back_memory: Callable[[], bool] | None = None,
     ) -> None:
         self.service = service
         self.clock = clock or service.clock
@@ -96,7 +98,11 @@ class Worker:
         self._locks = {key: threading.Lock() for key in self.specs}
         self._feeds_lock = threading.Lock()
         self._state_lock = threading.Lock()
-        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="poll")
+        self.give_back_memory = give_back_memory
+        # Set by a poll thread that ends for want of work; the next beat gives its
+        # memory back (only once it has ended is its cache freed into the heap).
+        self._retired = threading.Event()
+        self._pool = ElasticPool(max_workers, name="poll", on_retire=self._retired.set)
         self._scheduler: Any = None
         self._startup: threading.Thread | None = None
         self.deliveries = DeliveryJobs(service, self.clock)
@@ -231,6 +237,9 @@ class Worker:
         at a time); with ``wait`` block until they and the due categories their hosts
         held back have finished (tests, ``run --once``)."""
         started: list[str] = []
+        give_back = self.give_back_memory
+        if give_back is not None and self._retired.is_set() and give_back():
+            self._retired.clear()
         problems = self.service.store.problems()
         if problems:
             # Polls would report ok while their articles go nowhere safe.

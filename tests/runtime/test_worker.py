@@ -415,3 +415,30 @@ def test_a_poll_that_raises_is_retried_minutes_later_not_each_second(
     for key in worker.specs:
         assert worker.due[key] == clock() + timedelta(seconds=worker_module.CRASH_RETRY)
     assert worker.run_due(wait=True) == []  # not due again at the next beat
+
+
+def test_memory_is_given_back_at_the_beat_after_a_poll_thread_ends(
+    tmp_path: Path, portal: ReplicaPortal, clock: Clock
+) -> None:
+    calls: list[bool] = []
+    answers = iter([False, True])  # the first try falls inside the giver's rate limit
+
+    def give_back() -> bool:
+        calls.append(True)
+        return next(answers, True)
+
+    worker = worker_for(tmp_path, portal, clock, give_back_memory=give_back)
+    worker._pool.idle_timeout = 0.05
+    worker.load_due()
+    clock.advance(seconds=5)
+    assert len(worker.run_due(wait=True)) == 2
+    assert calls == []  # no thread has ended yet
+    end = time.monotonic() + 10
+    while worker._pool.threads and time.monotonic() < end:
+        time.sleep(0.01)
+    assert worker._pool.threads == 0
+    worker.run_due()
+    worker.run_due()
+    worker.run_due()
+    assert len(calls) == 2  # tried again until it gave back, then not until the next end
+    worker.stop()
