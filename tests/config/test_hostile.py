@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from syndicator.config import load_config
+from syndicator.config.load import MAX_FILE_BYTES
 from syndicator.errors import ConfigError
 from tests.support.configs import ONE_SITE
 
@@ -106,11 +107,11 @@ def test_hostile_values_are_one_line_at_their_line(
 
 def test_a_file_too_large_or_endless_is_refused_unread(tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
-    big.write_bytes(SITES.encode() + b"# " + b"x" * 2_000_000 + b"\n")
-    assert "larger than 1 MB" in str(refused(big))
+    big.write_bytes(SITES.encode() + b"# " + b"x" * MAX_FILE_BYTES + b"\n")
+    assert "larger than 8 MB" in str(refused(big))
     endless = Path("/dev/zero")
     if endless.exists():
-        with pytest.raises(ConfigError, match="larger than 1 MB"):
+        with pytest.raises(ConfigError, match="larger than 8 MB"):
             load_config(endless, env={})
 
 
