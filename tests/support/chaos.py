@@ -8,6 +8,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -73,8 +74,11 @@ def _worker(config: Path) -> subprocess.Popen[bytes]:
 
 
 def run_chaos(
-    folder: Path, rounds: int, rng: random.Random, *, max_life: float = 2.0
+    folder: Path, rounds: int, rng: random.Random, *, max_life: float | None = 2.0
 ) -> ChaosReport:
+    """``rounds`` workers, each killed after a random 0.3 s..``max_life`` unless done by
+    then. With ``max_life`` None the range is 0.3..1.2 times one uninterrupted round
+    timed first: a fixed range killed no worker at all on a quiet machine."""
     report = ChaosReport(rounds=rounds)
     with ReplicaPortal() as portal, WebhookSink(SECRET) as sink:
         config = write_config(folder, portal, sink)
@@ -83,13 +87,21 @@ def run_chaos(
         app.poll(app.categories(["zgkjcx/kjyw"]))  # the silent baseline
         app.close()
         sink.fail_every(1, 3)
+        low, high = 0.3, max_life
+        if high is None:
+            portal.publish("kjyw")
+            report.published += 1
+            started = time.monotonic()
+            _worker(config).wait(timeout=120)
+            took = time.monotonic() - started
+            low, high = 0.3 * took, 1.2 * took
         for _ in range(rounds):
             for _ in range(rng.randint(1, 3)):
                 portal.publish("kjyw")
                 report.published += 1
             proc = _worker(config)
             try:
-                proc.wait(timeout=rng.uniform(0.3, max_life))
+                proc.wait(timeout=rng.uniform(low, high))
                 report.finished += 1
             except subprocess.TimeoutExpired:
                 proc.kill()  # SIGKILL: no cleanup, no finally
